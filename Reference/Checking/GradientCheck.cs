@@ -94,19 +94,19 @@ public static class GradientCheck
                 double n = (plus - minus) / (2 * options.Step);
 
                 double ak = a.Data[k];
-                double diff = System.Math.Abs(ak - n);
+                double diff = Math.Abs(ak - n);
                 if (double.IsNaN(diff)) diff = double.PositiveInfinity;
                 if (diff > maxDiff || (diff == maxDiff && worstIndex == indices[0]))
                 {
                     maxDiff = diff; worstIndex = k; worstA = ak; worstN = n;
                 }
-                maxScale = System.Math.Max(maxScale, System.Math.Abs(ak) + System.Math.Abs(n));
-                if (!(diff <= options.Atol + options.Rtol * System.Math.Abs(n))) within = false;
+                maxScale = Math.Max(maxScale, Math.Abs(ak) + Math.Abs(n));
+                if (!(diff <= options.Atol + options.Rtol * Math.Abs(n))) within = false;
             }
             // a NaN or infinite entry made maxDiff infinite; keep the ratio infinite (inf / inf and
             // inf / NaN are NaN, which Max() and every <= comparison would pass over)
             double relative = double.IsPositiveInfinity(maxDiff) ? double.PositiveInfinity
-                : maxDiff / System.Math.Max(1e-8, maxScale);
+                : maxDiff / Math.Max(1e-8, maxScale);
             reports.Add(new TensorGradientCheck(name, indices.Length, x.Length, worstIndex, worstA, worstN, maxDiff, relative, within));
         }
         return new GradientCheckReport(reports);

@@ -6,8 +6,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
-// System.Math, not the sibling namespace Rnn.Reference.Math
-using Math = System.Math;
+// System.Math, not the sibling namespace Rnn.Reference.Numerics
 
 public static class GradNorm
 {

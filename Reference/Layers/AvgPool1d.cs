@@ -22,8 +22,8 @@ public static class AvgPool1d
     public static (int Lo, int Hi, int Divisor) Window(int t, int L, int K, int S, int P, bool countIncludePad)
     {
         int s = t * S - P;
-        int e = System.Math.Min(s + K, L + P);
-        int lo = System.Math.Max(s, 0), hi = System.Math.Min(e, L);
+        int e = Math.Min(s + K, L + P);
+        int lo = Math.Max(s, 0), hi = Math.Min(e, L);
         return (lo, hi, countIncludePad ? e - s : hi - lo);
     }
 

@@ -14,7 +14,7 @@
 // The sum is computed as one matrix product: each output position t gathers the Cin*K
 // input values it sees into a row of `cols` [B*Lout, Cin*K] ("im2col"); then
 // out = cols · weightᵀ + bias through MatMul, with weight seen as [Cout, Cin*K].
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;
@@ -25,8 +25,8 @@ public readonly record struct Conv1dDims(int B, int Cin, int Cout, int L, int K,
 /// <summary>What Conv1d.Backward needs: the sizes, the gathered input windows and the weight.</summary>
 public sealed record Conv1dCache(Conv1dDims Dims, double[] Cols, Tensor Weight, bool HasBias);
 
-/// <summary>Gradients of a conv1d layer; DBias is null when the layer has no bias.</summary>
-public sealed record Conv1dGrads(Tensor DInput, Tensor DWeight, Tensor? DBias);
+/// <summary>Gradients of a conv1d layer; dBias is null when the layer has no bias.</summary>
+public sealed record Conv1dGradients(Tensor dInput, Tensor dWeight, Tensor? dBias);
 
 public static class Conv1d
 {
@@ -158,7 +158,7 @@ public static class Conv1d
     }
 
     /// <summary>dOutput [B, Cout, Lout] -> fresh gradients of input, weight and bias.</summary>
-    public static Conv1dGrads Backward(Tensor dOutput, Conv1dCache cache)
+    public static Conv1dGradients Backward(Tensor dOutput, Conv1dCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
         var d = cache.Dims;
@@ -167,6 +167,6 @@ public static class Conv1d
         var dWeight = Tensor.Zeros(d.Cout, d.Cin, d.K);              // [Cout, Cin, K]
         var dBias = cache.HasBias ? Tensor.Zeros(d.Cout) : null;     // [Cout]
         Backward(dOutput.Data, cache.Cols, cache.Weight.Data, d, dInput.Data, dWeight.Data, dBias is null ? [] : dBias.Data);
-        return new Conv1dGrads(dInput, dWeight, dBias);
+        return new Conv1dGradients(dInput, dWeight, dBias);
     }
 }

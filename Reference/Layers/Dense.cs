@@ -5,7 +5,7 @@
 //
 // R = rows (the product of every leading axis of the input), In = input features,
 // Out = output features. weight is [Out, In] (PyTorch's layout), bias [Out]; row-major.
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;
@@ -13,8 +13,8 @@ namespace Rnn.Reference.Layers;
 /// <summary>What Dense.Backward needs: the input and the weight of the forward call.</summary>
 public sealed record DenseCache(Tensor Input, Tensor Weight, bool HasBias);
 
-/// <summary>Gradients of a dense layer; DBias is null when the layer has no bias.</summary>
-public sealed record DenseGrads(Tensor DInput, Tensor DWeight, Tensor? DBias);
+/// <summary>Gradients of a dense layer; dBias is null when the layer has no bias.</summary>
+public sealed record DenseGradients(Tensor dInput, Tensor dWeight, Tensor? dBias);
 
 public static class Dense
 {
@@ -56,7 +56,7 @@ public static class Dense
     }
 
     /// <summary>dOutput [..., Out] (the output's shape) -> fresh gradients of input, weight and bias.</summary>
-    public static DenseGrads Backward(Tensor dOutput, DenseCache cache)
+    public static DenseGradients Backward(Tensor dOutput, DenseCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
         var input = cache.Input;
@@ -72,7 +72,7 @@ public static class Dense
         var dBias = cache.HasBias ? Tensor.Zeros(Out) : null;        // [Out]
         Backward(dOutput.Data, input.Data, weight.Data, R, In, Out,
             dInput.Data, dWeight.Data, dBias is null ? [] : dBias.Data);
-        return new DenseGrads(dInput, dWeight, dBias);
+        return new DenseGradients(dInput, dWeight, dBias);
     }
 
     private static (int R, int In, int Out) CheckShapes(Tensor input, Tensor weight, Tensor? bias)

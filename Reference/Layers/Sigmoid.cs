@@ -4,7 +4,7 @@
 //
 // Stable form: for x >= 0 compute 1 / (1 + e^-x), for x < 0 compute e^x / (1 + e^x), so the
 // exponential is never of a large positive number and never overflows (Activations.Sigmoid).
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;

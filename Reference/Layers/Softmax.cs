@@ -25,12 +25,12 @@ public static class Softmax
             {
                 int at0 = o * C * Inner + i;                         // x[o, 0, i]; x[o, c, i] is at0 + c*Inner
                 double m = double.NegativeInfinity;
-                for (int c = 0; c < C; c++) m = System.Math.Max(m, x[at0 + c * Inner]);
+                for (int c = 0; c < C; c++) m = Math.Max(m, x[at0 + c * Inner]);
                 // y = exp(x - max) / sum exp(x - max): the shift by the max keeps exp from overflowing
                 double sum = 0.0;
                 for (int c = 0; c < C; c++)
                 {
-                    double e = System.Math.Exp(x[at0 + c * Inner] - m);
+                    double e = Math.Exp(x[at0 + c * Inner] - m);
                     y[at0 + c * Inner] = e;
                     sum += e;
                 }
@@ -62,7 +62,7 @@ public static class Softmax
     /// </summary>
     public static (int Outer, int C, int Inner) Split(ReadOnlySpan<int> shape, int dim)
     {
-        int rank = System.Math.Max(shape.Length, 1);
+        int rank = Math.Max(shape.Length, 1);
         if (dim < -rank || dim >= rank)
             throw new ArgumentException(
                 $"dim is {dim} but must lie in [{-rank}, {rank - 1}] for a tensor of shape {Tensor.ShapeText(shape)}", nameof(dim));

@@ -1,6 +1,6 @@
 // tanh as a layer, with its backward written through the output: dx = dy * (1 - y^2).
 // Mirrors the slides' h_t = tanh(U x_t + W h_{t-1}). Spec/activations.md.
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;

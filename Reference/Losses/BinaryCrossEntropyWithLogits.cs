@@ -16,7 +16,7 @@
 // Gradients:  dl/dx = w * ( lw * sigmoid(x) - pw * y )   (without pos_weight: w * (sigmoid(x) - y))
 //             dl/dy = w * ( (pw - 1) * softplus(-x) - x ) (without pos_weight: -w * x)
 // weight and pos_weight get no gradient: PyTorch treats them as constants (it refuses to differentiate them).
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Losses;
@@ -25,7 +25,7 @@ namespace Rnn.Reference.Losses;
 public sealed record BceWithLogitsCache(Tensor Input, Tensor Target, double[]? W, double[]? Pw, Reduction Reduction);
 
 /// <summary>Gradients of binary cross-entropy with respect to the logits and the targets.</summary>
-public sealed record BceWithLogitsGrads(Tensor DInput, Tensor DTarget);
+public sealed record BceWithLogitsGradients(Tensor dInput, Tensor dTarget);
 
 public static class BinaryCrossEntropyWithLogits
 {
@@ -38,7 +38,7 @@ public static class BinaryCrossEntropyWithLogits
             double wi = w.IsEmpty ? 1.0 : w[i];
             if (pw.IsEmpty)
                 // l = max(x, 0) - x*y + log(1 + exp(-|x|))
-                l[i] = wi * (System.Math.Max(x[i], 0.0) - x[i] * y[i] + StableMath.Log1P(System.Math.Exp(-System.Math.Abs(x[i]))));
+                l[i] = wi * (Math.Max(x[i], 0.0) - x[i] * y[i] + StableMath.Log1P(Math.Exp(-Math.Abs(x[i]))));
             else
             {
                 // l = (1 - y) * x + (1 + (pw - 1) * y) * softplus(-x)
@@ -85,18 +85,18 @@ public static class BinaryCrossEntropyWithLogits
     }
 
     /// <summary>dLoss (the loss's shape) -> gradients of input and target (fresh).</summary>
-    public static BceWithLogitsGrads Backward(Tensor dLoss, BceWithLogitsCache cache)
+    public static BceWithLogitsGradients Backward(Tensor dLoss, BceWithLogitsCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
         var dl = ElementwiseReduction.Spread(dLoss, cache.Input.Shape, cache.Reduction);   // [N]
         var dInput = Tensor.Zeros(cache.Input.Shape);
         var dTarget = Tensor.Zeros(cache.Input.Shape);
         Backward(dl, cache.Input.Data, cache.Target.Data, cache.W, cache.Pw, dInput.Data, dTarget.Data);
-        return new BceWithLogitsGrads(dInput, dTarget);
+        return new BceWithLogitsGradients(dInput, dTarget);
     }
 
     /// <summary>The loss and its gradients for an upstream gradient of 1 (of ones for "none").</summary>
-    public static (Tensor Loss, BceWithLogitsGrads Grads) Compute(
+    public static (Tensor Loss, BceWithLogitsGradients Grads) Compute(
         Tensor input, Tensor target, Tensor? weight = null, Tensor? posWeight = null, Reduction reduction = Reduction.Mean)
     {
         var (loss, cache) = Forward(input, target, weight, posWeight, reduction);

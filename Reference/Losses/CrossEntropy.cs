@@ -38,12 +38,12 @@ public static class CrossEntropy
     public static double LogSumExp(ReadOnlySpan<double> z, int C, int stride, Span<double> p)
     {
         double m = double.NegativeInfinity;
-        for (int c = 0; c < C; c++) m = System.Math.Max(m, z[c * stride]);
+        for (int c = 0; c < C; c++) m = Math.Max(m, z[c * stride]);
         // logsumexp(z) = m + log sum_c exp(z_c - m): every exponent <= 0, the largest term is 1
         double sum = 0.0;
-        for (int c = 0; c < C; c++) sum += System.Math.Exp(z[c * stride] - m);
-        double lse = m + System.Math.Log(sum);
-        for (int c = 0; c < C; c++) p[c * stride] = System.Math.Exp(z[c * stride] - lse);
+        for (int c = 0; c < C; c++) sum += Math.Exp(z[c * stride] - m);
+        double lse = m + Math.Log(sum);
+        for (int c = 0; c < C; c++) p[c * stride] = Math.Exp(z[c * stride] - lse);
         return lse;
     }
 
@@ -141,7 +141,7 @@ public static class CrossEntropy
     }
 
     /// <summary>The loss and dInput for an upstream gradient of 1 (of ones for "none").</summary>
-    public static (Tensor Loss, Tensor DInput) Compute(
+    public static (Tensor Loss, Tensor dInput) Compute(
         Tensor input, ReadOnlySpan<int> target, Tensor? weight = null,
         Reduction reduction = Reduction.Mean, int ignoreIndex = DefaultIgnoreIndex)
     {

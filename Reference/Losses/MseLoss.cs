@@ -11,7 +11,7 @@ namespace Rnn.Reference.Losses;
 public sealed record MseLossCache(Tensor Input, Tensor Target, Reduction Reduction);
 
 /// <summary>Gradients of a squared-error loss with respect to both of its arguments.</summary>
-public sealed record SquaredErrorGrads(Tensor DInput, Tensor DTarget);
+public sealed record SquaredErrorGradients(Tensor dInput, Tensor dTarget);
 
 public static class MseLoss
 {
@@ -57,18 +57,18 @@ public static class MseLoss
     }
 
     /// <summary>dLoss (the loss's shape) -> gradients of input and target (fresh).</summary>
-    public static SquaredErrorGrads Backward(Tensor dLoss, MseLossCache cache)
+    public static SquaredErrorGradients Backward(Tensor dLoss, MseLossCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
         var dl = ElementwiseReduction.Spread(dLoss, cache.Input.Shape, cache.Reduction);   // [N]
         var dInput = Tensor.Zeros(cache.Input.Shape);
         var dTarget = Tensor.Zeros(cache.Input.Shape);
         Backward(dl, cache.Input.Data, cache.Target.Data, dInput.Data, dTarget.Data);
-        return new SquaredErrorGrads(dInput, dTarget);
+        return new SquaredErrorGradients(dInput, dTarget);
     }
 
     /// <summary>The loss and its gradients for an upstream gradient of 1 (of ones for "none").</summary>
-    public static (Tensor Loss, SquaredErrorGrads Grads) Compute(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    public static (Tensor Loss, SquaredErrorGradients Grads) Compute(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
         var (loss, cache) = Forward(input, target, reduction);
         return (loss, Backward(ElementwiseReduction.Ones(loss), cache));

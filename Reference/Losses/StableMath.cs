@@ -12,12 +12,12 @@ public static class StableMath
     {
         double w = 1.0 + u;
         if (w == 1.0) return u;
-        return System.Math.Log(w) * (u / (w - 1.0));
+        return Math.Log(w) * (u / (w - 1.0));
     }
 
     /// <summary>
     /// softplus(x) = log(1 + e^x) = max(x, 0) + log(1 + e^-|x|). The exponent -|x| is never
     /// positive, so e^-|x| is in (0, 1] and cannot overflow.
     /// </summary>
-    public static double Softplus(double x) => System.Math.Max(x, 0.0) + Log1P(System.Math.Exp(-System.Math.Abs(x)));
+    public static double Softplus(double x) => Math.Max(x, 0.0) + Log1P(Math.Exp(-Math.Abs(x)));
 }

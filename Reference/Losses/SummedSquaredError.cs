@@ -51,17 +51,17 @@ public static class SummedSquaredError
     }
 
     /// <summary>dE (the upstream gradient of the scalar E) -> gradients of output and target (fresh).</summary>
-    public static SquaredErrorGrads Backward(double dE, Tensor output, Tensor target)
+    public static SquaredErrorGradients Backward(double dE, Tensor output, Tensor target)
     {
         var (T, F) = Dims(output, target);
         var dOutput = Tensor.Zeros(output.Shape);
         var dTarget = Tensor.Zeros(output.Shape);
         Backward(dE, output.Data, target.Data, T, F, dOutput.Data, dTarget.Data);
-        return new SquaredErrorGrads(dOutput, dTarget);
+        return new SquaredErrorGradients(dOutput, dTarget);
     }
 
     /// <summary>E and its gradients (dE = 1).</summary>
-    public static (double E, SquaredErrorGrads Grads) Compute(Tensor output, Tensor target) =>
+    public static (double E, SquaredErrorGradients Grads) Compute(Tensor output, Tensor target) =>
         (Forward(output, target), Backward(1.0, output, target));
 
     private static (int T, int F) Dims(Tensor output, Tensor target)

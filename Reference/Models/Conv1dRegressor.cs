@@ -134,10 +134,10 @@ public sealed class Conv1dRegressor : IModel<Tensor, Conv1dRegressorCache>
     }
 
     /// <summary>dPredictions [B, O] -> the gradient of every parameter (fresh, in Parameters' order).</summary>
-    public NamedTensors Backward(Tensor dPredictions, Conv1dRegressorCache cache) => BackwardWithInput(dPredictions, cache).Parameters;
+    public NamedTensors Backward(Tensor dPredictions, Conv1dRegressorCache cache) => BackwardWithInput(dPredictions, cache).dParameters;
 
     /// <summary>Backward that also returns the gradient of the input series, [B, Cin, L].</summary>
-    public (NamedTensors Parameters, Tensor DInput) BackwardWithInput(Tensor dPredictions, Conv1dRegressorCache cache)
+    public (NamedTensors dParameters, Tensor dInput) BackwardWithInput(Tensor dPredictions, Conv1dRegressorCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
         Require.Shape(dPredictions, nameof(dPredictions), cache.Predictions.Shape);
@@ -147,7 +147,7 @@ public sealed class Conv1dRegressor : IModel<Tensor, Conv1dRegressorCache>
         var fc = Dense.Backward(dPredictions, cache.Fc);                                      // dFlat [B, F]
 
         // flatten: the same memory seen as [B, Cout, Lp]
-        var dPooled = new Tensor([B, Config.OutChannels, Config.PooledLength], fc.DInput.Data);
+        var dPooled = new Tensor([B, Config.OutChannels, Config.PooledLength], fc.dInput.Data);
 
         // max-pool: the whole gradient of each output goes to the element that won its window
         var dActivated = MaxPool1d.Backward(dPooled, cache.Pool);                              // [B, Cout, Lc]
@@ -159,10 +159,10 @@ public sealed class Conv1dRegressor : IModel<Tensor, Conv1dRegressorCache>
         var conv = Conv1d.Backward(dConv, cache.Conv);                                        // dInput [B, Cin, L]
 
         var grads = new NamedTensors();
-        grads.Add("conv.weight", conv.DWeight);
-        grads.Add("conv.bias", conv.DBias!);
-        grads.Add("fc.weight", fc.DWeight);
-        grads.Add("fc.bias", fc.DBias!);
-        return (grads, conv.DInput);
+        grads.Add("conv.weight", conv.dWeight);
+        grads.Add("conv.bias", conv.dBias!);
+        grads.Add("fc.weight", fc.dWeight);
+        grads.Add("fc.bias", fc.dBias!);
+        return (grads, conv.dInput);
     }
 }

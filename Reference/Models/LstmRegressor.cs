@@ -115,10 +115,10 @@ public sealed class LstmRegressor : IModel<Tensor, LstmRegressorCache>
     }
 
     /// <summary>dPredictions [B, O] -> the gradient of every parameter (fresh, in Parameters' order).</summary>
-    public NamedTensors Backward(Tensor dPredictions, LstmRegressorCache cache) => BackwardWithInput(dPredictions, cache).Parameters;
+    public NamedTensors Backward(Tensor dPredictions, LstmRegressorCache cache) => BackwardWithInput(dPredictions, cache).dParameters;
 
     /// <summary>Backward that also returns the gradient of the input series, [T, B, F].</summary>
-    public (NamedTensors Parameters, Tensor DInput) BackwardWithInput(Tensor dPredictions, LstmRegressorCache cache)
+    public (NamedTensors dParameters, Tensor dInput) BackwardWithInput(Tensor dPredictions, LstmRegressorCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
         Require.Shape(dPredictions, nameof(dPredictions), cache.Predictions.Shape);
@@ -128,15 +128,15 @@ public sealed class LstmRegressor : IModel<Tensor, LstmRegressorCache>
         var fc = Dense.Backward(dPredictions, cache.Fc);                                      // dLast [B, D*H]
 
         // read-out: last = output[T-1]
-        var dOutput = LastValidStep.Backward(fc.DInput, Enumerable.Repeat(T, B).ToArray(), T); // [T, B, D*H]
+        var dOutput = LastValidStep.Backward(fc.dInput, Enumerable.Repeat(T, B).ToArray(), T); // [T, B, D*H]
 
         // recurrent layer: back-propagation through time
         var recurrent = RecurrentLayer.Backward(cache.Recurrent.Cache, dOutput);              // dInput [T, B, F]
 
         var grads = new NamedTensors();
-        ModelParameters.AddSubModule(grads, Config.RecurrentName, recurrent.Parameters);
-        grads.Add("fc.weight", fc.DWeight);
-        grads.Add("fc.bias", fc.DBias!);
-        return (grads, recurrent.Input);
+        ModelParameters.AddSubModule(grads, Config.RecurrentName, recurrent.dParameters);
+        grads.Add("fc.weight", fc.dWeight);
+        grads.Add("fc.bias", fc.dBias!);
+        return (grads, recurrent.dInput);
     }
 }

@@ -26,7 +26,7 @@ public static class ModelParameters
     /// </summary>
     public static Tensor FanInUniform(SeededRandom rng, int fanIn, params int[] shape)
     {
-        double bound = 1.0 / System.Math.Sqrt(fanIn);
+        double bound = 1.0 / Math.Sqrt(fanIn);
         return rng.UniformTensor(-bound, bound, shape);
     }
 
@@ -36,7 +36,7 @@ public static class ModelParameters
     /// </summary>
     public static void AddRecurrent(NamedTensors target, SeededRandom rng, string prefix, Recurrent.RecurrentConfig config)
     {
-        double k = 1.0 / System.Math.Sqrt(config.HiddenSize);
+        double k = 1.0 / Math.Sqrt(config.HiddenSize);
         foreach (var (name, shape) in RecurrentLayout(prefix, config))
             target.Add(name, rng.UniformTensor(-k, k, shape));
     }

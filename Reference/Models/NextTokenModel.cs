@@ -66,7 +66,7 @@ public sealed record NextTokenCache(
 }
 
 /// <summary>Gradients of NextTokenModel: every parameter, and the initial state (for chaining chunks).</summary>
-public sealed record NextTokenGradients(NamedTensors Parameters, Tensor DH0, Tensor? DC0);
+public sealed record NextTokenGradients(NamedTensors dParameters, Tensor dH0, Tensor? dC0);
 
 public sealed class NextTokenModel : IModel<TokenBatch, NextTokenCache>
 {
@@ -140,7 +140,7 @@ public sealed class NextTokenModel : IModel<TokenBatch, NextTokenCache>
     }
 
     NamedTensors IModel<TokenBatch, NextTokenCache>.Backward(Tensor dOutput, NextTokenCache cache) =>
-        Backward(dOutput, cache).Parameters;
+        Backward(dOutput, cache).dParameters;
 
     /// <summary>
     /// dLogits [T, B, V]; dHN, dCN [L, B, H] the gradient reaching the final state from a later
@@ -155,16 +155,16 @@ public sealed class NextTokenModel : IModel<TokenBatch, NextTokenCache>
         var fc = Dense.Backward(dLogits, cache.Fc);                                          // dOutput [T, B, H]
 
         // recurrent layer: BPTT from step T-1 back to 0, starting from dHN / dCN
-        var recurrent = RecurrentLayer.Backward(cache.Recurrent.Cache, fc.DInput, dHN, dCN); // dEmbedded [T, B, E]
+        var recurrent = RecurrentLayer.Backward(cache.Recurrent.Cache, fc.dInput, dHN, dCN); // dEmbedded [T, B, E]
 
         // embedding: embedded[t, b, :] = embedding.weight[ids[t, b], :]
-        var dEmbedding = Embedding.Backward(recurrent.Input, cache.Embedding);               // [V, E]
+        var dEmbedding = Embedding.Backward(recurrent.dInput, cache.Embedding);               // [V, E]
 
         var grads = new NamedTensors();
         grads.Add("embedding.weight", dEmbedding);
-        ModelParameters.AddSubModule(grads, Config.RecurrentName, recurrent.Parameters);
-        grads.Add("fc.weight", fc.DWeight);
-        grads.Add("fc.bias", fc.DBias!);
-        return new NextTokenGradients(grads, recurrent.H0, recurrent.C0);
+        ModelParameters.AddSubModule(grads, Config.RecurrentName, recurrent.dParameters);
+        grads.Add("fc.weight", fc.dWeight);
+        grads.Add("fc.bias", fc.dBias!);
+        return new NextTokenGradients(grads, recurrent.dH0, recurrent.dC0);
     }
 }

@@ -146,19 +146,19 @@ public sealed class SequenceClassifier : IModel<TokenBatch, SequenceClassifierCa
         var fc = Dense.Backward(dLogits, cache.Fc);                                          // dLast [B, D*H]
 
         // read-out: last[b, :] = output[lengths[b] - 1, b, :]
-        var dOutput = LastValidStep.Backward(fc.DInput, cache.Input.Lengths, T);             // [T, B, D*H]
+        var dOutput = LastValidStep.Backward(fc.dInput, cache.Input.Lengths, T);             // [T, B, D*H]
 
         // recurrent layer: back-propagation through time over each sequence's valid steps
         var recurrent = RecurrentLayer.Backward(cache.Recurrent.Cache, dOutput);             // dEmbedded [T, B, E]
 
         // embedding: embedded[t, b, :] = embedding.weight[ids[t, b], :]
-        var dEmbedding = Embedding.Backward(recurrent.Input, cache.Embedding);               // [V, E]
+        var dEmbedding = Embedding.Backward(recurrent.dInput, cache.Embedding);               // [V, E]
 
         var grads = new NamedTensors();
         grads.Add("embedding.weight", dEmbedding);
-        ModelParameters.AddSubModule(grads, Config.RecurrentName, recurrent.Parameters);
-        grads.Add("fc.weight", fc.DWeight);
-        grads.Add("fc.bias", fc.DBias!);
+        ModelParameters.AddSubModule(grads, Config.RecurrentName, recurrent.dParameters);
+        grads.Add("fc.weight", fc.dWeight);
+        grads.Add("fc.bias", fc.dBias!);
         return grads;
     }
 }

@@ -57,7 +57,7 @@ public sealed class TokenBatch
         {
             if (sequences[b] is null || sequences[b].Length == 0)
                 throw new ArgumentException($"sequences[{b}] is empty but every sequence needs at least 1 token", nameof(sequences));
-            T = System.Math.Max(T, sequences[b].Length);
+            T = Math.Max(T, sequences[b].Length);
         }
         var ids = new int[T * B];                                    // [T, B]
         var lengths = new int[B];                                    // [B]

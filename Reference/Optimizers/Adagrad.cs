@@ -7,8 +7,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Math
-using Math = System.Math;
+// System.Math, not the sibling namespace Rnn.Reference.Numerics
 
 /// <summary>torch.optim.Adagrad's hyperparameters and defaults.</summary>
 public sealed record AdagradOptions

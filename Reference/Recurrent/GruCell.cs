@@ -9,7 +9,7 @@
 //
 // B = batch, H = hidden size. gates is [B, 3H] holding the activated r, z, n blocks;
 // hhN is [B, H] holding h_{t-1} W_hnᵀ + b_hn (needed by the backward pass).
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 
 namespace Rnn.Reference.Recurrent;
 

@@ -14,7 +14,7 @@
 //
 // B = batch, H = hidden size. gates is [B, 3H] holding the activated r, z, n blocks (all
 // the backward pass needs besides h_{t-1}: r ⊙ h_{t-1} is recomputed from them).
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 
 namespace Rnn.Reference.Recurrent;
 

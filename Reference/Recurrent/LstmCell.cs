@@ -8,7 +8,7 @@
 //
 // B = batch, H = hidden size. gates is [B, 4H] holding the activated i, f, g, o blocks
 // side by side in each row; h and c buffers are [B, H].
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 
 namespace Rnn.Reference.Recurrent;
 
@@ -43,7 +43,7 @@ public static class LstmCell
                 double ct = f * cPrev[b * H + j] + i * g;
                 c[b * H + j] = ct;
                 // h_t = o ⊙ tanh(c_t)
-                h[b * H + j] = o * System.Math.Tanh(ct);
+                h[b * H + j] = o * Activations.Tanh(ct);
             }
         }
     }
@@ -76,7 +76,7 @@ public static class LstmCell
             {
                 int k = b * H + j;
                 double i = gt[j], f = gt[H + j], g = gt[2 * H + j], o = gt[3 * H + j];
-                double tc = System.Math.Tanh(c[k]);
+                double tc = Activations.Tanh(c[k]);
 
                 // forward: h_t = o ⊙ tanh(c_t)
                 double dO = dh[k] * tc;

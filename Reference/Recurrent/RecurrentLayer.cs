@@ -10,7 +10,7 @@
 // sequences): batch element b has lengths[b] valid steps. At a step t >= lengths[b] its
 // state is left unchanged and its output is zero. The reverse direction therefore starts
 // from h0 at each element's own last valid step.
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;

@@ -39,7 +39,7 @@ public static class RecurrentParameters
     public static NamedTensors Initialize(RecurrentConfig config, ulong seed)
     {
         var rng = new SeededRandom(seed);
-        double k = 1.0 / System.Math.Sqrt(config.HiddenSize);
+        double k = 1.0 / Math.Sqrt(config.HiddenSize);
         var p = new NamedTensors();
         foreach (var (name, shape) in Layout(config))
             p.Add(name, rng.UniformTensor(-k, k, shape));

@@ -10,7 +10,7 @@ namespace Rnn.Reference.Recurrent;
 public sealed record RecurrentOutput(Tensor Output, Tensor HN, Tensor? CN, RecurrentCache Cache);
 
 /// <summary>Gradients of the loss with respect to every input of the forward pass, shaped as those inputs.</summary>
-public sealed record RecurrentGradients(Tensor Input, Tensor H0, Tensor? C0, NamedTensors Parameters);
+public sealed record RecurrentGradients(Tensor dInput, Tensor dH0, Tensor? dC0, NamedTensors dParameters);
 
 /// <summary>One layer and direction's activations, by processing step s (time t = s forward, T-1-s reverse).</summary>
 public sealed record DirectionCache(

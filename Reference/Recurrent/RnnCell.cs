@@ -7,7 +7,7 @@
 // The input projection xProj = x_t W_ihᵀ + b_ih does not depend on the state, so the
 // sequence driver (RecurrentLayer) computes it for all steps before the time loop; a step
 // only adds the recurrent part.
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 
 namespace Rnn.Reference.Recurrent;
 

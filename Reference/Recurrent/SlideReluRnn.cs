@@ -9,7 +9,7 @@
 // b_hh = 0 the two compute the same thing (a test holds that).
 // T = steps, B = batch, I = input size, H = hidden size. The slide feeds one sequence
 // ([T, I]); a batch [T, B, I] runs B sequences side by side.
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;

@@ -9,7 +9,7 @@
 // T = steps, B = batch, I = input size, H = hidden size, O = output size.
 // Input [T, B, I] (or one sequence [T, I]); h0 [B, H] (or [H]) defaults to zeros as the
 // slide's `self.h = torch.zeros(x.size(0), self.hidden_size)`.
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;

@@ -38,7 +38,7 @@ public sealed class SeededRandom(ulong seed)
     {
         double u1 = 1.0 - NextDouble(); // (0, 1]
         double u2 = NextDouble();
-        return System.Math.Sqrt(-2.0 * System.Math.Log(u1)) * System.Math.Cos(2.0 * System.Math.PI * u2);
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
     /// <summary>A tensor of the given shape filled uniformly from [low, high).</summary>

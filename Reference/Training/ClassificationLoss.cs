@@ -56,7 +56,7 @@ public sealed class ClassificationLoss(ClassifierHead head = ClassifierHead.Soft
             var y = new Tensor([R], Array.ConvertAll(labels, v => (double)v));
             var (loss, cache) = BinaryCrossEntropyWithLogits.Forward(logits, y);
             var grads = BinaryCrossEntropyWithLogits.Backward(Tensor.Scalar(1.0), cache);
-            return new BatchLoss(loss.Data[0], new Tensor(output.Shape, grads.DInput.Data), CountCorrect(output, labels, Head), R);
+            return new BatchLoss(loss.Data[0], new Tensor(output.Shape, grads.dInput.Data), CountCorrect(output, labels, Head), R);
         }
     }
 
@@ -88,7 +88,7 @@ public sealed class ClassificationLoss(ClassifierHead head = ClassifierHead.Soft
             var p2 = Tensor.Zeros(R, 2);
             for (int r = 0; r < R; r++)
             {
-                double p = Rnn.Reference.Math.Activations.Sigmoid(output.Data[r]);
+                double p = Rnn.Reference.Numerics.Activations.Sigmoid(output.Data[r]);
                 p2.Data[2 * r] = 1 - p;
                 p2.Data[2 * r + 1] = p;
             }

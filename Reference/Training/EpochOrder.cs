@@ -50,6 +50,6 @@ public static class EpochOrder
     public static ReadOnlySpan<int> Batch(int[] order, int batchSize, int k)
     {
         int start = k * batchSize;
-        return order.AsSpan(start, System.Math.Min(batchSize, order.Length - start));
+        return order.AsSpan(start, Math.Min(batchSize, order.Length - start));
     }
 }

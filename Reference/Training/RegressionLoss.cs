@@ -21,6 +21,6 @@ public sealed class MeanSquaredErrorLoss : ITrainingLoss<Tensor>
                 nameof(target));
         // loss = mean_i (output_i - target_i)^2
         var (loss, grads) = MseLoss.Compute(output, target);
-        return new BatchLoss(loss.Data[0], grads.DInput, null, output.Shape[0]);
+        return new BatchLoss(loss.Data[0], grads.dInput, null, output.Shape[0]);
     }
 }

@@ -101,7 +101,7 @@ public static class Trainer
         // "average loss": the batch's mean loss and dLoss/dOutput
         var batchLoss = loss.Compute(cache.Output, targets);
         // "compute gradient": back-propagation through the model, in reverse order of the forward
-        var grads = model.Backward(batchLoss.DOutput, cache);
+        var grads = model.Backward(batchLoss.dOutput, cache);
         // optional: scale or clamp big gradients
         clipping?.Apply(grads);
         // "move optimizer": new weight = weight - learning rate * gradient (or Adam's, RMSprop's, ... variant)

@@ -9,11 +9,11 @@ namespace Rnn.Reference.Training;
 
 /// <summary>
 /// One batch's loss. Loss is the batch's mean loss: over its examples, over the T * B tokens of
-/// a next-token model, over every predicted value for MSE. DOutput is dLoss/dOutput.
+/// a next-token model, over every predicted value for MSE. dOutput is dLoss/dOutput.
 /// Predictions is how many rows were predicted (examples, or tokens) and Correct how many of
 /// them matched their label (null for a regression loss, which has no accuracy).
 /// </summary>
-public sealed record BatchLoss(double Loss, Tensor DOutput, int? Correct, int Predictions);
+public sealed record BatchLoss(double Loss, Tensor dOutput, int? Correct, int Predictions);
 
 public interface ITrainingLoss<TTarget>
 {

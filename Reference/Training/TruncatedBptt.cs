@@ -55,10 +55,10 @@ public static class TruncatedBptt
         for (int lossStart = 0; lossStart < T;)
         {
             // every k1 steps (and at the end of the sequence) ...
-            int end = System.Math.Min(lossStart + k1, T);
+            int end = Math.Min(lossStart + k1, T);
             // ... run backward over the last k2 steps: the loss steps and the k2 - k1 before them
-            int windowStart = System.Math.Max(0, lossStart - (k2 - k1));
-            int nextWindowStart = end == T ? T : System.Math.Max(0, end - (k2 - k1));
+            int windowStart = Math.Max(0, lossStart - (k2 - k1));
+            int nextWindowStart = end == T ? T : Math.Max(0, end - (k2 - k1));
             updates.Add(new TbpttUpdate(windowStart, lossStart, end, nextWindowStart));
             lossStart = end;
         }
@@ -124,13 +124,13 @@ public static class TruncatedBptt
         for (int i = segments - 1; i >= 0; i--)
         {
             var g = model.Backward(dLogits[i], caches[i], dH, dC);
-            foreach (var (name, dW) in g.Parameters)
+            foreach (var (name, dW) in g.dParameters)
             {
                 var acc = grads[name].Data;
                 for (int k = 0; k < acc.Length; k++) acc[k] += dW.Data[k];   // the window's steps share the weights: += over segments
             }
-            dH = g.DH0;
-            dC = g.DC0;
+            dH = g.dH0;
+            dC = g.dC0;
         }
         // dH, dC now reach the state at WindowStart, which is detached: they go no further
         return new TbpttWindow(sum / count, correct, count, grads, nextH, nextC);

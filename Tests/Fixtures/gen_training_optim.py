@@ -12,7 +12,7 @@ It writes, in the oracle's case/results formats (Spec/formats.md):
     Tests/Fixtures/pytorch/clip.cases.json      ops "clip_grad_norm", "clip_grad_value"
     Tests/Fixtures/pytorch/clip.expected.json   the clipped gradients (and total_norm)
 
-and the test Tests/Reference.Tests/Optimizers/OptimizerParityTests.cs checks the oracle
+and the test Tests/Grading.Tests/Parity/OptimizerParityTests.cs checks the oracle
 against them (Parity.CheckFixture("optim", 1e-9), Parity.CheckFixture("clip", 1e-10)).
 
 Where each expected value comes from:

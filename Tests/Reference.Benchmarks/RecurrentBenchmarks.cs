@@ -46,6 +46,6 @@ public class RecurrentBenchmarks
     public NamedTensors ForwardBackward()
     {
         var forward = RecurrentLayer.Forward(_config, _parameters, _input);
-        return RecurrentLayer.Backward(forward.Cache, _dOutput).Parameters;
+        return RecurrentLayer.Backward(forward.Cache, _dOutput).dParameters;
     }
 }

@@ -1,7 +1,7 @@
 // Rules of the project's shape that a reviewer would otherwise have to remember.
 using NUnit.Framework;
 
-namespace Rnn.Tests;
+namespace Rnn.Reference.Tests;
 
 public sealed class ProjectRulesTests
 {

@@ -5,7 +5,7 @@ using NUnit.Framework;
 using Rnn.Reference.Checking;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Checking;
+namespace Rnn.Reference.Tests.Checking;
 
 public sealed class GradientCheckTests
 {

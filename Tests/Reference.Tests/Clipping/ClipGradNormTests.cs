@@ -5,7 +5,7 @@ using NUnit.Framework;
 using Rnn.Reference.Clipping;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Clipping;
+namespace Rnn.Reference.Tests.Clipping;
 
 public sealed class ClipGradNormTests
 {

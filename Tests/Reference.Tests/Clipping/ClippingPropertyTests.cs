@@ -9,7 +9,7 @@ using Rnn.Reference.Clipping;
 using Rnn.Reference.Tensors;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 
-namespace Rnn.Tests.Clipping;
+namespace Rnn.Reference.Tests.Clipping;
 
 public sealed class ClippingPropertyTests
 {

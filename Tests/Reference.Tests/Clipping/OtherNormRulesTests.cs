@@ -3,9 +3,9 @@
 using NUnit.Framework;
 using Rnn.Reference.Clipping;
 using Rnn.Reference.Tensors;
-using static Rnn.Tests.Clipping.ClipGradNormTests;
+using static Rnn.Reference.Tests.Clipping.ClipGradNormTests;
 
-namespace Rnn.Tests.Clipping;
+namespace Rnn.Reference.Tests.Clipping;
 
 public sealed class OtherNormRulesTests
 {

@@ -2,7 +2,7 @@ using NUnit.Framework;
 using Rnn.Reference.Layers;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Layers;
+namespace Rnn.Reference.Tests.Layers;
 
 public sealed class ActivationLayerTests
 {

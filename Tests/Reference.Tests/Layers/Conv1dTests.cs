@@ -2,7 +2,7 @@ using NUnit.Framework;
 using Rnn.Reference.Layers;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Layers;
+namespace Rnn.Reference.Tests.Layers;
 
 public sealed class Conv1dTests
 {
@@ -42,9 +42,9 @@ public sealed class Conv1dTests
         //   dx[p] = sum of W[k] over (t, k) with t + 2k = p:
         //     p0: (0,0) -> 2   p1: (1,0) -> 2   p2: (2,0) + (0,1) -> 2 + 1 = 3   p3: (1,1) -> 1   p4: (2,1) -> 1
         var g = Conv1d.Backward(new Tensor([1, 1, 3], [1, 1, 1]), cache);
-        Assert.That(g.DWeight.Data, Is.EqualTo(new double[] { 6, 12 }));
-        Assert.That(g.DBias!.Data, Is.EqualTo(new double[] { 3 }));
-        Assert.That(g.DInput.Data, Is.EqualTo(new double[] { 2, 2, 3, 1, 1 }));
+        Assert.That(g.dWeight.Data, Is.EqualTo(new double[] { 6, 12 }));
+        Assert.That(g.dBias!.Data, Is.EqualTo(new double[] { 3 }));
+        Assert.That(g.dInput.Data, Is.EqualTo(new double[] { 2, 2, 3, 1, 1 }));
     }
 
     [Test]
@@ -71,9 +71,9 @@ public sealed class Conv1dTests
         var g = Conv1d.Backward(dy, cache);
         double F() => GradCheck.Dot(Conv1d.Forward(x, W, b, stride, padding, dilation).Output.Data, dy.Data);
         string cfg = $"(stride {stride}, padding {padding}, dilation {dilation})";
-        GradCheck.Check($"Conv1d dInput {cfg}", F, x.Data, g.DInput.Data);
-        GradCheck.Check($"Conv1d dWeight {cfg}", F, W.Data, g.DWeight.Data);
-        GradCheck.Check($"Conv1d dBias {cfg}", F, b.Data, g.DBias!.Data);
+        GradCheck.Check($"Conv1d dInput {cfg}", F, x.Data, g.dInput.Data);
+        GradCheck.Check($"Conv1d dWeight {cfg}", F, W.Data, g.dWeight.Data);
+        GradCheck.Check($"Conv1d dBias {cfg}", F, b.Data, g.dBias!.Data);
     }
 
     [TestCase(5, 2, 1, 0, 1, 4)]

@@ -2,7 +2,7 @@ using NUnit.Framework;
 using Rnn.Reference.Layers;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Layers;
+namespace Rnn.Reference.Tests.Layers;
 
 public sealed class DenseTests
 {
@@ -24,19 +24,19 @@ public sealed class DenseTests
         //   dx = dy . W  = [1*1 + 2*2 + (-1)*0.5, 1*0 + 2*(-1) + (-1)*0.5] = [4.5, -2.5]
         //   dW[o, i] = dy[o] * x[i] = [[1, 2], [2, 4], [-1, -2]];  db = dy
         var g = Dense.Backward(new Tensor([1, 3], [1, 2, -1]), cache);
-        Assert.That(g.DInput.Data, Is.EqualTo(new[] { 4.5, -2.5 }));
-        Assert.That(g.DWeight.Data, Is.EqualTo(new double[] { 1, 2, 2, 4, -1, -2 }));
-        Assert.That(g.DBias!.Data, Is.EqualTo(new double[] { 1, 2, -1 }));
+        Assert.That(g.dInput.Data, Is.EqualTo(new[] { 4.5, -2.5 }));
+        Assert.That(g.dWeight.Data, Is.EqualTo(new double[] { 1, 2, 2, 4, -1, -2 }));
+        Assert.That(g.dBias!.Data, Is.EqualTo(new double[] { 1, 2, -1 }));
     }
 
     [Test]
     public void OneDimensionalInputAndNoBias()
     {
-        // x = [3], W = [[2], [-1]]: y = [6, -3]; no bias, so DBias is null
+        // x = [3], W = [[2], [-1]]: y = [6, -3]; no bias, so dBias is null
         var (y, cache) = Dense.Forward(new Tensor([1], [3]), new Tensor([2, 1], [2, -1]), null);
         Assert.That(y.Shape, Is.EqualTo(new[] { 2 }));
         Assert.That(y.Data, Is.EqualTo(new double[] { 6, -3 }));
-        Assert.That(Dense.Backward(new Tensor([2], [1, 1]), cache).DBias, Is.Null);
+        Assert.That(Dense.Backward(new Tensor([2], [1, 1]), cache).dBias, Is.Null);
     }
 
     [TestCase(true)]
@@ -51,9 +51,9 @@ public sealed class DenseTests
         var (_, cache) = Dense.Forward(x, W, b);
         var g = Dense.Backward(dy, cache);
         double F() => GradCheck.Dot(Dense.Forward(x, W, b).Output.Data, dy.Data);
-        GradCheck.Check("Dense dInput", F, x.Data, g.DInput.Data);
-        GradCheck.Check("Dense dWeight", F, W.Data, g.DWeight.Data);
-        if (b is not null) GradCheck.Check("Dense dBias", F, b.Data, g.DBias!.Data);
+        GradCheck.Check("Dense dInput", F, x.Data, g.dInput.Data);
+        GradCheck.Check("Dense dWeight", F, W.Data, g.dWeight.Data);
+        if (b is not null) GradCheck.Check("Dense dBias", F, b.Data, g.dBias!.Data);
     }
 
     [Test]

@@ -8,7 +8,7 @@ using NUnit.Framework;
 using Rnn.Reference.Checking;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Layers;
+namespace Rnn.Reference.Tests.Layers;
 
 public static class GradCheck
 {

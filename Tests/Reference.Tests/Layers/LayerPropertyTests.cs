@@ -7,7 +7,7 @@ using FsCheck.NUnit;
 using Rnn.Reference.Layers;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Layers;
+namespace Rnn.Reference.Tests.Layers;
 
 public sealed class LayerPropertyTests
 {
@@ -52,7 +52,7 @@ public sealed class LayerPropertyTests
             return true;
         });
 
-    public sealed record EmbeddingCase(int V, int[] Indices, int Repeated, Tensor Weight, Tensor DOutput)
+    public sealed record EmbeddingCase(int V, int[] Indices, int Repeated, Tensor Weight, Tensor dOutput)
     {
         public override string ToString() => $"V {V}, indices [{string.Join(", ", Indices)}], repeated {Repeated}";
     }
@@ -75,13 +75,13 @@ public sealed class LayerPropertyTests
         {
             int D = c.Weight.Shape[1];
             var (_, cache) = Embedding.Forward(c.Indices, [c.Indices.Length], c.Weight);
-            var dW = Embedding.Backward(c.DOutput, cache);
+            var dW = Embedding.Backward(c.dOutput, cache);
             for (int v = 0; v < c.V; v++)
                 for (int d = 0; d < D; d++)
                 {
                     double sum = 0;                                   // sum of dy rows whose index is v
                     for (int n = 0; n < c.Indices.Length; n++)
-                        if (c.Indices[n] == v) sum += c.DOutput.Data[n * D + d];
+                        if (c.Indices[n] == v) sum += c.dOutput.Data[n * D + d];
                     if (Math.Abs(dW.Data[v * D + d] - sum) > 1e-12) return false;
                 }
             return true;
@@ -123,7 +123,7 @@ public sealed class LayerPropertyTests
             return true;
         });
 
-    public sealed record MaxPoolCase(Tensor X, int K, int S, int P, int D, bool Ceil, Tensor DOutput)
+    public sealed record MaxPoolCase(Tensor X, int K, int S, int P, int D, bool Ceil, Tensor dOutput)
     {
         public override string ToString() =>
             $"x {X.ShapeText()} = [{string.Join(", ", X.Data)}], kernel {K}, stride {S}, padding {P}, dilation {D}, ceil {Ceil}";
@@ -147,14 +147,14 @@ public sealed class LayerPropertyTests
         Prop.ForAll(MaxPoolCases(), c =>
         {
             var (y, cache) = MaxPool1d.Forward(c.X, c.K, c.S, c.P, c.D, c.Ceil);
-            var dx = MaxPool1d.Backward(c.DOutput, cache);
-            double upstream = c.DOutput.Data.Sum(), routed = dx.Data.Sum();
+            var dx = MaxPool1d.Backward(c.dOutput, cache);
+            double upstream = c.dOutput.Data.Sum(), routed = dx.Data.Sum();
             // each output sends its whole gradient to one input element that holds the output's value
             for (int k = 0; k < cache.Argmax.Length; k++)
             {
                 int r = k / cache.Lout, at = cache.Argmax[k];
                 if (at < 0 || c.X.Data[r * c.X.Shape[1] + at] != y.Data[k]) return false;
             }
-            return Math.Abs(upstream - routed) <= 1e-12 * (1 + c.DOutput.Data.Sum(Math.Abs));
+            return Math.Abs(upstream - routed) <= 1e-12 * (1 + c.dOutput.Data.Sum(Math.Abs));
         });
 }

@@ -1,9 +1,9 @@
 using NUnit.Framework;
 using Rnn.Reference.Losses;
 using Rnn.Reference.Tensors;
-using Rnn.Tests.Layers;
+using Rnn.Reference.Tests.Layers;
 
-namespace Rnn.Tests.Losses;
+namespace Rnn.Reference.Tests.Losses;
 
 public sealed class BinaryCrossEntropyWithLogitsTests
 {
@@ -17,8 +17,8 @@ public sealed class BinaryCrossEntropyWithLogitsTests
         var (none, cache) = BinaryCrossEntropyWithLogits.Forward(x, y, reduction: Reduction.None);
         Assert.That(none.Data, Is.EqualTo(new[] { Math.Log(2), Math.Log(4) }).Within(1e-15));
         var g = BinaryCrossEntropyWithLogits.Backward(new Tensor([2], [1, 1]), cache);
-        Assert.That(g.DInput.Data, Is.EqualTo(new[] { -0.5, 0.75 }).Within(1e-15));
-        Assert.That(g.DTarget.Data, Is.EqualTo(new[] { 0, -Math.Log(3) }).Within(1e-15));
+        Assert.That(g.dInput.Data, Is.EqualTo(new[] { -0.5, 0.75 }).Within(1e-15));
+        Assert.That(g.dTarget.Data, Is.EqualTo(new[] { 0, -Math.Log(3) }).Within(1e-15));
         // mean = (ln 2 + ln 4) / 2 = 3 ln 2 / 2
         Assert.That(BinaryCrossEntropyWithLogits.Forward(x, y).Loss.Data[0], Is.EqualTo(1.5 * Math.Log(2)).Within(1e-15));
     }
@@ -32,8 +32,8 @@ public sealed class BinaryCrossEntropyWithLogitsTests
         var (loss, g) = BinaryCrossEntropyWithLogits.Compute(new Tensor([1], [0]), new Tensor([1], [1]),
             weight: new Tensor([1], [3]), posWeight: new Tensor([1], [2]), reduction: Reduction.Sum);
         Assert.That(loss.Data[0], Is.EqualTo(6 * Math.Log(2)).Within(1e-15));
-        Assert.That(g.DInput.Data[0], Is.EqualTo(-3.0).Within(1e-15));
-        Assert.That(g.DTarget.Data[0], Is.EqualTo(3 * Math.Log(2)).Within(1e-15));
+        Assert.That(g.dInput.Data[0], Is.EqualTo(-3.0).Within(1e-15));
+        Assert.That(g.dTarget.Data[0], Is.EqualTo(3 * Math.Log(2)).Within(1e-15));
     }
 
     [Test]
@@ -75,8 +75,8 @@ public sealed class BinaryCrossEntropyWithLogitsTests
         var g = BinaryCrossEntropyWithLogits.Backward(dl, cache);
         double F() => GradCheck.Dot(BinaryCrossEntropyWithLogits.Forward(x, y, w, pw, reduction).Loss.Data, dl.Data);
         string cfg = $"({reduction}, weight {weighted}, pos_weight {posWeighted})";
-        GradCheck.Check($"BceWithLogits dInput {cfg}", F, x.Data, g.DInput.Data);
-        GradCheck.Check($"BceWithLogits dTarget {cfg}", F, y.Data, g.DTarget.Data);
+        GradCheck.Check($"BceWithLogits dInput {cfg}", F, x.Data, g.dInput.Data);
+        GradCheck.Check($"BceWithLogits dTarget {cfg}", F, y.Data, g.dTarget.Data);
     }
 
     [Test]

@@ -1,9 +1,9 @@
 using NUnit.Framework;
 using Rnn.Reference.Losses;
 using Rnn.Reference.Tensors;
-using Rnn.Tests.Layers;
+using Rnn.Reference.Tests.Layers;
 
-namespace Rnn.Tests.Losses;
+namespace Rnn.Reference.Tests.Losses;
 
 public sealed class CrossEntropyTests
 {

@@ -5,9 +5,9 @@ using FsCheck.NUnit;
 using Rnn.Reference.Layers;
 using Rnn.Reference.Losses;
 using Rnn.Reference.Tensors;
-using Rnn.Tests.Layers;
+using Rnn.Reference.Tests.Layers;
 
-namespace Rnn.Tests.Losses;
+namespace Rnn.Reference.Tests.Losses;
 
 public sealed class LossPropertyTests
 {

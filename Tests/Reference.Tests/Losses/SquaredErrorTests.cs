@@ -1,9 +1,9 @@
 using NUnit.Framework;
 using Rnn.Reference.Losses;
 using Rnn.Reference.Tensors;
-using Rnn.Tests.Layers;
+using Rnn.Reference.Tests.Layers;
 
-namespace Rnn.Tests.Losses;
+namespace Rnn.Reference.Tests.Losses;
 
 public sealed class SquaredErrorTests
 {
@@ -18,18 +18,18 @@ public sealed class SquaredErrorTests
         Assert.That(mean.Shape, Is.Empty);
         Assert.That(mean.Data[0], Is.EqualTo(8.0 / 3).Within(1e-15));
         // mean: dx = 2 (x - y) / 3 = [0, 4/3, -4/3]; dy = -dx
-        Assert.That(gMean.DInput.Data, Is.EqualTo(new[] { 0, 4.0 / 3, -4.0 / 3 }).Within(1e-15));
-        Assert.That(gMean.DTarget.Data, Is.EqualTo(new[] { 0, -4.0 / 3, 4.0 / 3 }).Within(1e-15));
+        Assert.That(gMean.dInput.Data, Is.EqualTo(new[] { 0, 4.0 / 3, -4.0 / 3 }).Within(1e-15));
+        Assert.That(gMean.dTarget.Data, Is.EqualTo(new[] { 0, -4.0 / 3, 4.0 / 3 }).Within(1e-15));
 
         var (sum, gSum) = MseLoss.Compute(X(), Y(), Reduction.Sum);
         Assert.That(sum.Data[0], Is.EqualTo(8.0));
-        Assert.That(gSum.DInput.Data, Is.EqualTo(new double[] { 0, 4, -4 }));
+        Assert.That(gSum.dInput.Data, Is.EqualTo(new double[] { 0, 4, -4 }));
 
         var (none, cache) = MseLoss.Forward(X(), Y(), Reduction.None);
         Assert.That(none.Shape, Is.EqualTo(new[] { 3 }));
         Assert.That(none.Data, Is.EqualTo(new double[] { 0, 4, 4 }));
         // none with dLoss = [1, 10, 100]: dx = 2 (x - y) dLoss = [0, 40, -400]
-        Assert.That(MseLoss.Backward(new Tensor([3], [1, 10, 100]), cache).DInput.Data, Is.EqualTo(new double[] { 0, 40, -400 }));
+        Assert.That(MseLoss.Backward(new Tensor([3], [1, 10, 100]), cache).dInput.Data, Is.EqualTo(new double[] { 0, 40, -400 }));
     }
 
     [Test]
@@ -38,8 +38,8 @@ public sealed class SquaredErrorTests
         // slide: E = sum_t (y_t - yhat_t)^2 over T = 3 steps = 0 + 4 + 4 = 8; dE/dy_t = 2 (y_t - yhat_t)
         var (E, g) = SummedSquaredError.Compute(X(), Y());
         Assert.That(E, Is.EqualTo(8.0));
-        Assert.That(g.DInput.Data, Is.EqualTo(new double[] { 0, 4, -4 }));
-        Assert.That(g.DTarget.Data, Is.EqualTo(new double[] { 0, -4, 4 }));
+        Assert.That(g.dInput.Data, Is.EqualTo(new double[] { 0, 4, -4 }));
+        Assert.That(g.dTarget.Data, Is.EqualTo(new double[] { 0, -4, 4 }));
 
         var rng = new Random(2);
         var output = GradCheck.RandomTensor(rng, [5, 2, 3]);
@@ -63,8 +63,8 @@ public sealed class SquaredErrorTests
         var dl = GradCheck.RandomTensor(rng, loss.Shape);
         var g = MseLoss.Backward(dl, cache);
         double F() => GradCheck.Dot(MseLoss.Forward(x, y, reduction).Loss.Data, dl.Data);
-        GradCheck.Check($"MseLoss dInput ({reduction})", F, x.Data, g.DInput.Data);
-        GradCheck.Check($"MseLoss dTarget ({reduction})", F, y.Data, g.DTarget.Data);
+        GradCheck.Check($"MseLoss dInput ({reduction})", F, x.Data, g.dInput.Data);
+        GradCheck.Check($"MseLoss dTarget ({reduction})", F, y.Data, g.dTarget.Data);
     }
 
     [Test]
@@ -75,8 +75,8 @@ public sealed class SquaredErrorTests
         var target = GradCheck.RandomTensor(rng, [6, 2]);
         var g = SummedSquaredError.Backward(0.7, output, target);
         double F() => 0.7 * SummedSquaredError.Forward(output, target);
-        GradCheck.Check("SummedSquaredError dOutput", F, output.Data, g.DInput.Data);
-        GradCheck.Check("SummedSquaredError dTarget", F, target.Data, g.DTarget.Data);
+        GradCheck.Check("SummedSquaredError dOutput", F, output.Data, g.dInput.Data);
+        GradCheck.Check("SummedSquaredError dTarget", F, target.Data, g.dTarget.Data);
     }
 
     [Test]

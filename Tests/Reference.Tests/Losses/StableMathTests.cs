@@ -1,7 +1,7 @@
 using NUnit.Framework;
 using Rnn.Reference.Losses;
 
-namespace Rnn.Tests.Losses;
+namespace Rnn.Reference.Tests.Losses;
 
 public sealed class StableMathTests
 {

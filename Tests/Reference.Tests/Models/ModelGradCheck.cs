@@ -9,7 +9,7 @@ using NUnit.Framework;
 using Rnn.Reference.Checking;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Models;
+namespace Rnn.Reference.Tests.Models;
 
 public static class ModelGradCheck
 {

@@ -7,7 +7,7 @@ using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 using Rnn.Reference.Training;
 
-namespace Rnn.Tests.Models;
+namespace Rnn.Reference.Tests.Models;
 
 public sealed class ModelGradientCheckTests
 {
@@ -33,7 +33,7 @@ public sealed class ModelGradientCheckTests
         var loss = new ClassificationLoss();
 
         var cache = model.Forward(batch);
-        var grads = model.Backward(loss.Compute(cache.Logits, labels).DOutput, cache);
+        var grads = model.Backward(loss.Compute(cache.Logits, labels).dOutput, cache);
         // Bidirectional: the read-out at each sequence's last step holds the reverse direction's
         // FIRST step there, taken from h0 = 0, so the last layer's reverse weight_hh multiplies a
         // zero state and its gradient is exactly zero (the read-out is PyTorch's output[lengths - 1]).
@@ -52,7 +52,7 @@ public sealed class ModelGradientCheckTests
         var loss = new ClassificationLoss(ClassifierHead.Sigmoid);
 
         var cache = model.Forward(batch);
-        var grads = model.Backward(loss.Compute(cache.Logits, labels).DOutput, cache);
+        var grads = model.Backward(loss.Compute(cache.Logits, labels).dOutput, cache);
         ModelGradCheck.Check("SequenceClassifier sigmoid",
             () => loss.Compute(model.Forward(batch).Logits, labels).Loss, model.Parameters, grads);
     }
@@ -84,12 +84,12 @@ public sealed class ModelGradientCheckTests
         }
 
         var cache = model.Forward(ids, h0, c0);
-        var g = model.Backward(loss.Compute(cache.Logits, targets).DOutput, cache, dHN, dCN);
-        ModelGradCheck.Check($"NextTokenModel {cell} L{layers}", Loss, model.Parameters, g.Parameters);
+        var g = model.Backward(loss.Compute(cache.Logits, targets).dOutput, cache, dHN, dCN);
+        ModelGradCheck.Check($"NextTokenModel {cell} L{layers}", Loss, model.Parameters, g.dParameters);
 
         var states = new NamedTensors { { "h0", h0 } };
-        var dStates = new NamedTensors { { "h0", g.DH0 } };
-        if (c0 is not null) { states.Add("c0", c0); dStates.Add("c0", g.DC0!); }
+        var dStates = new NamedTensors { { "h0", g.dH0 } };
+        if (c0 is not null) { states.Add("c0", c0); dStates.Add("c0", g.dC0!); }
         ModelGradCheck.Check($"NextTokenModel {cell} L{layers} state", Loss, states, dStates);
     }
 
@@ -104,7 +104,7 @@ public sealed class ModelGradientCheckTests
         var loss = new MeanSquaredErrorLoss();
 
         var cache = model.Forward(x);
-        var (grads, dInput) = model.BackwardWithInput(loss.Compute(cache.Predictions, y).DOutput, cache);
+        var (grads, dInput) = model.BackwardWithInput(loss.Compute(cache.Predictions, y).dOutput, cache);
         double Loss() => loss.Compute(model.Forward(x).Predictions, y).Loss;
         ModelGradCheck.Check("Conv1dRegressor", Loss, model.Parameters, grads);
         ModelGradCheck.Check("Conv1dRegressor input", Loss, new NamedTensors { { "x", x } }, new NamedTensors { { "x", dInput } });
@@ -124,7 +124,7 @@ public sealed class ModelGradientCheckTests
         var loss = new MeanSquaredErrorLoss();
 
         var cache = model.Forward(x);
-        var (grads, dInput) = model.BackwardWithInput(loss.Compute(cache.Predictions, y).DOutput, cache);
+        var (grads, dInput) = model.BackwardWithInput(loss.Compute(cache.Predictions, y).dOutput, cache);
         double Loss() => loss.Compute(model.Forward(x).Predictions, y).Loss;
         // bidirectional: output[T-1] of the last layer's reverse direction is its first step, from h0 = 0 (see above)
         string[] exactlyZero = bidirectional ? [$"{config.RecurrentName}.weight_hh_l{layers - 1}_reverse"] : [];

@@ -8,7 +8,7 @@ using Rnn.Reference.Models;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Models;
+namespace Rnn.Reference.Tests.Models;
 
 public sealed class SequenceClassifierTests
 {

@@ -1,10 +1,10 @@
 // Adagrad and Adadelta: hand-derived values (arithmetic in the comments) and bad input.
 using NUnit.Framework;
 using Rnn.Reference.Optimizers;
-using static Rnn.Tests.Optimizers.OptimizerTestSupport;
-using static Rnn.Tests.Optimizers.SgdTests;
+using static Rnn.Reference.Tests.Optimizers.OptimizerTestSupport;
+using static Rnn.Reference.Tests.Optimizers.SgdTests;
 
-namespace Rnn.Tests.Optimizers;
+namespace Rnn.Reference.Tests.Optimizers;
 
 public sealed class AdagradAdadeltaTests
 {

@@ -4,11 +4,11 @@ using FsCheck;
 using FsCheck.Fluent;
 using NUnit.Framework;
 using Rnn.Reference.Optimizers;
-using static Rnn.Tests.Optimizers.OptimizerTestSupport;
-using static Rnn.Tests.Optimizers.SgdTests;
+using static Rnn.Reference.Tests.Optimizers.OptimizerTestSupport;
+using static Rnn.Reference.Tests.Optimizers.SgdTests;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 
-namespace Rnn.Tests.Optimizers;
+namespace Rnn.Reference.Tests.Optimizers;
 
 public sealed class AdamTests
 {

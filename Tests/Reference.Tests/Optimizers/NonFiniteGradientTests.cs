@@ -6,7 +6,7 @@ using NUnit.Framework;
 using Rnn.Reference.Optimizers;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Optimizers;
+namespace Rnn.Reference.Tests.Optimizers;
 
 public sealed class NonFiniteGradientTests
 {

@@ -5,7 +5,7 @@ using FsCheck.Fluent;
 using Rnn.Reference.Optimizers;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Optimizers;
+namespace Rnn.Reference.Tests.Optimizers;
 
 internal static class OptimizerTestSupport
 {

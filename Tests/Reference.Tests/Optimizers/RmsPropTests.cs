@@ -3,10 +3,10 @@
 // documented example), and bad input.
 using NUnit.Framework;
 using Rnn.Reference.Optimizers;
-using static Rnn.Tests.Optimizers.OptimizerTestSupport;
-using static Rnn.Tests.Optimizers.SgdTests;
+using static Rnn.Reference.Tests.Optimizers.OptimizerTestSupport;
+using static Rnn.Reference.Tests.Optimizers.SgdTests;
 
-namespace Rnn.Tests.Optimizers;
+namespace Rnn.Reference.Tests.Optimizers;
 
 public sealed class RmsPropTests
 {

@@ -6,9 +6,9 @@ using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 using NUnit.Framework;
 using Rnn.Reference.Optimizers;
 using Rnn.Reference.Tensors;
-using static Rnn.Tests.Optimizers.OptimizerTestSupport;
+using static Rnn.Reference.Tests.Optimizers.OptimizerTestSupport;
 
-namespace Rnn.Tests.Optimizers;
+namespace Rnn.Reference.Tests.Optimizers;
 
 public sealed class SgdTests
 {

@@ -5,11 +5,11 @@
 using NUnit.Framework;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
-using Rnn.Tests.Recurrent.Support;
-using static Rnn.Tests.Recurrent.Support.Small;
+using Rnn.Reference.Tests.Recurrent.Support;
+using static Rnn.Reference.Tests.Recurrent.Support.Small;
 using static System.Math;
 
-namespace Rnn.Tests.Recurrent;
+namespace Rnn.Reference.Tests.Recurrent;
 
 public sealed class KnownValueTests
 {
@@ -140,12 +140,12 @@ public sealed class KnownValueTests
         var g = RecurrentLayer.Backward(o.Cache, dHN: State(1.0));
         Assert.Multiple(() =>
         {
-            Assert.That(g.Parameters["weight_ih_l0"].Data, Is.EqualTo(new[] { da1 * 1 + da2 * 2 }).Within(Tol));
-            Assert.That(g.Parameters["weight_hh_l0"].Data, Is.EqualTo(new[] { da1 * 0.5 + da2 * h1 }).Within(Tol));
-            Assert.That(g.Parameters["bias_ih_l0"].Data, Is.EqualTo(new[] { da1 + da2 }).Within(Tol));
-            Assert.That(g.Parameters["bias_hh_l0"].Data, Is.EqualTo(new[] { da1 + da2 }).Within(Tol));
-            Assert.That(g.Input.Data, Is.EqualTo(new[] { da1 * 0.5, da2 * 0.5 }).Within(Tol));
-            Assert.That(g.H0.Data, Is.EqualTo(new[] { da1 * (-1.0) }).Within(Tol));
+            Assert.That(g.dParameters["weight_ih_l0"].Data, Is.EqualTo(new[] { da1 * 1 + da2 * 2 }).Within(Tol));
+            Assert.That(g.dParameters["weight_hh_l0"].Data, Is.EqualTo(new[] { da1 * 0.5 + da2 * h1 }).Within(Tol));
+            Assert.That(g.dParameters["bias_ih_l0"].Data, Is.EqualTo(new[] { da1 + da2 }).Within(Tol));
+            Assert.That(g.dParameters["bias_hh_l0"].Data, Is.EqualTo(new[] { da1 + da2 }).Within(Tol));
+            Assert.That(g.dInput.Data, Is.EqualTo(new[] { da1 * 0.5, da2 * 0.5 }).Within(Tol));
+            Assert.That(g.dH0.Data, Is.EqualTo(new[] { da1 * (-1.0) }).Within(Tol));
         });
     }
 
@@ -169,12 +169,12 @@ public sealed class KnownValueTests
         var g = RecurrentLayer.Backward(o.Cache, dOutput: new Tensor([2, 1], [1.0, 1.0]));
         Assert.Multiple(() =>
         {
-            Assert.That(g.Parameters["weight_ih_l0"].Data, Is.EqualTo(new[] { 1.0 }).Within(Tol));
-            Assert.That(g.Parameters["weight_hh_l0"].Data, Is.EqualTo(new[] { 1.0 }).Within(Tol));
-            Assert.That(g.Parameters["bias_ih_l0"].Data, Is.EqualTo(new[] { 1.0 }).Within(Tol));
-            Assert.That(g.Parameters["bias_hh_l0"].Data, Is.EqualTo(new[] { 1.0 }).Within(Tol));
-            Assert.That(g.Input.Data, Is.EqualTo(new[] { 2.0, 0.0 }).Within(Tol));
-            Assert.That(g.H0.Data, Is.EqualTo(new[] { 0.5 }).Within(Tol));
+            Assert.That(g.dParameters["weight_ih_l0"].Data, Is.EqualTo(new[] { 1.0 }).Within(Tol));
+            Assert.That(g.dParameters["weight_hh_l0"].Data, Is.EqualTo(new[] { 1.0 }).Within(Tol));
+            Assert.That(g.dParameters["bias_ih_l0"].Data, Is.EqualTo(new[] { 1.0 }).Within(Tol));
+            Assert.That(g.dParameters["bias_hh_l0"].Data, Is.EqualTo(new[] { 1.0 }).Within(Tol));
+            Assert.That(g.dInput.Data, Is.EqualTo(new[] { 2.0, 0.0 }).Within(Tol));
+            Assert.That(g.dH0.Data, Is.EqualTo(new[] { 0.5 }).Within(Tol));
         });
     }
 
@@ -218,7 +218,7 @@ public sealed class KnownValueTests
         double dx2 = tc2 * o2 * (1 - o2) * 1.0
                      + o2 * (1 - tc2 * tc2) * (c1 * f2 * (1 - f2) * (-1.0) + g2 * i2 * (1 - i2) * 0.5 + i2 * (1 - g2 * g2) * 2.0);
         var g = RecurrentLayer.Backward(o.Cache, dHN: State(1.0));
-        Assert.That(g.Input.Data[1], Is.EqualTo(dx2).Within(Tol));
+        Assert.That(g.dInput.Data[1], Is.EqualTo(dx2).Within(Tol));
     }
 
     [Test]
@@ -242,9 +242,9 @@ public sealed class KnownValueTests
         var g = RecurrentLayer.Backward(o.Cache, dHN: State(1.0), dCN: State(1.0));
         Assert.Multiple(() =>
         {
-            Assert.That(g.C0!.Data, Is.EqualTo(new[] { dc0 }).Within(Tol));
-            Assert.That(g.Parameters["bias_ih_l0"].Data[1], Is.EqualTo(dbf).Within(Tol));
-            Assert.That(g.Parameters["bias_hh_l0"].Data[1], Is.EqualTo(dbf).Within(Tol));
+            Assert.That(g.dC0!.Data, Is.EqualTo(new[] { dc0 }).Within(Tol));
+            Assert.That(g.dParameters["bias_ih_l0"].Data[1], Is.EqualTo(dbf).Within(Tol));
+            Assert.That(g.dParameters["bias_hh_l0"].Data[1], Is.EqualTo(dbf).Within(Tol));
         });
     }
 
@@ -284,7 +284,7 @@ public sealed class KnownValueTests
         double dz2 = z2 * (1 - z2) * (-1.0);
         double dx2 = (1 - z2) * dn2 + (h1 - n2) * dz2;
         var g = RecurrentLayer.Backward(o.Cache, dHN: State(1.0));
-        Assert.That(g.Input.Data[1], Is.EqualTo(dx2).Within(Tol));
+        Assert.That(g.dInput.Data[1], Is.EqualTo(dx2).Within(Tol));
     }
 
     [Test]
@@ -309,9 +309,9 @@ public sealed class KnownValueTests
         var g = RecurrentLayer.Backward(o.Cache, dHN: State(1.0));
         Assert.Multiple(() =>
         {
-            Assert.That(g.H0.Data, Is.EqualTo(new[] { dh0 }).Within(Tol));
-            Assert.That(g.Parameters["bias_hh_l0"].Data[2], Is.EqualTo(dbhn).Within(Tol));
-            Assert.That(g.Parameters["bias_ih_l0"].Data[2], Is.EqualTo(dbin).Within(Tol));
+            Assert.That(g.dH0.Data, Is.EqualTo(new[] { dh0 }).Within(Tol));
+            Assert.That(g.dParameters["bias_hh_l0"].Data[2], Is.EqualTo(dbhn).Within(Tol));
+            Assert.That(g.dParameters["bias_ih_l0"].Data[2], Is.EqualTo(dbin).Within(Tol));
         });
     }
 }

@@ -4,7 +4,7 @@ using NUnit.Framework;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Recurrent;
+namespace Rnn.Reference.Tests.Recurrent;
 
 public sealed class RecurrentLayerBadInputTests
 {

@@ -8,9 +8,9 @@
 using NUnit.Framework;
 using Rnn.Reference.Checking;
 using Rnn.Reference.Recurrent;
-using Rnn.Tests.Recurrent.Support;
+using Rnn.Reference.Tests.Recurrent.Support;
 
-namespace Rnn.Tests.Recurrent;
+namespace Rnn.Reference.Tests.Recurrent;
 
 public sealed class RecurrentLayerGradientTests
 {

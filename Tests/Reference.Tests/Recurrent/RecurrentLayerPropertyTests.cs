@@ -4,10 +4,10 @@
 using FsCheck.NUnit;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
-using Rnn.Tests.Recurrent.Support;
-using static Rnn.Tests.Recurrent.Support.TestTensors;
+using Rnn.Reference.Tests.Recurrent.Support;
+using static Rnn.Reference.Tests.Recurrent.Support.TestTensors;
 
-namespace Rnn.Tests.Recurrent;
+namespace Rnn.Reference.Tests.Recurrent;
 
 [Properties(Arbitrary = [typeof(RecurrentArbitraries)], QuietOnSuccess = true)]
 public sealed class RecurrentLayerPropertyTests
@@ -67,7 +67,7 @@ public sealed class RecurrentLayerPropertyTests
         {
             RequireClose(o.HN, d.H0!, Tight, "h_n vs h0");
             var expectedOutput = Tensor.Zeros(c.OutputShape);
-            var expectedDh0 = d.DHN.Clone();
+            var expectedDh0 = d.dHN.Clone();
             for (int b = 0; b < Bn; b++)
                 for (int dir = 0; dir < c.D; dir++)
                     for (int t = 0; t < c.Length(b); t++)
@@ -75,12 +75,12 @@ public sealed class RecurrentLayerPropertyTests
                         {
                             int k = c.Index(t, b, dir * c.H + j, DH), s = c.StateIndex(top * c.D + dir, b, j);
                             expectedOutput.Data[k] = d.H0!.Data[s];
-                            expectedDh0.Data[s] += d.DOutput.Data[k];
+                            expectedDh0.Data[s] += d.dOutput.Data[k];
                         }
             RequireClose(o.Output, expectedOutput, Tight, "output vs h0 of the top layer");
-            RequireZero(g.Input.Data, "dInput");
-            foreach (var (name, t) in g.Parameters) RequireZero(t.Data, "d" + name);
-            RequireClose(g.H0, expectedDh0, Tight, "dh0 vs dh_n + sum of valid dOutput");
+            RequireZero(g.dInput.Data, "dInput");
+            foreach (var (name, t) in g.dParameters) RequireZero(t.Data, "d" + name);
+            RequireClose(g.dH0, expectedDh0, Tight, "dh0 vs dh_n + sum of valid dOutput");
         });
     }
 
@@ -112,7 +112,7 @@ public sealed class RecurrentLayerPropertyTests
                     {
                         double a = c.Bias ? d.Parameters["bias_ih" + s].Data[j] + d.Parameters["bias_hh" + s].Data[j] : 0.0;
                         for (int i = 0; i < c.I; i++) a += d.Input.Data[c.Index(t, b, i, c.I)] * Wih[j * c.I + i];
-                        double h = kind == CellKind.RnnTanh ? System.Math.Tanh(a) : System.Math.Max(0.0, a);
+                        double h = kind == CellKind.RnnTanh ? Math.Tanh(a) : Math.Max(0.0, a);
                         expectedOutput.Data[c.Index(t, b, dir * c.H + j, DH)] = h;
                         int last = dir == 0 ? c.Length(b) - 1 : 0;
                         if (t == last) expectedHN.Data[c.StateIndex(dir, b, j)] = h;
@@ -152,22 +152,22 @@ public sealed class RecurrentLayerPropertyTests
                     bool valid = t < c.Length(b);
                     double[] zerosOut = new double[DH], zerosIn = new double[c.I];
                     RequireClose(Sequences.StepRow(c, o.Output, t, b, DH), valid ? Sequences.StepRow(ac, ao.Output, t, 0, DH) : zerosOut, Tight, $"output[t={t}, b={b}]");
-                    RequireClose(Sequences.StepRow(c, g.Input, t, b, c.I), valid ? Sequences.StepRow(ac, ag.Input, t, 0, c.I) : zerosIn, Tight, $"dInput[t={t}, b={b}]");
+                    RequireClose(Sequences.StepRow(c, g.dInput, t, b, c.I), valid ? Sequences.StepRow(ac, ag.dInput, t, 0, c.I) : zerosIn, Tight, $"dInput[t={t}, b={b}]");
                 }
                 for (int ld = 0; ld < c.Layers * c.D; ld++)
                 {
                     RequireClose(Sequences.StateRow(c, o.HN, ld, b), Sequences.StateRow(ac, ao.HN, ld, 0), Tight, $"h_n[{ld}, b={b}]");
-                    RequireClose(Sequences.StateRow(c, g.H0, ld, b), Sequences.StateRow(ac, ag.H0, ld, 0), Tight, $"dh0[{ld}, b={b}]");
+                    RequireClose(Sequences.StateRow(c, g.dH0, ld, b), Sequences.StateRow(ac, ag.dH0, ld, 0), Tight, $"dh0[{ld}, b={b}]");
                     if (o.CN is not null)
                     {
                         RequireClose(Sequences.StateRow(c, o.CN, ld, b), Sequences.StateRow(ac, ao.CN!, ld, 0), Tight, $"c_n[{ld}, b={b}]");
-                        RequireClose(Sequences.StateRow(c, g.C0!, ld, b), Sequences.StateRow(ac, ag.C0!, ld, 0), Tight, $"dc0[{ld}, b={b}]");
+                        RequireClose(Sequences.StateRow(c, g.dC0!, ld, b), Sequences.StateRow(ac, ag.dC0!, ld, 0), Tight, $"dc0[{ld}, b={b}]");
                     }
                 }
-                foreach (var (name, t) in ag.Parameters)
+                foreach (var (name, t) in ag.dParameters)
                     for (int k = 0; k < t.Length; k++) paramSum[name].Data[k] += t.Data[k];
             }
-            foreach (var (name, t) in g.Parameters)
+            foreach (var (name, t) in g.dParameters)
                 RequireClose(t, paramSum[name], Tight, $"d{name} vs the sum over elements");
         });
     }
@@ -198,13 +198,13 @@ public sealed class RecurrentLayerPropertyTests
             RequireClose(o2.Output, o.Output, 0, "output");
             RequireClose(o2.HN, o.HN, 0, "h_n");
             if (o.CN is not null) RequireClose(o2.CN!, o.CN, 0, "c_n");
-            RequireClose(g2.Input, g.Input, 0, "dInput");
-            RequireClose(g2.H0, g.H0, 0, "dh0");
-            if (g.C0 is not null) RequireClose(g2.C0!, g.C0, 0, "dc0");
-            foreach (var (name, t) in g.Parameters) RequireClose(g2.Parameters[name], t, 0, "d" + name);
+            RequireClose(g2.dInput, g.dInput, 0, "dInput");
+            RequireClose(g2.dH0, g.dH0, 0, "dh0");
+            if (g.dC0 is not null) RequireClose(g2.dC0!, g.dC0, 0, "dc0");
+            foreach (var (name, t) in g.dParameters) RequireClose(g2.dParameters[name], t, 0, "d" + name);
             for (int b = 0; b < c.B; b++)
                 for (int t = c.Length(b); t < c.T; t++)
-                    RequireZero(Sequences.StepRow(c, g.Input, t, b, c.I), $"dInput[t={t}, b={b}] past the length");
+                    RequireZero(Sequences.StepRow(c, g.dInput, t, b, c.I), $"dInput[t={t}, b={b}] past the length");
         });
     }
 
@@ -226,8 +226,8 @@ public sealed class RecurrentLayerPropertyTests
         var r = new LayerData(swapped,
             Sequences.ReverseInTime(c, d.Input, c.I, swapHalves: false),
             Sequences.SwapDirections(c, d.H0), Sequences.SwapDirections(c, d.C0),
-            Sequences.ReverseInTime(c, d.DOutput, DH, swapHalves: true),
-            Sequences.SwapDirections(c, d.DHN)!, Sequences.SwapDirections(c, d.DCN));
+            Sequences.ReverseInTime(c, d.dOutput, DH, swapHalves: true),
+            Sequences.SwapDirections(c, d.dHN)!, Sequences.SwapDirections(c, d.dCN));
 
         var o = c.Run(d);
         var or = c.Run(r);
@@ -238,11 +238,11 @@ public sealed class RecurrentLayerPropertyTests
             RequireClose(or.Output, Sequences.ReverseInTime(c, o.Output, DH, swapHalves: true), Tight, "output on reversed input");
             RequireClose(or.HN, Sequences.SwapDirections(c, o.HN)!, Tight, "h_n");
             if (o.CN is not null) RequireClose(or.CN!, Sequences.SwapDirections(c, o.CN)!, Tight, "c_n");
-            RequireClose(gr.Input, Sequences.ReverseInTime(c, g.Input, c.I, swapHalves: false), Tight, "dInput");
-            RequireClose(gr.H0, Sequences.SwapDirections(c, g.H0)!, Tight, "dh0");
-            if (g.C0 is not null) RequireClose(gr.C0!, Sequences.SwapDirections(c, g.C0)!, Tight, "dc0");
-            foreach (var name in g.Parameters.Names)
-                RequireClose(gr.Parameters[name], g.Parameters[Other(name)], Tight, $"d{name} vs d{Other(name)}");
+            RequireClose(gr.dInput, Sequences.ReverseInTime(c, g.dInput, c.I, swapHalves: false), Tight, "dInput");
+            RequireClose(gr.dH0, Sequences.SwapDirections(c, g.dH0)!, Tight, "dh0");
+            if (g.dC0 is not null) RequireClose(gr.dC0!, Sequences.SwapDirections(c, g.dC0)!, Tight, "dc0");
+            foreach (var name in g.dParameters.Names)
+                RequireClose(gr.dParameters[name], g.dParameters[Other(name)], Tight, $"d{name} vs d{Other(name)}");
         });
 
         static string Other(string name) => name.EndsWith("_reverse", StringComparison.Ordinal) ? name[..^"_reverse".Length] : name + "_reverse";
@@ -257,17 +257,17 @@ public sealed class RecurrentLayerPropertyTests
         var rng = new SeededRandom(c.Seed + 7);
         double a = rng.Uniform(-2, 2), b = rng.Uniform(-2, 2);
         var o = c.Run(d);
-        var g1 = RecurrentLayer.Backward(o.Cache, d.DOutput, d.DHN, d.DCN);
-        var g2 = RecurrentLayer.Backward(o.Cache, other.DOutput, other.DHN, other.DCN);
-        var g = RecurrentLayer.Backward(o.Cache, Combine(a, d.DOutput, b, other.DOutput), Combine(a, d.DHN, b, other.DHN),
-            d.DCN is null ? null : Combine(a, d.DCN, b, other.DCN!));
+        var g1 = RecurrentLayer.Backward(o.Cache, d.dOutput, d.dHN, d.dCN);
+        var g2 = RecurrentLayer.Backward(o.Cache, other.dOutput, other.dHN, other.dCN);
+        var g = RecurrentLayer.Backward(o.Cache, Combine(a, d.dOutput, b, other.dOutput), Combine(a, d.dHN, b, other.dHN),
+            d.dCN is null ? null : Combine(a, d.dCN, b, other.dCN!));
         return Holds(c, () =>
         {
-            RequireClose(g.Input, Combine(a, g1.Input, b, g2.Input), Tight, "dInput");
-            RequireClose(g.H0, Combine(a, g1.H0, b, g2.H0), Tight, "dh0");
-            if (g.C0 is not null) RequireClose(g.C0, Combine(a, g1.C0!, b, g2.C0!), Tight, "dc0");
-            foreach (var (name, t) in g.Parameters)
-                RequireClose(t, Combine(a, g1.Parameters[name], b, g2.Parameters[name]), Tight, "d" + name);
+            RequireClose(g.dInput, Combine(a, g1.dInput, b, g2.dInput), Tight, "dInput");
+            RequireClose(g.dH0, Combine(a, g1.dH0, b, g2.dH0), Tight, "dh0");
+            if (g.dC0 is not null) RequireClose(g.dC0, Combine(a, g1.dC0!, b, g2.dC0!), Tight, "dc0");
+            foreach (var (name, t) in g.dParameters)
+                RequireClose(t, Combine(a, g1.dParameters[name], b, g2.dParameters[name]), Tight, "d" + name);
         });
     }
 
@@ -280,22 +280,22 @@ public sealed class RecurrentLayerPropertyTests
         var d = c.Draw();
         // the same numbers in the batched layout (for B = 1 the flat order is the same)
         var db = new LayerData(d.Parameters, Reshape(d.Input, batched.InputShape)!, Reshape(d.H0, batched.StateShape),
-            Reshape(d.C0, batched.StateShape), Reshape(d.DOutput, batched.OutputShape)!, Reshape(d.DHN, batched.StateShape)!,
-            Reshape(d.DCN, batched.StateShape));
+            Reshape(d.C0, batched.StateShape), Reshape(d.dOutput, batched.OutputShape)!, Reshape(d.dHN, batched.StateShape)!,
+            Reshape(d.dCN, batched.StateShape));
         var o = c.Run(d);
         var ob = batched.Run(db);
         var g = LayerCase.Backward(o, d);
         var gb = LayerCase.Backward(ob, db);
         return Holds(c, () =>
         {
-            if (!o.Output.HasShape(c.OutputShape) || !o.HN.HasShape(c.StateShape) || !g.Input.HasShape(c.InputShape) || !g.H0.HasShape(c.StateShape))
-                throw new CloseCheckException($"unbatched shapes: output {o.Output.ShapeText()}, h_n {o.HN.ShapeText()}, dInput {g.Input.ShapeText()}, dh0 {g.H0.ShapeText()}");
+            if (!o.Output.HasShape(c.OutputShape) || !o.HN.HasShape(c.StateShape) || !g.dInput.HasShape(c.InputShape) || !g.dH0.HasShape(c.StateShape))
+                throw new CloseCheckException($"unbatched shapes: output {o.Output.ShapeText()}, h_n {o.HN.ShapeText()}, dInput {g.dInput.ShapeText()}, dh0 {g.dH0.ShapeText()}");
             RequireClose(o.Output.Data, ob.Output.Data, 0, "output");
             RequireClose(o.HN.Data, ob.HN.Data, 0, "h_n");
             if (o.CN is not null) RequireClose(o.CN.Data, ob.CN!.Data, 0, "c_n");
-            RequireClose(g.Input.Data, gb.Input.Data, 0, "dInput");
-            RequireClose(g.H0.Data, gb.H0.Data, 0, "dh0");
-            foreach (var (name, t) in g.Parameters) RequireClose(t, gb.Parameters[name], 0, "d" + name);
+            RequireClose(g.dInput.Data, gb.dInput.Data, 0, "dInput");
+            RequireClose(g.dH0.Data, gb.dH0.Data, 0, "dh0");
+            foreach (var (name, t) in g.dParameters) RequireClose(t, gb.dParameters[name], 0, "d" + name);
         });
 
         static Tensor? Reshape(Tensor? t, int[] shape) => t is null ? null : new Tensor(shape, (double[])t.Data.Clone());

@@ -3,12 +3,12 @@
 // strictly positive. Each test builds a pre-activation that is exactly 0 in floating point and
 // contrasts it with a nearby positive one, so a wrong convention cannot pass.
 using NUnit.Framework;
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
-using static Rnn.Tests.Recurrent.Support.Small;
+using static Rnn.Reference.Tests.Recurrent.Support.Small;
 
-namespace Rnn.Tests.Recurrent;
+namespace Rnn.Reference.Tests.Recurrent;
 
 public sealed class ReluAtZeroTests
 {
@@ -60,11 +60,11 @@ public sealed class ReluAtZeroTests
         var g = RecurrentLayer.Backward(o.Cache, dOutput: new Tensor([1, 1], [1.0]));
         Assert.Multiple(() =>
         {
-            Assert.That(g.Parameters["weight_ih_l0"].Data, Is.EqualTo(new[] { slope * x }));
-            Assert.That(g.Parameters["bias_ih_l0"].Data, Is.EqualTo(new[] { slope }));
-            Assert.That(g.Parameters["bias_hh_l0"].Data, Is.EqualTo(new[] { slope }));
-            Assert.That(g.Input.Data, Is.EqualTo(new[] { slope * 1.0 }));
-            Assert.That(g.H0.Data, Is.EqualTo(new[] { slope * 0.5 }));
+            Assert.That(g.dParameters["weight_ih_l0"].Data, Is.EqualTo(new[] { slope * x }));
+            Assert.That(g.dParameters["bias_ih_l0"].Data, Is.EqualTo(new[] { slope }));
+            Assert.That(g.dParameters["bias_hh_l0"].Data, Is.EqualTo(new[] { slope }));
+            Assert.That(g.dInput.Data, Is.EqualTo(new[] { slope * 1.0 }));
+            Assert.That(g.dH0.Data, Is.EqualTo(new[] { slope * 0.5 }));
         });
     }
 }

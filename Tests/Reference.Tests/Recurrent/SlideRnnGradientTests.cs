@@ -9,9 +9,9 @@
 using NUnit.Framework;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
-using Rnn.Tests.Recurrent.Support;
+using Rnn.Reference.Tests.Recurrent.Support;
 
-namespace Rnn.Tests.Recurrent;
+namespace Rnn.Reference.Tests.Recurrent;
 
 public sealed class SlideRnnGradientTests
 {
@@ -50,7 +50,7 @@ public sealed class SlideRnnGradientTests
         double Loss()
         {
             var outputs = SlideReluRnn.Forward(d.W, d.U, d.b, d.Input, d.H0);
-            return lastStepOnly ? TestTensors.Dot(SlideReluRnn.LastOutput(outputs), d.DLast) : TestTensors.Dot(outputs, d.DOutputs);
+            return lastStepOnly ? TestTensors.Dot(SlideReluRnn.LastOutput(outputs), d.dLast) : TestTensors.Dot(outputs, d.dOutputs);
         }
 
         var analytic = ReluAnalytic(d, lastStepOnly);
@@ -69,8 +69,8 @@ public sealed class SlideRnnGradientTests
     {
         var outputs = SlideReluRnn.Forward(d.W, d.U, d.b, d.Input, d.H0);
         var g = lastStepOnly
-            ? SlideReluRnn.BackwardLastStep(d.W, d.U, d.b, d.Input, outputs, d.DLast, d.H0)
-            : SlideReluRnn.Backward(d.W, d.U, d.b, d.Input, outputs, d.DOutputs, d.H0);
+            ? SlideReluRnn.BackwardLastStep(d.W, d.U, d.b, d.Input, outputs, d.dLast, d.H0)
+            : SlideReluRnn.Backward(d.W, d.U, d.b, d.Input, outputs, d.dOutputs, d.H0);
         var a = new NamedTensors { { "W", g.dW }, { "U", g.dU }, { "b", g.db }, { "inputSequence", g.dInput } };
         if (d.H0 is not null) a.Add("h0", g.dH0);
         return a;
@@ -125,8 +125,8 @@ public sealed class SlideRnnGradientTests
     {
         TestContext.Out.WriteLine(c);
         var d = c.Draw();
-        Tensor? dY = upstream == Upstream.DHNOnly ? null : d.DY;
-        Tensor? dHN = upstream == Upstream.DYOnly ? null : d.DHN;
+        Tensor? dY = upstream == Upstream.DHNOnly ? null : d.dY;
+        Tensor? dHN = upstream == Upstream.DYOnly ? null : d.dHN;
 
         double Loss()
         {

@@ -4,10 +4,10 @@
 using FsCheck.NUnit;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
-using Rnn.Tests.Recurrent.Support;
-using static Rnn.Tests.Recurrent.Support.TestTensors;
+using Rnn.Reference.Tests.Recurrent.Support;
+using static Rnn.Reference.Tests.Recurrent.Support.TestTensors;
 
-namespace Rnn.Tests.Recurrent;
+namespace Rnn.Reference.Tests.Recurrent;
 
 [Properties(Arbitrary = [typeof(RecurrentArbitraries)], QuietOnSuccess = true)]
 public sealed class SlideRnnPropertyTests
@@ -49,19 +49,19 @@ public sealed class SlideRnnPropertyTests
         Tensor? h0 = d.H0 is null ? null : new Tensor(stateShape, d.H0.Data);
 
         var outputs = SlideReluRnn.Forward(d.W, d.U, d.b, d.Input, d.H0);
-        var sg = SlideReluRnn.Backward(d.W, d.U, d.b, d.Input, outputs, d.DOutputs, d.H0);
+        var sg = SlideReluRnn.Backward(d.W, d.U, d.b, d.Input, outputs, d.dOutputs, d.H0);
         var o = RecurrentLayer.Forward(config, p, d.Input, h0);
-        var g = RecurrentLayer.Backward(o.Cache, d.DOutputs);
+        var g = RecurrentLayer.Backward(o.Cache, d.dOutputs);
         return Holds(c, () =>
         {
             RequireClose(o.Output, outputs, Tight, "output");
             RequireClose(o.HN.Data, SlideReluRnn.LastOutput(outputs).Data, Tight, "h_n vs the last output");
-            RequireClose(g.Parameters["weight_ih_l0"], sg.dW, Tight, "dweight_ih vs dW");
-            RequireClose(g.Parameters["weight_hh_l0"], sg.dU, Tight, "dweight_hh vs dU");
-            RequireClose(g.Parameters["bias_ih_l0"], sg.db, Tight, "dbias_ih vs db");
-            RequireClose(g.Parameters["bias_hh_l0"], sg.db, Tight, "dbias_hh vs db");
-            RequireClose(g.Input, sg.dInput, Tight, "dInput");
-            RequireClose(g.H0.Data, sg.dH0.Data, Tight, "dh0");
+            RequireClose(g.dParameters["weight_ih_l0"], sg.dW, Tight, "dweight_ih vs dW");
+            RequireClose(g.dParameters["weight_hh_l0"], sg.dU, Tight, "dweight_hh vs dU");
+            RequireClose(g.dParameters["bias_ih_l0"], sg.db, Tight, "dbias_ih vs db");
+            RequireClose(g.dParameters["bias_hh_l0"], sg.db, Tight, "dbias_hh vs db");
+            RequireClose(g.dInput, sg.dInput, Tight, "dInput");
+            RequireClose(g.dH0.Data, sg.dH0.Data, Tight, "dh0");
         });
     }
 
@@ -81,7 +81,7 @@ public sealed class SlideRnnPropertyTests
         Tensor? h0 = d.H0 is null ? null : new Tensor(stateShape, d.H0.Data);
 
         var f = SlideTanhRnn.Forward(d.Wxh, d.Whh, d.Why, d.Input, d.H0);
-        var sg = SlideTanhRnn.Backward(d.Wxh, d.Whh, d.Why, d.Input, f, d.DY, d.DHN);
+        var sg = SlideTanhRnn.Backward(d.Wxh, d.Whh, d.Why, d.Input, f, d.dY, d.dHN);
         var o = RecurrentLayer.Forward(config, p, d.Input, h0);
         var h = o.Output.Data;                                                   // [T, B, H]
 
@@ -93,19 +93,19 @@ public sealed class SlideRnnPropertyTests
                 for (int j = 0; j < H; j++)
                 {
                     y.Data[r * O + oo] += h[r * H + j] * d.Why.Data[oo * H + j];
-                    dOutput.Data[r * H + j] += d.DY.Data[r * O + oo] * d.Why.Data[oo * H + j];
-                    dWhy.Data[oo * H + j] += d.DY.Data[r * O + oo] * h[r * H + j];
+                    dOutput.Data[r * H + j] += d.dY.Data[r * O + oo] * d.Why.Data[oo * H + j];
+                    dWhy.Data[oo * H + j] += d.dY.Data[r * O + oo] * h[r * H + j];
                 }
-        var g = RecurrentLayer.Backward(o.Cache, dOutput, new Tensor(stateShape, d.DHN.Data));
+        var g = RecurrentLayer.Backward(o.Cache, dOutput, new Tensor(stateShape, d.dHN.Data));
         return Holds(c, () =>
         {
             RequireClose(f.Y, y, Tight, "Y vs RNN tanh then dense");
             RequireClose(f.HN.Data, o.HN.Data, Tight, "h_n");
-            RequireClose(sg.dWxh, g.Parameters["weight_ih_l0"], Tight, "dWxh vs dweight_ih");
-            RequireClose(sg.dWhh, g.Parameters["weight_hh_l0"], Tight, "dWhh vs dweight_hh");
+            RequireClose(sg.dWxh, g.dParameters["weight_ih_l0"], Tight, "dWxh vs dweight_ih");
+            RequireClose(sg.dWhh, g.dParameters["weight_hh_l0"], Tight, "dWhh vs dweight_hh");
             RequireClose(sg.dWhy, dWhy, Tight, "dWhy");
-            RequireClose(sg.dInput, g.Input, Tight, "dInput");
-            RequireClose(sg.dH0.Data, g.H0.Data, Tight, "dh0");
+            RequireClose(sg.dInput, g.dInput, Tight, "dInput");
+            RequireClose(sg.dH0.Data, g.dH0.Data, Tight, "dh0");
         });
     }
 
@@ -116,7 +116,7 @@ public sealed class SlideRnnPropertyTests
         var c = generated with { Unbatched = false };
         var d = c.Draw();
         var outputs = SlideReluRnn.Forward(d.W, d.U, d.b, d.Input, d.H0);
-        var g = SlideReluRnn.Backward(d.W, d.U, d.b, d.Input, outputs, d.DOutputs, d.H0);
+        var g = SlideReluRnn.Backward(d.W, d.U, d.b, d.Input, outputs, d.dOutputs, d.H0);
         var dWSum = Tensor.Zeros(c.H, c.I);
         return Holds(c, () =>
         {
@@ -125,7 +125,7 @@ public sealed class SlideRnnPropertyTests
                 var x = Rows(d.Input, c.T, c.B, c.I, b);
                 var h0 = d.H0 is null ? null : Rows(d.H0, 1, c.B, c.H, b).Reshaped(c.H);
                 var alone = SlideReluRnn.Forward(d.W, d.U, d.b, x, h0);
-                var ga = SlideReluRnn.Backward(d.W, d.U, d.b, x, alone, Rows(d.DOutputs, c.T, c.B, c.H, b), h0);
+                var ga = SlideReluRnn.Backward(d.W, d.U, d.b, x, alone, Rows(d.dOutputs, c.T, c.B, c.H, b), h0);
                 RequireClose(Rows(outputs, c.T, c.B, c.H, b), alone, Tight, $"outputs[:, {b}]");
                 RequireClose(Rows(g.dInput, c.T, c.B, c.I, b), ga.dInput, Tight, $"dInput[:, {b}]");
                 RequireClose(Rows(g.dH0, 1, c.B, c.H, b).Data, ga.dH0.Data, Tight, $"dh0[{b}]");
@@ -142,7 +142,7 @@ public sealed class SlideRnnPropertyTests
         var c = generated with { Unbatched = false };
         var d = c.Draw();
         var f = SlideTanhRnn.Forward(d.Wxh, d.Whh, d.Why, d.Input, d.H0);
-        var g = SlideTanhRnn.Backward(d.Wxh, d.Whh, d.Why, d.Input, f, d.DY, d.DHN);
+        var g = SlideTanhRnn.Backward(d.Wxh, d.Whh, d.Why, d.Input, f, d.dY, d.dHN);
         var dWhySum = Tensor.Zeros(c.O, c.H);
         return Holds(c, () =>
         {
@@ -151,8 +151,8 @@ public sealed class SlideRnnPropertyTests
                 var x = Rows(d.Input, c.T, c.B, c.I, b);
                 var h0 = d.H0 is null ? null : Rows(d.H0, 1, c.B, c.H, b).Reshaped(c.H);
                 var alone = SlideTanhRnn.Forward(d.Wxh, d.Whh, d.Why, x, h0);
-                var ga = SlideTanhRnn.Backward(d.Wxh, d.Whh, d.Why, x, alone, Rows(d.DY, c.T, c.B, c.O, b),
-                    Rows(d.DHN, 1, c.B, c.H, b).Reshaped(c.H));
+                var ga = SlideTanhRnn.Backward(d.Wxh, d.Whh, d.Why, x, alone, Rows(d.dY, c.T, c.B, c.O, b),
+                    Rows(d.dHN, 1, c.B, c.H, b).Reshaped(c.H));
                 RequireClose(Rows(f.Y, c.T, c.B, c.O, b), alone.Y, Tight, $"Y[:, {b}]");
                 RequireClose(Rows(f.HN, 1, c.B, c.H, b).Data, alone.HN.Data, Tight, $"h_n[{b}]");
                 RequireClose(Rows(g.dInput, c.T, c.B, c.I, b), ga.dInput, Tight, $"dInput[:, {b}]");

@@ -4,7 +4,7 @@ using Rnn.Reference.Optimizers;
 using Rnn.Reference.Tensors;
 using Rnn.Reference.Training;
 
-namespace Rnn.Tests.Training;
+namespace Rnn.Reference.Tests.Training;
 
 public sealed class DescentPathTests
 {

@@ -7,7 +7,7 @@ using Rnn.Reference.Models;
 using Rnn.Reference.Optimizers;
 using Rnn.Reference.Training;
 
-namespace Rnn.Tests.Training;
+namespace Rnn.Reference.Tests.Training;
 
 public sealed class EndToEndTests
 {

@@ -6,7 +6,7 @@ using Rnn.Reference.Training;
 using Property = FsCheck.Property;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 
-namespace Rnn.Tests.Training;
+namespace Rnn.Reference.Tests.Training;
 
 public sealed class EpochOrderTests
 {

@@ -2,7 +2,7 @@
 using Rnn.Reference.Tensors;
 using Rnn.Reference.Training;
 
-namespace Rnn.Tests.Training;
+namespace Rnn.Reference.Tests.Training;
 
 public static class SyntheticData
 {

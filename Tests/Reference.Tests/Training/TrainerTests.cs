@@ -8,7 +8,7 @@ using Rnn.Reference.Training;
 using Property = FsCheck.Property;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 
-namespace Rnn.Tests.Training;
+namespace Rnn.Reference.Tests.Training;
 
 public sealed class TrainerTests
 {
@@ -35,7 +35,7 @@ public sealed class TrainerTests
             var byHand = SmallClassifier((ulong)seed);
             int[] all = Enumerable.Range(0, N).ToArray();
             var cache = byHand.Forward(data.Inputs(all));
-            var grads = byHand.Backward(new ClassificationLoss().Compute(cache.Logits, data.Targets(all)).DOutput, cache);
+            var grads = byHand.Backward(new ClassificationLoss().Compute(cache.Logits, data.Targets(all)).dOutput, cache);
             GradientDescent.Step(byHand.Parameters, grads, 0.5);
 
             return MaxAbsDifference(looped.Parameters, byHand.Parameters) <= 1e-12;
@@ -50,7 +50,7 @@ public sealed class TrainerTests
         var byHand = SmallConv(5);
         int[] all = Enumerable.Range(0, 13).ToArray();
         var cache = byHand.Forward(data.Inputs(all));
-        GradientDescent.Step(byHand.Parameters, byHand.Backward(new MeanSquaredErrorLoss().Compute(cache.Predictions, data.Targets(all)).DOutput, cache), 0.1);
+        GradientDescent.Step(byHand.Parameters, byHand.Backward(new MeanSquaredErrorLoss().Compute(cache.Predictions, data.Targets(all)).dOutput, cache), 0.1);
         Assert.That(MaxAbsDifference(looped.Parameters, byHand.Parameters), Is.LessThanOrEqualTo(1e-12));
         Assert.That(MaxAbsDifference(looped.Parameters, SmallConv(5).Parameters), Is.GreaterThan(1e-4));   // it did move
     }
@@ -174,7 +174,7 @@ public sealed class TrainerTests
         var reference = new Conv1dRegressor(SmallConv(3).Config, cache);
         int[] all = Enumerable.Range(0, 6).ToArray();
         var c = reference.Forward(data.Inputs(all));
-        var g = reference.Backward(new MeanSquaredErrorLoss().Compute(c.Predictions, data.Targets(all)).DOutput, c).ToFlat();
+        var g = reference.Backward(new MeanSquaredErrorLoss().Compute(c.Predictions, data.Targets(all)).dOutput, c).ToFlat();
         var moved = model.Parameters.ToFlat().Zip(before.ToFlat(), (a, b) => a - b).ToArray();
         Assert.That(g.Count(v => Math.Abs(v) > 1e-3), Is.GreaterThan(0), "some gradients must be big enough to clip");
         for (int i = 0; i < g.Length; i++)

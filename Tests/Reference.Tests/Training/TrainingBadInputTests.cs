@@ -6,7 +6,7 @@ using Rnn.Reference.Optimizers;
 using Rnn.Reference.Tensors;
 using Rnn.Reference.Training;
 
-namespace Rnn.Tests.Training;
+namespace Rnn.Reference.Tests.Training;
 
 public sealed class TrainingBadInputTests
 {

@@ -10,7 +10,7 @@ using Rnn.Reference.Training;
 using Property = FsCheck.Property;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 
-namespace Rnn.Tests.Training;
+namespace Rnn.Reference.Tests.Training;
 
 public sealed class TruncatedBpttTests
 {
@@ -78,7 +78,7 @@ public sealed class TruncatedBpttTests
 
         // full BPTT: forward over all T steps, mean cross-entropy over all T * B predictions, backward
         var cache = model.Forward(ids);
-        var full = model.Backward(loss.Compute(cache.Logits, targets).DOutput, cache).Parameters;
+        var full = model.Backward(loss.Compute(cache.Logits, targets).dOutput, cache).dParameters;
         var window = TruncatedBptt.WindowGradients(model, ids, targets, TruncatedBptt.Schedule(6, 6, 6)[0], null, null);
         Assert.That(window.Loss, Is.EqualTo(loss.Compute(cache.Logits, targets).Loss).Within(1e-15));
         Assert.That(window.Gradients.ToFlat().Zip(full.ToFlat(), (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(1e-15));
@@ -108,8 +108,8 @@ public sealed class TruncatedBpttTests
         {
             var cache = byHand.Forward(ids.Steps(a, b), h, c);
             var chunkTargets = targets[(a * 3)..(b * 3)];
-            var g = byHand.Backward(loss.Compute(cache.Logits, chunkTargets).DOutput, cache);   // no gradient into h: detached
-            sgd.Step(byHand.Parameters, g.Parameters);
+            var g = byHand.Backward(loss.Compute(cache.Logits, chunkTargets).dOutput, cache);   // no gradient into h: detached
+            sgd.Step(byHand.Parameters, g.dParameters);
             (h, c) = (cache.HN, cache.CN);
         }
         Assert.That(trained.Parameters.ToFlat().Zip(byHand.Parameters.ToFlat(), (x, y) => Math.Abs(x - y)).Max(), Is.LessThanOrEqualTo(1e-15));

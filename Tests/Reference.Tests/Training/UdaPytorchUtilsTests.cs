@@ -5,7 +5,7 @@ using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 using Rnn.Reference.Training;
 
-namespace Rnn.Tests.Training;
+namespace Rnn.Reference.Tests.Training;
 
 public sealed class UdaPytorchUtilsTests
 {
@@ -97,8 +97,8 @@ public sealed class UdaPytorchUtilsTests
         var logits = new Tensor([1, 2], [0, Math.Log(3)]);
         var ce = new ClassificationLoss().Compute(logits, [1]);
         Assert.That(ce.Loss, Is.EqualTo(Math.Log(4.0 / 3.0)).Within(1e-15));
-        Assert.That(ce.DOutput.Data[0], Is.EqualTo(0.25).Within(1e-15));
-        Assert.That(ce.DOutput.Data[1], Is.EqualTo(-0.25).Within(1e-15));
+        Assert.That(ce.dOutput.Data[0], Is.EqualTo(0.25).Within(1e-15));
+        Assert.That(ce.dOutput.Data[1], Is.EqualTo(-0.25).Within(1e-15));
         Assert.That(ce.Correct, Is.EqualTo(1));
         Assert.That(ClassificationLoss.Probabilities(logits, ClassifierHead.Softmax).Data[1], Is.EqualTo(0.75).Within(1e-15));
 

@@ -65,7 +65,7 @@ public abstract class CaseGenerator
 
     protected static Tensor Params(SeededRandom rng, int H, params int[] shape)
     {
-        double k = ParamScale / System.Math.Sqrt(H);
+        double k = ParamScale / Math.Sqrt(H);
         return rng.UniformTensor(-k, k, shape);
     }
 

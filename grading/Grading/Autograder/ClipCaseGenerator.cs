@@ -47,7 +47,7 @@ public sealed class ClipCaseGenerator(bool byValue) : CaseGenerator
     {
         double m = 0;
         foreach (var (_, g) in grads)
-            foreach (double x in g.Data) m = System.Math.Max(m, System.Math.Abs(x));
+            foreach (double x in g.Data) m = Math.Max(m, Math.Abs(x));
         return m;
     }
 

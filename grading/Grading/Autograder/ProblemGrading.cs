@@ -19,7 +19,7 @@ namespace Rnn.Grading.Autograder;
 public sealed record TensorFailure(string CaseId, string Tensor, string Reason);
 
 /// <summary>What the diagnoser said about some failing cases of a problem.</summary>
-public sealed record Diagnosis(string Text, IReadOnlyList<string> CaseIds);
+public sealed record ProblemDiagnosis(string Text, IReadOnlyList<string> CaseIds);
 
 public enum ProblemStatus { Graded, NotGraded }
 
@@ -32,7 +32,7 @@ public sealed record ProblemOutcome(
     int CheckedTensors,
     string? SourceFailure,                       // the answers could not be had at all
     IReadOnlyList<TensorFailure> Failures,
-    IReadOnlyList<Diagnosis> Diagnoses,
+    IReadOnlyList<ProblemDiagnosis> Diagnoses,
     IReadOnlyList<string> Notes,                 // shown to the student, not penalised
     IReadOnlyList<string> StaffNotes,            // only in the staff report
     string? StudentOutput,
@@ -149,7 +149,7 @@ public static class ProblemGrading
             notes.Add($"answers for case ids that are not cases of this problem were ignored: {string.Join(", ", extraIds.Take(10))}{(extraIds.Count > 10 ? $" and {extraIds.Count - 10} more" : "")}");
 
         double score = total == 0 ? 0 : problem.Points * passed / total;
-        var diagnoses = diagnosed.Select(p => new Diagnosis(p.Key, p.Value)).ToList();
+        var diagnoses = diagnosed.Select(p => new ProblemDiagnosis(p.Key, p.Value)).ToList();
         return new ProblemOutcome(problem, number, ProblemStatus.Graded, score, passed, total, null, failures, diagnoses,
             notes, staffNotes, answers.StudentOutput);
     }

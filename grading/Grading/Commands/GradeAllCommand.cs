@@ -51,7 +51,7 @@ public static class GradeAllCommand
         """;
 
     public static int Run(string[] args) =>
-        Run(args, Console.Out, Console.Error, GradeCommand.SubmissionSource, GradeCommand.Diagnoser);
+        Run(args, Console.Out, Console.Error, GradeCommand.OpenSubmission, GradeCommand.Diagnoser);
 
     /// <param name="submissionSource">makes the answer source for one student's folder (given it and the assignment path)</param>
     /// <param name="diagnoser">shared by the workers: it must be safe to call from several threads (MistakeCatalog is)</param>

@@ -6,6 +6,7 @@
 // read; 4 results.json (or the -o file) could not be written; 5 the grader itself failed (an
 // internal error: results.json still exists and says so).
 using Rnn.Grading.Autograder;
+using Rnn.Grading.Diagnosis;
 using Rnn.Grading.Oracle;
 
 namespace Rnn.Grading.Commands;
@@ -37,16 +38,16 @@ public static class GradeCommand
     /// file): runs the student's program on each problem's cases in the sandbox, with the kit's
     /// runner.py, keeping the grader's own folders (its binaries, the assignment's folder) out of reach.
     /// </summary>
-    public static readonly Func<string, string, IAnswerSource> SubmissionSource = (submissionDir, assignmentPath) =>
+    public static readonly Func<string, string, IAnswerSource> OpenSubmission = (submissionDir, assignmentPath) =>
         new SubmissionSource(submissionDir,
-            Autograder.SubmissionSource.FindKitRunner()
+            SubmissionSource.FindKitRunner()
                 ?? throw new InvalidOperationException("the student kit's runner.py was not found beside the grader or in grading/student-kit"),
             [AppContext.BaseDirectory, Path.GetDirectoryName(Path.GetFullPath(assignmentPath))!]);
 
     /// <summary>The catalog of known mistakes whose diagnoses are shown in feedback (Spec/diagnosis.md).</summary>
-    public static readonly IMistakeDiagnoser Diagnoser = new Diagnosis.MistakeCatalog();
+    public static readonly IMistakeDiagnoser Diagnoser = new MistakeCatalog();
 
-    public static int Run(string[] args) => Run(args, Console.Out, Console.Error, SubmissionSource, Diagnoser);
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error, OpenSubmission, Diagnoser);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr,
         Func<string, string, IAnswerSource>? submissionSource, IMistakeDiagnoser diagnoser)

@@ -6,7 +6,7 @@
 //
 // T = steps, B = batch, I = input size, H = hidden size, G = gate blocks (LSTM 4, GRU 3);
 // every buffer is row-major and time-major.
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Recurrent;
 
 namespace Rnn.Grading.Diagnosis;
@@ -97,9 +97,9 @@ public sealed record GatedLayerForward(
     double[] Output, double[] HN, double[] CN,
     double[] Hs, double[] Cs, double[] Gates, double[] HhN);
 
-/// <summary>Gradients shaped as GatedLayerInput's arrays (DBih, DBhh empty without bias).</summary>
+/// <summary>Gradients shaped as GatedLayerInput's arrays (dBih, dBhh empty without bias).</summary>
 public sealed record GatedLayerGradients(
-    double[] DX, double[] DH0, double[] DC0, double[] DWih, double[] DWhh, double[] DBih, double[] DBhh);
+    double[] dX, double[] dH0, double[] dC0, double[] dWih, double[] dWhh, double[] dBih, double[] dBhh);
 
 public static class GatedRnnUnderMistake
 {

@@ -10,7 +10,7 @@
 //   h_t = o ⊙ c_t                                  (PyTorch: o ⊙ tanh(c_t))
 //
 // B = batch, H = hidden size; gates is [B, 4H] holding the activated i, f, g, o blocks.
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 
 namespace Rnn.Grading.Diagnosis;
 

@@ -57,12 +57,12 @@ public static class SlideRnnCase
         if (relu) outputs.Add("last_output", new Tensor(state, forward.Y.AsSpan((T - 1) * B * H, B * H).ToArray()));
         else outputs.Add("h_n", new Tensor(state, forward.Hs.AsSpan(T * B * H, B * H).ToArray()));
         var grads = new NamedTensors();
-        grads.Add("input", new Tensor(input.Shape, g.DX));
-        if (c.Inputs.Contains("h0")) grads.Add("h0", new Tensor(state, g.DH0));
-        grads.Add(relu ? "W" : "Wxh", new Tensor([H, p.I], g.DW));
-        grads.Add(relu ? "U" : "Whh", new Tensor([H, H], g.DU));
-        if (relu) grads.Add("b", new Tensor([H], g.DBias));
-        else grads.Add("Why", new Tensor([O, H], g.DWhy));
+        grads.Add("input", new Tensor(input.Shape, g.dX));
+        if (c.Inputs.Contains("h0")) grads.Add("h0", new Tensor(state, g.dH0));
+        grads.Add(relu ? "W" : "Wxh", new Tensor([H, p.I], g.dW));
+        grads.Add(relu ? "U" : "Whh", new Tensor([H, H], g.dU));
+        if (relu) grads.Add("b", new Tensor([H], g.dBias));
+        else grads.Add("Why", new Tensor([O, H], g.dWhy));
         return new CaseResult(c.Id, outputs, grads);
     }
 }
@@ -127,15 +127,15 @@ public static class GatedRnnCase
         if (p.IsLstm) outputs.Add("c_n", new Tensor(state, forward.CN));
         var grads = new NamedTensors();
         var input = c.Inputs["input"];
-        grads.Add("input", new Tensor(input.Shape, layout.BatchFirst ? SwapFirstAxes(g.DX, T, B, p.I) : g.DX));
-        if (c.Inputs.Contains("h0")) grads.Add("h0", new Tensor(state, g.DH0));
-        if (p.IsLstm && c.Inputs.Contains("c0")) grads.Add("c0", new Tensor(state, g.DC0));
-        grads.Add("weight_ih_l0", new Tensor([p.Gates * H, p.I], g.DWih));
-        grads.Add("weight_hh_l0", new Tensor([p.Gates * H, H], g.DWhh));
+        grads.Add("input", new Tensor(input.Shape, layout.BatchFirst ? SwapFirstAxes(g.dX, T, B, p.I) : g.dX));
+        if (c.Inputs.Contains("h0")) grads.Add("h0", new Tensor(state, g.dH0));
+        if (p.IsLstm && c.Inputs.Contains("c0")) grads.Add("c0", new Tensor(state, g.dC0));
+        grads.Add("weight_ih_l0", new Tensor([p.Gates * H, p.I], g.dWih));
+        grads.Add("weight_hh_l0", new Tensor([p.Gates * H, H], g.dWhh));
         if (layout.Bias)
         {
-            grads.Add("bias_ih_l0", new Tensor([p.Gates * H], g.DBih));
-            grads.Add("bias_hh_l0", new Tensor([p.Gates * H], g.DBhh));
+            grads.Add("bias_ih_l0", new Tensor([p.Gates * H], g.dBih));
+            grads.Add("bias_hh_l0", new Tensor([p.Gates * H], g.dBhh));
         }
         return new CaseResult(c.Id, outputs, grads);
     }

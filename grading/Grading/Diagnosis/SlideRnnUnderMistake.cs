@@ -10,7 +10,7 @@
 // compute (a test holds that). Readable first: plain loops.
 //
 // T = steps, B = batch, I = input size, H = hidden size, O = output size; time-major.
-using Rnn.Reference.Math;
+using Rnn.Reference.Numerics;
 
 namespace Rnn.Grading.Diagnosis;
 
@@ -40,8 +40,8 @@ public sealed record ElmanInput(
 /// <summary>Y [T, B, O]; Hs [T+1, B, H] with Hs[0] = h0 and Hs[t+1] the state after step t.</summary>
 public sealed record ElmanForward(double[] Y, double[] Hs);
 
-/// <summary>Gradients shaped as ElmanInput's arrays (DBias, DWhy empty when those are).</summary>
-public sealed record ElmanGradients(double[] DX, double[] DH0, double[] DW, double[] DU, double[] DBias, double[] DWhy);
+/// <summary>Gradients shaped as ElmanInput's arrays (dBias, dWhy empty when those are).</summary>
+public sealed record ElmanGradients(double[] dX, double[] dH0, double[] dW, double[] dU, double[] dBias, double[] dWhy);
 
 public static class SlideRnnUnderMistake
 {

@@ -4,7 +4,7 @@ This is the kit's rnn_student.py filled in the way a careful student would: plai
 over the time steps, the forward pass keeping what the backward pass needs, and the
 backward pass walking the steps in reverse, each line the derivative of a forward line.
 The grading tests run it through runner.py and compare every output and gradient with the
-oracle (Tests/Reference.Tests/Diagnosis). Each submission under grading/examples/mistakes/
+oracle (Tests/Grading.Tests/Diagnosis). Each submission under grading/examples/mistakes/
 is this file with one mistake patched in.
 
 Shape letters: T = time steps, B = batch, I = input size, H = hidden size, O = output size.

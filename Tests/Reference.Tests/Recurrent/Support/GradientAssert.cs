@@ -8,7 +8,7 @@ using NUnit.Framework;
 using Rnn.Reference.Checking;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Recurrent.Support;
+namespace Rnn.Reference.Tests.Recurrent.Support;
 
 public static class GradientAssert
 {
@@ -22,7 +22,7 @@ public static class GradientAssert
         public void Record(string construct, double relativeError)
         {
             lock (_worst)
-                _worst[construct] = System.Math.Max(_worst.GetValueOrDefault(construct), relativeError);
+                _worst[construct] = Math.Max(_worst.GetValueOrDefault(construct), relativeError);
         }
 
         public void Print()
@@ -50,7 +50,7 @@ public static class GradientAssert
     {
         var small = new List<string>();
         foreach (var (name, t) in analytic)
-            if (Array.TrueForAll(t.Data, v => System.Math.Abs(v) <= atMost)) small.Add(name);
+            if (Array.TrueForAll(t.Data, v => Math.Abs(v) <= atMost)) small.Add(name);
         return small;
     }
 

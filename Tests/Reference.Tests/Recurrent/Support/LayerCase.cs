@@ -7,12 +7,12 @@
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Recurrent.Support;
+namespace Rnn.Reference.Tests.Recurrent.Support;
 
 /// <summary>The drawn tensors of a case. H0 and C0 are null when the case runs from zero states.</summary>
 public sealed record LayerData(
     NamedTensors Parameters, Tensor Input, Tensor? H0, Tensor? C0,
-    Tensor DOutput, Tensor DHN, Tensor? DCN);
+    Tensor dOutput, Tensor dHN, Tensor? dCN);
 
 public sealed record LayerCase(
     CellKind Kind, int T, int B, int I, int H,
@@ -61,11 +61,11 @@ public sealed record LayerCase(
 
     /// <summary>L = sum(output * dOutput) + sum(h_n * dHN) (+ sum(c_n * dCN)): its gradient is what Backward returns.</summary>
     public static double Loss(RecurrentOutput o, LayerData d) =>
-        TestTensors.Dot(o.Output, d.DOutput) + TestTensors.Dot(o.HN, d.DHN)
-        + (o.CN is null ? 0.0 : TestTensors.Dot(o.CN, d.DCN!));
+        TestTensors.Dot(o.Output, d.dOutput) + TestTensors.Dot(o.HN, d.dHN)
+        + (o.CN is null ? 0.0 : TestTensors.Dot(o.CN, d.dCN!));
 
     public static RecurrentGradients Backward(RecurrentOutput o, LayerData d) =>
-        RecurrentLayer.Backward(o.Cache, d.DOutput, d.DHN, d.DCN);
+        RecurrentLayer.Backward(o.Cache, d.dOutput, d.dHN, d.dCN);
 
     /// <summary>Every tensor the loss reads: the parameters under their PyTorch names, then input, h0, c0.</summary>
     public static NamedTensors Variables(LayerData d)
@@ -82,10 +82,10 @@ public sealed record LayerCase(
     public static NamedTensors Analytic(RecurrentGradients g, LayerData d)
     {
         var a = new NamedTensors();
-        foreach (var (name, t) in g.Parameters) a.Add(name, t);
-        a.Add("input", g.Input);
-        if (d.H0 is not null) a.Add("h0", g.H0);
-        if (d.C0 is not null) a.Add("c0", g.C0!);
+        foreach (var (name, t) in g.dParameters) a.Add(name, t);
+        a.Add("input", g.dInput);
+        if (d.H0 is not null) a.Add("h0", g.dH0);
+        if (d.C0 is not null) a.Add("c0", g.dC0!);
         return a;
     }
 
@@ -122,7 +122,7 @@ public sealed record LayerCase(
                             double a = (bih?[j] ?? 0) + (bhh?[j] ?? 0);
                             for (int i = 0; i < In; i++) a += x[(t * B + b) * In + i] * Wih[j * In + i];
                             for (int k = 0; k < H; k++) a += hs[(step * B + b) * H + k] * Whh[j * H + k];
-                            smallest = System.Math.Min(smallest, System.Math.Abs(a));
+                            smallest = Math.Min(smallest, Math.Abs(a));
                         }
                     }
                 }

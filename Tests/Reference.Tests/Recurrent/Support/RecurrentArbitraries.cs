@@ -15,7 +15,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Rnn.Reference.Recurrent;
 
-namespace Rnn.Tests.Recurrent.Support;
+namespace Rnn.Reference.Tests.Recurrent.Support;
 
 public static class RecurrentArbitraries
 {
@@ -80,7 +80,7 @@ public static class RecurrentArbitraries
     private static IEnumerable<LayerCase> ShrinkLayerCase(LayerCase c)
     {
         if (c.T > 1)
-            yield return c with { T = c.T - 1, Lengths = c.Lengths?.Select(n => System.Math.Min(n, c.T - 1)).ToArray() };
+            yield return c with { T = c.T - 1, Lengths = c.Lengths?.Select(n => Math.Min(n, c.T - 1)).ToArray() };
         if (c.B > 1) yield return c with { B = c.B - 1, Lengths = c.Lengths?[..^1] };
         if (c.I > 1) yield return c with { I = c.I - 1 };
         if (c.H > 1) yield return c with { H = c.H - 1 };

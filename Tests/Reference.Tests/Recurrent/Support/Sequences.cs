@@ -3,7 +3,7 @@
 // elements run alone, a sequence with its reversal, and so on.
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Recurrent.Support;
+namespace Rnn.Reference.Tests.Recurrent.Support;
 
 public static class Sequences
 {
@@ -41,10 +41,10 @@ public static class Sequences
         for (int t = 0; t < Tb; t++)
         {
             CopyStep(c, d.Input, t, b, alone, input, t, 0, c.I);
-            CopyStep(c, d.DOutput, t, b, alone, dOutput, t, 0, DH);
+            CopyStep(c, d.dOutput, t, b, alone, dOutput, t, 0, DH);
         }
         return (alone, new LayerData(d.Parameters, input, StateOf(c, alone, d.H0, b), StateOf(c, alone, d.C0, b),
-            dOutput, StateOf(c, alone, d.DHN, b)!, StateOf(c, alone, d.DCN, b)));
+            dOutput, StateOf(c, alone, d.dHN, b)!, StateOf(c, alone, d.dCN, b)));
     }
 
     /// <summary>state[:, b, :] as a batch-of-one state of the case <paramref name="alone"/>.</summary>

@@ -4,9 +4,9 @@
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Recurrent.Support;
+namespace Rnn.Reference.Tests.Recurrent.Support;
 
-public sealed record ReluRnnData(Tensor W, Tensor U, Tensor b, Tensor Input, Tensor? H0, Tensor DOutputs, Tensor DLast);
+public sealed record ReluRnnData(Tensor W, Tensor U, Tensor b, Tensor Input, Tensor? H0, Tensor dOutputs, Tensor dLast);
 
 public sealed record SlideReluCase(int T, int B, int I, int H, bool Unbatched = false, bool WithH0 = true, ulong Seed = 1)
 {
@@ -44,7 +44,7 @@ public sealed record SlideReluCase(int T, int B, int I, int H, bool Unbatched = 
                         double prev = t > 0 ? outputs.Data[((t - 1) * Bn + r) * H + k] : d.H0?.Data[r * H + k] ?? 0.0;
                         a += prev * d.U.Data[j * H + k];
                     }
-                    smallest = System.Math.Min(smallest, System.Math.Abs(a));
+                    smallest = Math.Min(smallest, Math.Abs(a));
                 }
         return smallest;
     }
@@ -52,7 +52,7 @@ public sealed record SlideReluCase(int T, int B, int I, int H, bool Unbatched = 
     public override string ToString() => $"T={T} B={B} I={I} H={H} unbatched={Unbatched} h0={WithH0} seed={Seed}";
 }
 
-public sealed record TanhRnnData(Tensor Wxh, Tensor Whh, Tensor Why, Tensor Input, Tensor? H0, Tensor DY, Tensor DHN);
+public sealed record TanhRnnData(Tensor Wxh, Tensor Whh, Tensor Why, Tensor Input, Tensor? H0, Tensor dY, Tensor dHN);
 
 public sealed record SlideTanhCase(int T, int B, int I, int H, int O, bool Unbatched = false, bool WithH0 = true, ulong Seed = 1)
 {

@@ -2,7 +2,7 @@
 // every parameter written out.
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Recurrent.Support;
+namespace Rnn.Reference.Tests.Recurrent.Support;
 
 public static class Small
 {
@@ -21,5 +21,5 @@ public static class Small
         new() { { "weight_ih_l0", Wih }, { "weight_hh_l0", Whh }, { "bias_ih_l0", bih }, { "bias_hh_l0", bhh } };
 
     /// <summary>The logistic function written out here, independent of the library's Activations.</summary>
-    public static double Sigmoid(double x) => 1.0 / (1.0 + System.Math.Exp(-x));
+    public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
 }

@@ -4,7 +4,7 @@
 // that FsCheck reports together with its replay seed).
 using Rnn.Reference.Tensors;
 
-namespace Rnn.Tests.Recurrent.Support;
+namespace Rnn.Reference.Tests.Recurrent.Support;
 
 public static class TestTensors
 {
@@ -29,7 +29,7 @@ public static class TestTensors
     public static double MaxAbs(ReadOnlySpan<double> values)
     {
         double m = 0;
-        foreach (double v in values) m = System.Math.Max(m, System.Math.Abs(v));
+        foreach (double v in values) m = Math.Max(m, Math.Abs(v));
         return m;
     }
 
@@ -56,12 +56,12 @@ public static class TestTensors
     {
         if (actual.Length != expected.Length)
             throw new CloseCheckException($"{what}: {actual.Length} values but expected {expected.Length}");
-        double scale = System.Math.Max(1.0, MaxAbs(expected));
+        double scale = Math.Max(1.0, MaxAbs(expected));
         int worst = -1;
         double worstDiff = 0;
         for (int k = 0; k < actual.Length; k++)
         {
-            double diff = System.Math.Abs(actual[k] - expected[k]);
+            double diff = Math.Abs(actual[k] - expected[k]);
             if (double.IsNaN(diff)) diff = double.PositiveInfinity;
             if (diff > worstDiff) { worstDiff = diff; worst = k; }
         }

@@ -28,7 +28,7 @@ public static class CaseTensors
         for (int i = 0; i < t.Length; i++)
         {
             double v = t.Data[i];
-            if (!(v == System.Math.Floor(v)) || v < int.MinValue || v > int.MaxValue)
+            if (!(v == Math.Floor(v)) || v < int.MinValue || v > int.MaxValue)
                 throw new ArgumentException($"{name}[{i}] must be a whole number but is {v}");
             result[i] = (int)v;
         }

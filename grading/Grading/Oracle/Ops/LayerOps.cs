@@ -48,7 +48,7 @@ internal static class OpTensors
         for (int k = 0; k < t.Length; k++)
         {
             double v = t.Data[k];
-            if (!(v == System.Math.Floor(v)) || v < int.MinValue || v > int.MaxValue)
+            if (!(v == Math.Floor(v)) || v < int.MinValue || v > int.MaxValue)
                 throw new ArgumentException(
                     $"{where} holds {v} at flat position {k} but must hold whole numbers (indices)");
             result[k] = (int)v;
@@ -95,7 +95,7 @@ public sealed class LinearOp : IOp
         var (output, cache) = Dense.Forward(input, weight, bias);
         var grads = Dense.Backward(OpTensors.Upstream(c, "output", output.Shape), cache);
         return (OpTensors.Set(("output", output)),
-            OpTensors.Set(("input", grads.DInput), ("weight", grads.DWeight), ("bias", grads.DBias)));
+            OpTensors.Set(("input", grads.dInput), ("weight", grads.dWeight), ("bias", grads.dBias)));
     }
 }
 
@@ -160,9 +160,9 @@ public sealed class Conv1dOp : IOp
         if (unbatched) output = new Tensor(output.Shape[1..], output.Data);
         var dOutput = OpTensors.Upstream(c, "output", output.Shape);
         var grads = Conv1d.Backward(unbatched ? new Tensor([1, .. dOutput.Shape], dOutput.Data) : dOutput, cache);
-        var dInput = unbatched ? new Tensor(input.Shape, grads.DInput.Data) : grads.DInput;
+        var dInput = unbatched ? new Tensor(input.Shape, grads.dInput.Data) : grads.dInput;
         return (OpTensors.Set(("output", output)),
-            OpTensors.Set(("input", dInput), ("weight", grads.DWeight), ("bias", grads.DBias)));
+            OpTensors.Set(("input", dInput), ("weight", grads.dWeight), ("bias", grads.dBias)));
     }
 
     private static void CheckSize(JsonObject config, string key, int actual, Tensor weight)

@@ -57,7 +57,7 @@ public sealed class BinaryCrossEntropyWithLogitsOp : IOp
         var (loss, cache) = BinaryCrossEntropyWithLogits.Forward(input, target,
             OpTensors.Optional(c.Inputs, "weight"), OpTensors.Optional(c.Inputs, "pos_weight"), reduction);
         var grads = BinaryCrossEntropyWithLogits.Backward(OpTensors.Upstream(c, "output", loss.Shape), cache);
-        return (OpTensors.Set(("output", loss)), OpTensors.Set(("input", grads.DInput), ("target", grads.DTarget)));
+        return (OpTensors.Set(("output", loss)), OpTensors.Set(("input", grads.dInput), ("target", grads.dTarget)));
     }
 }
 
@@ -77,6 +77,6 @@ public sealed class MseLossOp : IOp
 
         var (loss, cache) = MseLoss.Forward(input, target, reduction);
         var grads = MseLoss.Backward(OpTensors.Upstream(c, "output", loss.Shape), cache);
-        return (OpTensors.Set(("output", loss)), OpTensors.Set(("input", grads.DInput), ("target", grads.DTarget)));
+        return (OpTensors.Set(("output", loss)), OpTensors.Set(("input", grads.dInput), ("target", grads.dTarget)));
     }
 }

@@ -72,10 +72,10 @@ public sealed class RecurrentOp(string name) : IOp
             CaseTensors.Optional(c.GradOutputs, "h_n"),
             CaseTensors.Optional(c.GradOutputs, "c_n"));
         var grads = new NamedTensors();
-        grads.Add("input", back.Input);
-        if (h0 is not null) grads.Add("h0", back.H0);
-        if (c0 is not null && back.C0 is not null) grads.Add("c0", back.C0);
-        foreach (var (name, g) in back.Parameters) grads.Add(name, g);
+        grads.Add("input", back.dInput);
+        if (h0 is not null) grads.Add("h0", back.dH0);
+        if (c0 is not null && back.dC0 is not null) grads.Add("c0", back.dC0);
+        foreach (var (name, g) in back.dParameters) grads.Add(name, g);
         return (outputs, grads);
     }
 }

@@ -1,0 +1,85 @@
+// The one matrix product every cell and layer goes through (as llm.c's matmul_forward):
+//   out[r, o] = bias[o] + sum_i inp[r, i] * weight[o, i]       i.e.  out = inp · weightᵀ + bias
+// weight is [Out, In] (PyTorch's layout). The plain triple loop below is the meaning;
+// a faster implementation may replace these bodies without touching any caller.
+namespace Rnn.Reference.Numerics;
+
+public static class MatMul
+{
+    /// <summary>out[R, Out] = inp[R, In] · weight[Out, In]ᵀ (+ bias[Out] when given). Overwrites out.</summary>
+    public static void Forward(
+        ReadOnlySpan<double> inp, ReadOnlySpan<double> weight, ReadOnlySpan<double> bias,
+        int R, int In, int Out,
+        Span<double> output)
+    {
+        System.Diagnostics.Debug.Assert(inp.Length == R * In && weight.Length == Out * In && output.Length == R * Out);
+        System.Diagnostics.Debug.Assert(bias.IsEmpty || bias.Length == Out);
+        for (int r = 0; r < R; r++)
+        {
+            var x = inp.Slice(r * In, In);                   // inp[r, :]
+            for (int o = 0; o < Out; o++)
+            {
+                var w = weight.Slice(o * In, In);            // weight[o, :]
+                double sum = bias.IsEmpty ? 0.0 : bias[o];
+                for (int i = 0; i < In; i++) sum += x[i] * w[i];
+                output[r * Out + o] = sum;
+            }
+        }
+    }
+
+    /// <summary>out[R, Out] += inp[R, In] · weight[Out, In]ᵀ. Adds to out.</summary>
+    public static void ForwardAccumulate(
+        ReadOnlySpan<double> inp, ReadOnlySpan<double> weight,
+        int R, int In, int Out,
+        Span<double> output)
+    {
+        System.Diagnostics.Debug.Assert(inp.Length == R * In && weight.Length == Out * In && output.Length == R * Out);
+        for (int r = 0; r < R; r++)
+        {
+            var x = inp.Slice(r * In, In);
+            for (int o = 0; o < Out; o++)
+            {
+                var w = weight.Slice(o * In, In);
+                double sum = 0.0;
+                for (int i = 0; i < In; i++) sum += x[i] * w[i];
+                output[r * Out + o] += sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward of out = inp · weightᵀ + bias, accumulating (+=):
+    ///   dinp[r, i]   += sum_o dout[r, o] * weight[o, i]
+    ///   dweight[o, i] += sum_r dout[r, o] * inp[r, i]
+    ///   dbias[o]     += sum_r dout[r, o]
+    /// Any of dinp, dweight, dbias may be empty when that gradient is not wanted.
+    /// </summary>
+    public static void Backward(
+        ReadOnlySpan<double> dout, ReadOnlySpan<double> inp, ReadOnlySpan<double> weight,
+        int R, int In, int Out,
+        Span<double> dinp, Span<double> dweight, Span<double> dbias)
+    {
+        System.Diagnostics.Debug.Assert(dout.Length == R * Out && inp.Length == R * In && weight.Length == Out * In);
+        for (int r = 0; r < R; r++)
+        {
+            var g = dout.Slice(r * Out, Out);                // dout[r, :]
+            var x = inp.Slice(r * In, In);                   // inp[r, :]
+            for (int o = 0; o < Out; o++)
+            {
+                double go = g[o];
+                if (!dinp.IsEmpty)
+                {
+                    var w = weight.Slice(o * In, In);
+                    var dx = dinp.Slice(r * In, In);
+                    for (int i = 0; i < In; i++) dx[i] += go * w[i];
+                }
+                if (!dweight.IsEmpty)
+                {
+                    var dw = dweight.Slice(o * In, In);
+                    for (int i = 0; i < In; i++) dw[i] += go * x[i];
+                }
+                if (!dbias.IsEmpty) dbias[o] += go;
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+// The `grade` command line: exit codes, the staff report, sample cases.
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+using Rnn.Grading.Autograder;
+using Rnn.Grading.Commands;
+using Rnn.Grading.Oracle;
+using static Rnn.Grading.Tests.Autograder.AutograderTestSupport;
+
+namespace Rnn.Grading.Tests.Autograder;
+
+public sealed class GradeCommandTests
+{
+    private static (int Code, string Out, string Err) Run(Func<string, string, IAnswerSource>? submission, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = GradeCommand.Run(args, stdout, stderr, submission, NoDiagnosis.Instance);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args) => Run(null, args);
+
+    [Test]
+    public void GradingTheDemoAnswersExitsZeroWritesResultsAndPrintsTheTable()
+    {
+        string results = Path.Combine(TempDir(), "results.json");
+        var (code, output, err) = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results", results);
+        Assert.That(code, Is.EqualTo(GradeCommand.Graded), err);
+        GradescopeSchema.AssertValid(results);
+        var lines = output.Split('\n');
+        Assert.That(lines, Has.Some.Matches(@"^#\s+problem\s+op\s+visibility\s+points\s+tensors\s+status$"));
+        Assert.That(lines, Has.Some.Matches(@"^1\s+relu-rnn-forward\s+relu_rnn_slide\s+visible\s+10 / 10\s+10/10\s+passed$"));
+        Assert.That(lines, Has.Some.Matches(@"^4\s+lstm-forward\s+lstm\s+visible\s+0 / 10\s+0/15\s+failed$"));
+        Assert.That(lines, Has.Some.Matches(@"^5\s+lstm-bptt\s+lstm\s+hidden\s+0 / 15\s+0/35\s+failed$"));
+        Assert.That(lines, Has.Some.Matches(@"^\s+total\s+[0-9.]+ / 100$"));
+        Assert.That(output, Does.Contain("tanh-rnn-cell/"));
+    }
+
+    [Test]
+    public void ReportNonePrintsNothing()
+    {
+        string results = Path.Combine(TempDir(), "results.json");
+        var (code, output, _) = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results", results, "--report", "none");
+        Assert.That(code, Is.EqualTo(GradeCommand.Graded));
+        Assert.That(output, Is.Empty);
+        Assert.That(File.Exists(results));
+    }
+
+    [TestCase(new string[0], "grade needs --assignment A")]
+    [TestCase(new[] { "--assignment", "a.json" }, "exactly one of --answers FILE|DIR and --submission DIR")]
+    [TestCase(new[] { "--assignment", "a.json", "--answers", "x", "--submission", "y" }, "exactly one of --answers")]
+    [TestCase(new[] { "--assignment" }, "--assignment needs a value")]
+    [TestCase(new[] { "--assignment", "a", "--assignment", "b" }, "--assignment was given twice")]
+    [TestCase(new[] { "--assignment", "a", "--answers", "x", "--verbose", "1" }, "unknown option '--verbose'")]
+    [TestCase(new[] { "--assignment", "a", "--answers", "x", "--report", "html" }, "--report must be text or none but is 'html'")]
+    [TestCase(new[] { "sample-cases", "--assignment", "a" }, "grade sample-cases needs --assignment A and -o FILE")]
+    [TestCase(new[] { "sample-cases", "--assignment", "a", "-o", "cases.npz" }, "-o FILE must end in .json (the file is JSON) but is 'cases.npz'")]
+    public void WrongCommandLinesExitTwo(string[] args, string message)
+    {
+        var (code, _, err) = Run(args);
+        Assert.That(code, Is.EqualTo(GradeCommand.UsageError));
+        Assert.That(err, Does.Contain(message));
+    }
+
+    [Test]
+    public void AnswersFolderHoldsOneFilePerProblem()
+    {
+        var a = Shipped();
+        string dir = TempDir();
+        foreach (var p in a.Problems) WriteAnswers(Path.Combine(dir, p.Name + ".json"), CorrectAnswers(a, p));
+        string results = Path.Combine(TempDir(), "results.json");
+        var (code, output, err) = Run("--assignment", ShippedAssignmentPath, "--answers", dir, "--results", results);
+        Assert.That(code, Is.EqualTo(GradeCommand.Graded), err);
+        Assert.That(output, Does.Contain($"answers: answers folder {dir}"));
+        Assert.That(JsonNode.Parse(File.ReadAllText(results))!["score"]!.GetValue<double>(), Is.EqualTo(100.0));
+    }
+
+    [Test]
+    public void ASubmissionThatIsNotAFolderIsAUsageError()
+    {
+        var (code, _, err) = Run((_, _) => throw new AssertionException("no source should be made"),
+            "--assignment", ShippedAssignmentPath, "--submission", Path.Combine(TempDir(), "missing"));
+        Assert.That(code, Is.EqualTo(GradeCommand.UsageError));
+        Assert.That(err, Does.Contain("is not a folder"));
+    }
+
+    [Test]
+    public void SubmissionUsesTheSourceItIsGiven()
+    {
+        var a = Shipped();
+        string dir = TempDir();
+        string? askedFor = null;
+        var (code, _, err) = Run((d, _) => { askedFor = d; return new ListSource(CorrectAnswers(a)); },
+            "--assignment", ShippedAssignmentPath, "--submission", dir, "--results", Path.Combine(dir, "results.json"), "--report", "none");
+        Assert.That(code, Is.EqualTo(GradeCommand.Graded), err);
+        Assert.That(askedFor, Is.EqualTo(dir));
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!["score"]!.GetValue<double>(), Is.EqualTo(100.0));
+    }
+
+    private sealed class ThrowingSource : IAnswerSource
+    {
+        public string Description => "a source that fails";
+
+        public AnswerOutcome GetAnswers(AnswerRequest request) => throw new IOException("disk full");
+    }
+
+    [Test]
+    public void InternalErrorExitsFiveWithAValidResultsFile()
+    {
+        string dir = TempDir();
+        string results = Path.Combine(dir, "results.json");
+        var (code, output, err) = Run((_, _) => new ThrowingSource(), "--assignment", ShippedAssignmentPath, "--submission", dir, "--results", results);
+        Assert.That(code, Is.EqualTo(GradeCommand.InternalError));
+        Assert.That(err, Does.Contain("internal error: while grading problem relu-rnn-forward: IOException: disk full"));
+        Assert.That(output, Does.Contain("INTERNAL ERROR"));
+        GradescopeSchema.AssertValid(results);
+    }
+
+    [Test]
+    public void UnreadableAssignmentExitsThreeAndStillLeavesAResultsFile()
+    {
+        string dir = TempDir();
+        string assignment = Path.Combine(dir, "broken.json");
+        File.WriteAllText(assignment, "{\"format\": \"rnn-reference/assignment@1\"}");
+        string results = Path.Combine(dir, "results.json");
+        var (code, _, err) = Run("--assignment", assignment, "--answers", DemoAnswersPath, "--results", results);
+        Assert.That(code, Is.EqualTo(GradeCommand.AssignmentUnreadable));
+        Assert.That(err, Does.Contain($"{assignment}: name must be a non-empty string but is missing"));
+        GradescopeSchema.AssertValid(results);
+        Assert.That(File.ReadAllText(results), Does.Contain("The autograder is misconfigured"));
+    }
+
+    [Test]
+    public void ResultsThatCannotBeWrittenExitFour()
+    {
+        string results = Path.Combine(TempDir(), "missing-folder", "results.json");
+        var (code, _, err) = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results", results);
+        Assert.That(code, Is.EqualTo(GradeCommand.CannotWrite));
+        Assert.That(err, Does.Contain($"cannot write '{results}'"));
+    }
+
+    [Test]
+    public void SampleCasesHoldOnlyVisibleProblemsAndNoGradedCase()
+    {
+        string file = Path.Combine(TempDir(), "samples.json");
+        var (code, _, err) = Run("sample-cases", "--assignment", ShippedAssignmentPath, "-o", file);
+        Assert.That(code, Is.EqualTo(GradeCommand.Graded), err);
+        Assert.That(err, Does.Contain("problems not visible to students left out: lstm-bptt, gru-bptt"));
+        using var s = File.OpenRead(file);
+        var samples = CaseFile.ReadCases(s, "samples.json");
+        var a = Shipped();
+        var visible = a.Problems.Where(p => p.Visibility == Visibility.Visible).ToList();
+        Assert.That(samples.Select(c => c.Id.Split('/')[0]).Distinct(), Is.EqualTo(visible.Select(p => p.Name)));
+        Assert.That(samples, Has.Count.EqualTo(visible.Sum(p => p.Cases)));
+        foreach (var p in visible)
+        {
+            var graded = CaseStreams.Graded(a, p);
+            foreach (var sample in samples.Where(c => c.Id.StartsWith(p.Name + "/")))
+                Assert.That(Serialize([sample]), Is.Not.EqualTo(Serialize([graded.Single(g => g.Id == sample.Id)])), sample.Id);
+        }
+        Assert.That(samples.All(c => Evaluator.Evaluate(c).Error is null));
+    }
+}

@@ -1,0 +1,72 @@
+// The hostile submissions that attack the grader's resources (time, memory, output, disk),
+// graded whole by `grade --submission`: each scores 0 on every problem, with feedback that
+// says what stopped it, and results.json stays valid (HostileGrading checks that, the scores
+// and the leak search). The two that never finish get a 1 s limit per problem, the others 10 s,
+// enough to end on their own on a busy machine. Expected outcomes: grading/examples/hostile/README.md.
+// Its tests may run at the same time as each other and as other fixtures: each run has its own
+// folders (memory-hog holds up to 4 GiB at a time).
+// The fork bomb is graded in ForkBombGradingTests, alone.
+using System.Runtime.Versioning;
+using NUnit.Framework;
+
+namespace Rnn.Grading.Tests.EndToEnd;
+
+[Parallelizable(ParallelScope.All)]
+[SupportedOSPlatform("linux")]
+public sealed class HostileLimitsGradingTests
+{
+    private HostileGrading _grading = null!;
+
+    [OneTimeSetUp]
+    public void Prepare() => _grading = new HostileGrading();
+
+    [OneTimeTearDown]
+    public void CleanUp() => _grading.Dispose();
+
+    private static void EveryProblemSays(GradeRun run, params string[] texts)
+    {
+        Assert.Multiple(() =>
+        {
+            foreach (var p in run.Problems)
+                foreach (string text in texts)
+                    Assert.That(p.Output, Does.Contain(text), p.Name);
+        });
+    }
+
+    [Test]
+    public void InfiniteLoopScoresZeroAtTheTimeLimitOfEveryProblem()
+    {
+        var (run, _) = _grading.Grade("infinite-loop", timeLimitSeconds: 1);
+        EveryProblemSays(run,
+            "No answers could be read for this problem: your program did not finish within the time limit of 1 s",
+            "every process was killed");
+        // it reports once its daemon runs, which on a loaded machine may come after 1 s now and then
+        Assert.That(run.Problems.Any(p => p.Output.Contains("infinite-loop: daemon started, now spinning forever")),
+            "no run got as far as starting its daemon\n" + run.Show());
+    }
+
+    [Test]
+    public void MemoryHogScoresZeroWithTheMemoryErrorItHit()
+    {
+        var (run, _) = _grading.Grade("memory-hog", timeLimitSeconds: 10);
+        EveryProblemSays(run, "could not import rnn_student.py: MemoryError", "memory-hog: MemoryError after");
+    }
+
+    [Test]
+    public void OutputFloodScoresZeroAndOnlyTheHeadAndTailOfItsOutputAreShown()
+    {
+        var (run, _) = _grading.Grade("output-flood", timeLimitSeconds: 10);
+        // the grader keeps 64 KiB of each stream, and the feedback the first 6000 characters of those
+        EveryProblemSays(run, "output-flood: first line", "more characters not shown]");
+        foreach (var p in run.Problems)
+            Assert.That(p.Output.Length, Is.LessThan(10_000), $"{p.Name}: the feedback keeps only the start of the flood");
+    }
+
+    [Test]
+    public void HugeFileScoresZeroStoppedByTheFileSizeLimit()
+    {
+        var (run, _) = _grading.Grade("huge-file", timeLimitSeconds: 10);
+        EveryProblemSays(run, "could not import rnn_student.py: OSError: [Errno 27] File too large",
+            "huge-file: stopped after 67108864 bytes");
+    }
+}

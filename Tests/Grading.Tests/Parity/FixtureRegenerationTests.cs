@@ -1,0 +1,95 @@
+// The committed PyTorch fixtures cannot rot: every generator Tests/Fixtures/gen_*.py is run
+// again with PyTorch into a temporary folder, and what it writes must equal the committed
+// files (the cases exactly, PyTorch's answers within 1e-10 of each tensor's largest
+// magnitude, since another PyTorch build may round differently). Needs Debian's
+// python3-torch: skipped without it on a developer's machine, a failure in CI.
+using NUnit.Framework;
+using Rnn.Grading.Oracle;
+using Rnn.Reference.Tensors;
+using Rnn.Grading.Tests.Support;
+
+namespace Rnn.Grading.Tests.Parity;
+
+public sealed class FixtureRegenerationTests
+{
+    private static string FixturesDir => Path.Combine(RepoPaths.Root, "Tests", "Fixtures");
+
+    public static IEnumerable<string> Generators() =>
+        Directory.GetFiles(Path.Combine(RepoPaths.Root, "Tests", "Fixtures"), "gen_*.py").Select(Path.GetFileName).Order()!;
+
+    [Test]
+    public void EveryGeneratorIsCovered() => Assert.That(Generators(), Is.Not.Empty);
+
+    [TestCaseSource(nameof(Generators))]
+    public void RegeneratedFixturesEqualTheCommittedOnes(string generator)
+    {
+        string python = ExternalTools.RequirePython("torch", "numpy");
+        string outDir = Directory.CreateTempSubdirectory("rnn-fixtures-").FullName;
+        try
+        {
+            var (code, stdout, stderr) = ExternalTools.Run(python, [Path.Combine(FixturesDir, generator), outDir],
+                TimeSpan.FromMinutes(5), workingDirectory: RepoPaths.Root);
+            Assert.That(code, Is.EqualTo(0), $"{generator} failed:\n{stdout}\n{stderr}");
+            var written = Directory.GetFiles(outDir, "*.json");
+            Assert.That(written, Is.Not.Empty, $"{generator} wrote no fixture");
+            foreach (var fresh in written)
+            {
+                string name = Path.GetFileName(fresh);
+                string committed = Path.Combine(Parity.FixtureDir, name);
+                Assert.That(File.Exists(committed), $"{generator} writes {name}, which is not committed under Tests/Fixtures/pytorch");
+                if (name.EndsWith(".cases.json", StringComparison.Ordinal))
+                    CompareCases(Read(committed, CaseFile.ReadCases), Read(fresh, CaseFile.ReadCases), name);
+                else
+                    CompareResults(Read(committed, CaseFile.ReadResults), Read(fresh, CaseFile.ReadResults), name);
+            }
+        }
+        finally { Directory.Delete(outDir, recursive: true); }
+    }
+
+    private static void CompareCases(IReadOnlyList<Case> committed, IReadOnlyList<Case> fresh, string file)
+    {
+        Assert.That(fresh.Select(c => c.Id), Is.EqualTo(committed.Select(c => c.Id)), $"{file}: case ids");
+        foreach (var (a, b) in committed.Zip(fresh))
+        {
+            Assert.That(b.Op, Is.EqualTo(a.Op), $"{file} {a.Id}: op");
+            Assert.That(b.Config.ToJsonString(), Is.EqualTo(a.Config.ToJsonString()), $"{file} {a.Id}: config");
+            SameTensors(a.Inputs, b.Inputs, 0, $"{file} {a.Id} inputs");
+            SameTensors(a.Params, b.Params, 0, $"{file} {a.Id} params");
+            SameTensors(a.GradOutputs, b.GradOutputs, 0, $"{file} {a.Id} grad_outputs");
+        }
+    }
+
+    private static void CompareResults(IReadOnlyList<CaseResult> committed, IReadOnlyList<CaseResult> fresh, string file)
+    {
+        Assert.That(fresh.Select(r => r.Id), Is.EqualTo(committed.Select(r => r.Id)), $"{file}: result ids");
+        foreach (var (a, b) in committed.Zip(fresh))
+        {
+            SameTensors(a.Outputs, b.Outputs, 1e-10, $"{file} {a.Id} outputs");
+            SameTensors(a.Grads, b.Grads, 1e-10, $"{file} {a.Id} grads");
+        }
+    }
+
+    private static void SameTensors(NamedTensors a, NamedTensors b, double tolerance, string where)
+    {
+        Assert.That(b.Names, Is.EqualTo(a.Names), $"{where}: names");
+        foreach (var (name, t) in a)
+        {
+            var u = b[name];
+            Assert.That(u.Shape, Is.EqualTo(t.Shape), $"{where}.{name}: shape");
+            double scale = t.Data.Length == 0 ? 0 : t.Data.Max(Math.Abs);
+            for (int i = 0; i < t.Length; i++)
+            {
+                if (double.IsNaN(t.Data[i]) && double.IsNaN(u.Data[i])) continue;
+                if (t.Data[i] == u.Data[i]) continue;
+                Assert.That(Math.Abs(t.Data[i] - u.Data[i]), Is.LessThanOrEqualTo(tolerance * scale),
+                    $"{where}.{name}[{i}]: committed {t.Data[i]:R}, regenerated {u.Data[i]:R}");
+            }
+        }
+    }
+
+    private static T Read<T>(string path, Func<Stream, string, T> reader)
+    {
+        using var s = File.OpenRead(path);
+        return reader(s, Path.GetFileName(path));
+    }
+}

@@ -1,0 +1,27 @@
+// PyTorch parity of the layer and loss ops, through the oracle's evaluation path. The fixtures
+// are written by Tests/Fixtures/gen_layers.py (see Tests/Fixtures/README.md); this test only
+// reads them, so it needs no Python.
+using NUnit.Framework;
+using Rnn.Grading.Tests.Support;
+
+namespace Rnn.Grading.Tests.Parity;
+
+public sealed class LayerParityTests
+{
+    [Test]
+    public void LayersMatchPyTorch()
+    {
+        var worst = Parity.CheckFixture("layers", 1e-10);
+        Assert.That(worst.Keys, Is.SupersetOf(new[]
+        {
+            "linear", "embedding", "conv1d", "max_pool1d", "avg_pool1d", "relu", "tanh", "sigmoid", "softmax",
+        }));
+    }
+
+    [Test]
+    public void LossesMatchPyTorch()
+    {
+        var worst = Parity.CheckFixture("losses", 1e-10);
+        Assert.That(worst.Keys, Is.SupersetOf(new[] { "cross_entropy", "binary_cross_entropy_with_logits", "mse_loss" }));
+    }
+}

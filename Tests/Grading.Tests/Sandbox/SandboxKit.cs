@@ -1,0 +1,104 @@
+// Shared by the sandbox tests: a work folder holding one hostile submission (copied with
+// SubmissionCopy, as the grader will), the stand-in runner and an empty case file; requests
+// with short limits; and an independent look at /proc for anything left running.
+using NUnit.Framework;
+using Rnn.Grading.Sandbox;
+using Rnn.Grading.Tests.Support;
+
+namespace Rnn.Grading.Tests.Sandbox;
+
+internal static class SandboxKit
+{
+    public static string HostileDir(string name) => Path.Combine(RepoPaths.Root, "grading", "examples", "hostile", name);
+
+    public static string RunnerPath => Path.Combine(RepoPaths.Root, "Tests", "Grading.Tests", "Sandbox", "hostile_runner.py");
+
+    /// <summary>
+    /// A fresh work folder with the hostile submission, runner.py, cases.json and, if any targets
+    /// are given, hostile-targets.txt (one "read PATH" / "write PATH" / "connect HOST PORT" a line).
+    /// </summary>
+    public static StudentWorkDir Prepare(string hostile, params string[] targets)
+    {
+        ExternalTools.RequirePython("json");
+        var work = StudentWorkDir.Create();
+        var report = SubmissionCopy.Copy(HostileDir(hostile), work.Path);
+        Assert.That(report.Complete && report.Skipped.Count == 0, $"copy of {hostile}: {string.Join("; ", report.Skipped)} {report.StoppedBecause}");
+        File.Copy(RunnerPath, Path.Combine(work.Path, "runner.py"));
+        File.WriteAllText(Path.Combine(work.Path, "cases.json"), """{"format": "rnn-reference/cases@1", "cases": []}""");
+        if (targets.Length > 0) File.WriteAllLines(Path.Combine(work.Path, "hostile-targets.txt"), targets);
+        return work;
+    }
+
+    /// <summary>The kit's command line with test-sized limits: 3 s wall clock, 1 GiB address space.</summary>
+    public static StudentRunRequest Request(StudentWorkDir work) => new()
+    {
+        WorkingDirectory = work.Path,
+        Command = ["python3", "runner.py", "cases.json", "answers.json"],
+        WallClockLimit = TimeSpan.FromSeconds(3),
+        MemoryLimitBytes = 1 * StudentRunRequest.GiB,
+    };
+
+    /// <summary>Skips (fails in CI, which runs as root) a test that needs root to switch users.</summary>
+    public static void RequireRoot(string why)
+    {
+        if (Environment.IsPrivilegedProcess) return;
+        string reason = $"needs root ({why}); this test process is not root";
+        if (ExternalTools.InCi) Assert.Fail("required in CI: " + reason);
+        Assert.Ignore(reason);
+    }
+
+    /// <summary>Skips (fails in CI) a test whose point needs the PID and network namespaces, if the run had none.</summary>
+    public static void RequireNamespaces(StudentRunOutcome outcome)
+    {
+        if (outcome.Isolation.PidNamespace && outcome.Isolation.NetworkNamespace) return;
+        string reason = "the system did not permit namespaces: " + string.Join("; ", outcome.Notes);
+        if (ExternalTools.InCi) Assert.Fail("required in CI: " + reason);
+        Assert.Ignore(reason);
+    }
+
+    /// <summary>
+    /// Processes (other than zombies) whose working folder is dir or below it, found by reading
+    /// /proc directly rather than through the code under test. Each as "pid: command line".
+    /// </summary>
+    public static List<string> ProcessesWorkingIn(string dir)
+    {
+        var found = new List<string>();
+        foreach (string proc in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(proc), out int pid)) continue;
+            try
+            {
+                string? cwd = new DirectoryInfo(Path.Combine(proc, "cwd")).LinkTarget;
+                if (cwd is null || !(cwd == dir || cwd.StartsWith(dir + "/", StringComparison.Ordinal))) continue;
+                string stat = File.ReadAllText(Path.Combine(proc, "stat"));
+                char state = stat[(stat.LastIndexOf(')') + 2)..][0];
+                if (state is 'Z' or 'X') continue;
+                found.Add($"{pid}: {File.ReadAllText(Path.Combine(proc, "cmdline")).Replace('\0', ' ')}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // ended meanwhile, or not ours to look at
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Everything about an outcome, for assertion messages.</summary>
+    public static string Show(StudentRunOutcome o) =>
+        $"{o.Describe()}\nisolation: {o.Isolation}\nnotes: {string.Join(" | ", o.Notes)}\nstdout ({o.Stdout.TotalBytes} bytes): {Cut(o.Stdout.Text)}\nstderr ({o.Stderr.TotalBytes} bytes): {Cut(o.Stderr.Text)}";
+
+    private static string Cut(string s) => s.Length > 3000 ? s[..1500] + "\n...\n" + s[^1500..] : s;
+
+    /// <summary>Writes the outcome to the test's output, so a run's log shows what each hostile program did.</summary>
+    public static void Log(StudentRunOutcome o) => TestContext.Out.WriteLine(Show(o));
+
+    /// <summary>Asserts nothing of the run is left: by the outcome's own count and by an independent look at /proc.</summary>
+    public static void AssertNothingLeft(StudentRunOutcome outcome, string workDir)
+    {
+        Assert.That(outcome.SurvivingProcesses, Is.Zero, Show(outcome));
+        Assert.That(ProcessesWorkingIn(workDir), Is.Empty, "processes still running in the work folder\n" + Show(outcome));
+    }
+
+    /// <summary>A folder only its owner (this test process) can enter: the grader's own files, as they should be kept.</summary>
+    public static string PrivateFolder() => Directory.CreateTempSubdirectory("rnn-grader-").FullName; // mkdtemp: 0700
+}
