@@ -1,0 +1,77 @@
+// Typed launchers for every kernel of KernelSource: the argument order of each kernel's signature,
+// and its launch shape, written down once. Buffers are REAL unless named as int.
+using static Rnn.Reference.Gpu.Kernels.KernelSource;
+
+namespace Rnn.Reference.Gpu.Kernels;
+
+/// <summary>A matrix view for gemm: element (row, col) is at Buffer[Offset + row * RowStride + col * ColStride].</summary>
+public readonly record struct MatrixView(GpuBuffer Buffer, int Offset, int RowStride, int ColStride)
+{
+    /// <summary>A row-major [rows, cols] matrix starting at offset.</summary>
+    public static MatrixView RowMajor(GpuBuffer buffer, int cols, int offset = 0) => new(buffer, offset, cols, 1);
+
+    /// <summary>The transpose of a row-major [rows, cols] matrix: element (i, j) is M[j, i].</summary>
+    public static MatrixView Transposed(GpuBuffer buffer, int cols, int offset = 0) => new(buffer, offset, 1, cols);
+}
+
+public static class GpuKernels
+{
+    /// <summary>C[M, N] (row-major, ldc, from cOffset) = [C +] A · B, A viewed [M, K], B viewed [K, N].</summary>
+    public static void Gemm(GpuDevice device, int M, int N, int K, MatrixView A, MatrixView B,
+        GpuBuffer C, int cOffset, int ldc, bool accumulate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(N);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(K);
+        var shape = new LaunchShape((N + GemmTn - 1) / GemmTn, (M + GemmTm - 1) / GemmTm, GemmWg, GemmWg);
+        device.Launch("gemm", shape,
+        [
+            M, N, K,
+            A.Buffer, A.Offset, A.RowStride, A.ColStride,
+            B.Buffer, B.Offset, B.RowStride, B.ColStride,
+            C, cOffset, ldc, accumulate,
+        ]);
+    }
+
+    /// <summary>output[outOffset + j] = [output +] sum over rows r in order of G[gOffset + r * ldg + j], j &lt; N.</summary>
+    public static void ColumnSum(GpuDevice device, int rows, int N, GpuBuffer G, int gOffset, int ldg,
+        GpuBuffer output, int outOffset, bool accumulate) =>
+        device.Launch("column_sum", LaunchShape.Cover(N), [rows, N, G, gOffset, ldg, output, outOffset, accumulate]);
+
+    /// <summary>Sizes and position of one forward or backward step: B, H, time t, processing step, D*H and this direction's first output column.</summary>
+    public readonly record struct StepArgs(int B, int H, int Time, int Step, int DH, int Col0);
+
+    public static void RnnStepForward(GpuDevice device, StepArgs s, bool relu, bool hasBias,
+        GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths, GpuBuffer hs, GpuBuffer output) =>
+        device.Launch("rnn_step_forward", LaunchShape.Cover(s.B * s.H),
+            [s.B, s.H, s.Time, s.Step, relu, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, output]);
+
+    public static void LstmStepForward(GpuDevice device, StepArgs s, bool hasBias,
+        GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths,
+        GpuBuffer hs, GpuBuffer cs, GpuBuffer gates, GpuBuffer output) =>
+        device.Launch("lstm_step_forward", LaunchShape.Cover(s.B * s.H),
+            [s.B, s.H, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, cs, gates, output]);
+
+    public static void GruStepForward(GpuDevice device, StepArgs s, bool hasBias,
+        GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths,
+        GpuBuffer hs, GpuBuffer gates, GpuBuffer hhN, GpuBuffer output) =>
+        device.Launch("gru_step_forward", LaunchShape.Cover(s.B * s.H),
+            [s.B, s.H, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, gates, hhN, output]);
+
+    public static void RnnStepBackward(GpuDevice device, StepArgs s, bool relu,
+        GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer lengths, GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev) =>
+        device.Launch("rnn_step_backward", LaunchShape.Cover(s.B * s.H),
+            [s.B, s.H, s.Time, s.Step, relu, s.DH, s.Col0, dOut, dhNext, hs, lengths, dGx, dGh, dhPrev]);
+
+    public static void LstmStepBackward(GpuDevice device, StepArgs s,
+        GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer dcNext, GpuBuffer hs, GpuBuffer cs, GpuBuffer gates, GpuBuffer lengths,
+        GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, GpuBuffer dcPrev) =>
+        device.Launch("lstm_step_backward", LaunchShape.Cover(s.B * s.H),
+            [s.B, s.H, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, dcNext, hs, cs, gates, lengths, dGx, dGh, dhPrev, dcPrev]);
+
+    public static void GruStepBackward(GpuDevice device, StepArgs s,
+        GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer gates, GpuBuffer hhN, GpuBuffer lengths,
+        GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev) =>
+        device.Launch("gru_step_backward", LaunchShape.Cover(s.B * s.H),
+            [s.B, s.H, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, hs, gates, hhN, lengths, dGx, dGh, dhPrev]);
+}
