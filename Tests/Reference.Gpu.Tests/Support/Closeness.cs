@@ -13,14 +13,20 @@ public static class Closeness
 {
     public const double Float64Relative = 1e-10;
 
-    /// <summary>float32: the Spec/gpu.md bound, atol = rtol = 2^-24 * 64 * depth (depth: sequential rounding stages).</summary>
+    /// <summary>
+    /// float32: the bound of Spec/gpu.md. With u = 2^-24 (float's unit roundoff), a K-term dot product
+    /// is off by at most K u times the sum of its terms' magnitudes, and a fused pointwise kernel adds at
+    /// most 16 u (its own roundings and a few ulp of exp / tanh). A stack of L layers over T steps chains
+    /// L * T such stages, once forward and once backward, so
+    ///   eps = 2 * L * T * (K + 16) * u,   K = max(I, D*H, G*H) the longest dot product,
+    /// and atol = rtol = eps (the tests' values and weights are of order 1).
+    /// </summary>
     public static (double Atol, double Rtol) Float32Bound(RecurrentConfig config, int T)
     {
         double u = Math.Pow(2, -24);
-        int widest = Math.Max(Math.Max(config.InputSize, config.Directions * config.HiddenSize), config.Gates * config.HiddenSize);
-        double depth = config.NumLayers * T + Math.Log2(widest) + 1;
-        double bound = 64 * u * depth;
-        return (bound, bound);
+        int K = Math.Max(Math.Max(config.InputSize, config.Directions * config.HiddenSize), config.Gates * config.HiddenSize);
+        double eps = 2.0 * config.NumLayers * T * (K + 16) * u;
+        return (eps, eps);
     }
 
     private static readonly object Gate = new();

@@ -41,10 +41,3 @@ public static class Pocl
             if (lazy.IsValueCreated) lazy.Value.Device?.Dispose();
     }
 }
-
-[SetUpFixture]
-public sealed class PoclRun
-{
-    [OneTimeTearDown]
-    public void TearDown() => Pocl.DisposeAll();
-}
