@@ -68,23 +68,3 @@ public static class ClipGradNorm
         return new NormClipInfo(totalNorm, tensorNorms, scales);
     }
 }
-
-/// <summary>Argument checks the clipping rules share.</summary>
-internal static class ClipChecks
-{
-    public static void Grads(NamedTensors grads) => ArgumentNullException.ThrowIfNull(grads);
-
-    public static void Threshold(double value, string name)
-    {
-        if (!(double.IsFinite(value) && value >= 0))
-            throw new ArgumentException($"{name} must be a finite number >= 0 but is {value}", name);
-    }
-
-    public static void FiniteIfAsked(double total, bool errorIfNonfinite, string what)
-    {
-        if (errorIfNonfinite && !double.IsFinite(total))
-            throw new ArgumentException(
-                $"grads: {what} is {total} (non-finite), so the gradients cannot be clipped; " +
-                "they were left unchanged (error_if_nonfinite is set)", "grads");
-    }
-}

@@ -76,7 +76,7 @@ public static class CrossEntropy
         for (int k = 0; k < target.Length; k++)
             if (target[k] != ignoreIndex && (target[k] < 0 || target[k] >= C))
                 throw new ArgumentException(
-                    $"target has {target[k]} at position {Rnn.Reference.Layers.FlatPosition.Text(k, targetShape)} but class indices must lie in [0, {C - 1}] (or be ignore_index {ignoreIndex})",
+                    $"target has {target[k]} at position {FlatPosition.Text(k, targetShape)} but class indices must lie in [0, {C - 1}] (or be ignore_index {ignoreIndex})",
                     nameof(target));
 
         var x = input.Data;
