@@ -11,8 +11,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public static class ClipGradNorm
 {
     /// <summary>PyTorch's epsilon in clip_coef = max_norm / (total_norm + 1e-6).</summary>

@@ -6,8 +6,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public static class GradNorm
 {
     /// <summary>||x||_p = (sum_i |x_i|^p)^(1/p) for p > 0; max_i |x_i| for p = +inf. NaN anywhere gives NaN.</summary>

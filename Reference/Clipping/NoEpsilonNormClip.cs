@@ -7,8 +7,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public static class NoEpsilonNormClip
 {
     public static NormClipInfo Clip(NamedTensors grads, double theta, bool errorIfNonfinite = false)

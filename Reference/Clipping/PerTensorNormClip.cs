@@ -8,8 +8,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public static class PerTensorNormClip
 {
     /// <summary>Clips each tensor of grads in place; clipNorm must be > 0 (Keras ignores clipnorm &lt;= 0).</summary>

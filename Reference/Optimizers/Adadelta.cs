@@ -6,8 +6,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 /// <summary>torch.optim.Adadelta's hyperparameters and defaults.</summary>
 public sealed record AdadeltaOptions
 {

@@ -7,8 +7,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 /// <summary>torch.optim.Adagrad's hyperparameters and defaults.</summary>
 public sealed record AdagradOptions
 {

@@ -6,8 +6,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 /// <summary>Where epsilon sits in the update.</summary>
 public enum AdamForm
 {

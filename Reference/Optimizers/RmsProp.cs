@@ -7,8 +7,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public enum RmsPropForm
 {
     /// <summary>PyTorch: theta -= lr * g / (sqrt(v) + eps); with momentum b = momentum * b + g / (sqrt(v) + eps), theta -= lr * b.</summary>
