@@ -96,7 +96,7 @@ public static class BinaryCrossEntropyWithLogits
     }
 
     /// <summary>The loss and its gradients for an upstream gradient of 1 (of ones for "none").</summary>
-    public static (Tensor Loss, BceWithLogitsGradients Grads) Compute(
+    public static (Tensor Loss, BceWithLogitsGradients Gradients) Compute(
         Tensor input, Tensor target, Tensor? weight = null, Tensor? posWeight = null, Reduction reduction = Reduction.Mean)
     {
         var (loss, cache) = Forward(input, target, weight, posWeight, reduction);

@@ -68,7 +68,7 @@ public static class MseLoss
     }
 
     /// <summary>The loss and its gradients for an upstream gradient of 1 (of ones for "none").</summary>
-    public static (Tensor Loss, SquaredErrorGradients Grads) Compute(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    public static (Tensor Loss, SquaredErrorGradients Gradients) Compute(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
         var (loss, cache) = Forward(input, target, reduction);
         return (loss, Backward(ElementwiseReduction.Ones(loss), cache));

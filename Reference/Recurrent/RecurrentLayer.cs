@@ -208,7 +208,7 @@ public static class RecurrentLayer
         var dWhh = grads["weight_hh" + s].Data;
         var dbih = config.Bias ? grads["bias_ih" + s].Data : [];
         var dbhh = config.Bias ? grads["bias_hh" + s].Data : [];
-        var dc = cache.Directions[l * config.Directions + d];
+        var cached = cache.Directions[l * config.Directions + d];                  // this direction's forward cache
         var x = cache.LayerInputs[l];
 
         var dxProj = new double[T * B * GH];                                        // [T, B, G*H]
@@ -231,22 +231,22 @@ public static class RecurrentLayer
 
             var dhPrev = new double[B * H];
             var dcPrev = new double[B * H];
-            var hPrev = dc.H.AsSpan(step * B * H, B * H);
+            var hPrev = cached.H.AsSpan(step * B * H, B * H);
             var dxp = dxProj.AsSpan(t * B * GH, B * GH);
             switch (config.Kind)
             {
                 case CellKind.RnnTanh:
                 case CellKind.RnnRelu:
-                    RnnCell.StepBackward(dh, dc.H.AsSpan((step + 1) * B * H, B * H), hPrev, Whh,
+                    RnnCell.StepBackward(dh, cached.H.AsSpan((step + 1) * B * H, B * H), hPrev, Whh,
                         config.Kind == CellKind.RnnRelu, B, H, dxp, dhPrev, dWhh, dbhh);
                     break;
                 case CellKind.Lstm:
-                    LstmCell.StepBackward(dh, dcStep, dc.Gates.AsSpan(step * B * GH, B * GH),
-                        dc.C.AsSpan((step + 1) * B * H, B * H), dc.C.AsSpan(step * B * H, B * H), hPrev, Whh,
+                    LstmCell.StepBackward(dh, dcStep, cached.Gates.AsSpan(step * B * GH, B * GH),
+                        cached.C.AsSpan((step + 1) * B * H, B * H), cached.C.AsSpan(step * B * H, B * H), hPrev, Whh,
                         B, H, dxp, dhPrev, dcPrev, dWhh, dbhh);
                     break;
                 case CellKind.Gru:
-                    GruCell.StepBackward(dh, dc.Gates.AsSpan(step * B * GH, B * GH), dc.HhN.AsSpan(step * B * H, B * H),
+                    GruCell.StepBackward(dh, cached.Gates.AsSpan(step * B * GH, B * GH), cached.HhN.AsSpan(step * B * H, B * H),
                         hPrev, Whh, B, H, dxp, dhPrev, dWhh, dbhh);
                     break;
             }

@@ -5,8 +5,8 @@
 // the hill") and the classic 2-D test (Rosenbrock's valley). Spec/gradient-descent.md.
 namespace Rnn.Reference.Training;
 
-/// <summary>The loss at w and its gradient dL/dw (one entry per parameter).</summary>
-public sealed record LossAndGradient(double Loss, double[] Gradient);
+/// <summary>The loss at w and its gradient dW = dL/dw (one entry per parameter).</summary>
+public sealed record LossAndGradient(double Loss, double[] dW);
 
 /// <summary>A loss function of the parameter vector w that also returns its gradient.</summary>
 public delegate LossAndGradient LossFunction(ReadOnlySpan<double> w);

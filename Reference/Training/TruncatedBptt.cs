@@ -42,7 +42,7 @@ public sealed record TbpttUpdate(int WindowStart, int LossStart, int End, int Ne
 /// predictions, how many were right, every parameter's gradient, and the state at
 /// NextWindowStart ([L, B, H]; NextC for an LSTM only) for the next update.
 /// </summary>
-public sealed record TbpttWindow(double Loss, int Correct, int Predictions, NamedTensors Gradients, Tensor NextH, Tensor? NextC);
+public sealed record TbpttWindow(double Loss, int Correct, int Predictions, NamedTensors dParameters, Tensor NextH, Tensor? NextC);
 
 public static class TruncatedBptt
 {
@@ -171,8 +171,8 @@ public static class TruncatedBptt
             foreach (var update in schedule)
             {
                 var window = WindowGradients(model, ids, targets, update, h, c);
-                clipping?.Apply(window.Gradients);
-                optimizer.Step(model.Parameters, window.Gradients);
+                clipping?.Apply(window.dParameters);
+                optimizer.Step(model.Parameters, window.dParameters);
                 h = window.NextH;                                    // carried forward, detached
                 c = window.NextC;
                 weighted += window.Loss * window.Predictions;
