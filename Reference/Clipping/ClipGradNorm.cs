@@ -55,14 +55,7 @@ public static class ClipGradNorm
         // clip_coef = max_norm / (total_norm + 1e-6); clip_coef_clamped = clamp(clip_coef, max=1.0)
         double clipCoef = maxNorm / (totalNorm + Epsilon);
         double scale = Math.Min(clipCoef, 1.0); // a NaN total gives a NaN scale, as torch.clamp does
-        var scales = new double[grads.Count];
-        int k = 0;
-        foreach (var (_, tensor) in grads)
-        {
-            Span<double> g = tensor.Data; // g[N]
-            for (int i = 0; i < g.Length; i++) g[i] *= scale;
-            scales[k++] = scale;
-        }
-        return new NormClipInfo(totalNorm, tensorNorms, scales);
+        // g = g * clip_coef_clamped   for every gradient
+        return new NormClipInfo(totalNorm, tensorNorms, Rescale.All(grads, scale));
     }
 }

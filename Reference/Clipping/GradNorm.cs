@@ -51,6 +51,24 @@ public static class GradNorm
         return Of(tensorNorms, p);
     }
 
+    /// <summary>
+    /// The global L2 norm as one flat sum, sqrt(sum_k sum_i g_k[i]^2), as d2l and Keras compute it
+    /// (Total takes the norm of the per-tensor norms, as PyTorch does; the two agree up to rounding).
+    /// Writes each tensor's own L2 norm to tensorNorms (one per tensor, in the set's order).
+    /// </summary>
+    internal static double FlatL2(NamedTensors grads, Span<double> tensorNorms)
+    {
+        double sumOfSquares = 0;
+        int k = 0;
+        foreach (var (_, g) in grads)
+        {
+            double s = SumOfSquares(g.Data);
+            tensorNorms[k++] = Math.Sqrt(s);
+            sumOfSquares += s;
+        }
+        return Math.Sqrt(sumOfSquares);
+    }
+
     /// <summary>The p-norm of all gradients together (see Total).</summary>
     public static double Total(NamedTensors grads, double p = 2.0)
     {

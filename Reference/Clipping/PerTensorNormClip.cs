@@ -19,19 +19,11 @@ public static class PerTensorNormClip
             throw new ArgumentException("clipnorm must be > 0 for per-tensor clipping (Keras ignores 0) but is 0", "clipnorm");
 
         var tensorNorms = new double[grads.Count];
-        double sumOfSquares = 0;
-        int k = 0;
-        foreach (var (_, g) in grads)
-        {
-            double s = GradNorm.SumOfSquares(g.Data);
-            tensorNorms[k++] = Math.Sqrt(s);
-            sumOfSquares += s;
-        }
-        double totalNorm = Math.Sqrt(sumOfSquares); // for information: Keras returns no norm
+        double totalNorm = GradNorm.FlatL2(grads, tensorNorms); // for information: Keras returns no norm
         ClipChecks.FiniteIfAsked(totalNorm, errorIfNonfinite, "the L2 norm");
 
         var scales = new double[grads.Count];
-        k = 0;
+        int k = 0;
         foreach (var (_, tensor) in grads)
         {
             Span<double> g = tensor.Data; // g[N]
