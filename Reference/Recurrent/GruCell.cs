@@ -10,6 +10,7 @@
 // B = batch, H = hidden size. gates is [B, 3H] holding the activated r, z, n blocks;
 // hhN is [B, H] holding h_{t-1} W_hnᵀ + b_hn (needed by the backward pass).
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
@@ -25,6 +26,15 @@ public static class GruCell
         Span<double> hhN,             // [B, H]  h_{t-1} W_hnᵀ + b_hn (written)
         Span<double> h)               // [B, H]  h_t (written)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*3H", B, 3 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "3H*H", 3 * H, H);
+        Require.LengthOrEmpty(bhh, nameof(bhh), "3H", 3 * H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(hhN, nameof(hhN), "B*H", B, H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+
         // hh = hPrev W_hhᵀ + b_hh, all three blocks
         var hh = new double[B * 3 * H];                          // [B, 3H]
         MatMul.Forward(hPrev, Whh, bhh, B, H, 3 * H, hh);
@@ -64,6 +74,17 @@ public static class GruCell
         Span<double> dWhh,            // [3H, H] +=
         Span<double> dbhh)            // [3H]    += (empty when no bias)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(hhN, nameof(hhN), "B*H", B, H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "3H*H", 3 * H, H);
+        Require.Length(dxProj, nameof(dxProj), "B*3H", B, 3 * H);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
+        Require.Length(dWhh, nameof(dWhh), "3H*H", 3 * H, H);
+        Require.LengthOrEmpty(dbhh, nameof(dbhh), "3H", 3 * H);
+
         var dhh = new double[B * 3 * H];                         // [B, 3H] dL/d(h W_hhᵀ + b_hh)
         for (int b = 0; b < B; b++)
         {

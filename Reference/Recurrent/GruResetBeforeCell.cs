@@ -15,6 +15,7 @@
 // B = batch, H = hidden size. gates is [B, 3H] holding the activated r, z, n blocks (all
 // the backward pass needs besides h_{t-1}: r ⊙ h_{t-1} is recomputed from them).
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
@@ -29,6 +30,14 @@ public static class GruResetBeforeCell
         Span<double> gates,           // [B, 3H] activated r, z, n (written)
         Span<double> h)               // [B, H]  h_t (written)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*3H", B, 3 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "3H*H", 3 * H, H);
+        Require.LengthOrEmpty(bhh, nameof(bhh), "3H", 3 * H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+
         var WhRz = Whh[..(2 * H * H)];                           // [2H, H] rows of r and z
         var WhN = Whh[(2 * H * H)..];                            // [H, H]  rows of n
         var bhRz = bhh.IsEmpty ? bhh : bhh[..(2 * H)];
@@ -86,6 +95,16 @@ public static class GruResetBeforeCell
         Span<double> dWhh,            // [3H, H] +=
         Span<double> dbhh)            // [3H]    += (empty when no bias)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "3H*H", 3 * H, H);
+        Require.Length(dxProj, nameof(dxProj), "B*3H", B, 3 * H);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
+        Require.Length(dWhh, nameof(dWhh), "3H*H", 3 * H, H);
+        Require.LengthOrEmpty(dbhh, nameof(dbhh), "3H", 3 * H);
+
         var WhRz = Whh[..(2 * H * H)];
         var WhN = Whh[(2 * H * H)..];
         var dWhRz = dWhh[..(2 * H * H)];

@@ -9,6 +9,7 @@
 // B = batch, H = hidden size. gates is [B, 4H] holding the activated i, f, g, o blocks
 // side by side in each row; h and c buffers are [B, H].
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
@@ -25,6 +26,16 @@ public static class LstmCell
         Span<double> c,               // [B, H]   c_t (written)
         Span<double> h)               // [B, H]   h_t (written)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*4H", B, 4 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(cPrev, nameof(cPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "4H*H", 4 * H, H);
+        Require.LengthOrEmpty(bhh, nameof(bhh), "4H", 4 * H);
+        Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
+        Require.Length(c, nameof(c), "B*H", B, H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+
         // a = xProj + hPrev W_hhᵀ + b_hh
         MatMul.Forward(hPrev, Whh, bhh, B, H, 4 * H, gates);
         for (int b = 0; b < B; b++)
@@ -68,6 +79,20 @@ public static class LstmCell
         Span<double> dWhh,            // [4H, H] +=
         Span<double> dbhh)            // [4H]    += (empty when no bias)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(dc, nameof(dc), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
+        Require.Length(c, nameof(c), "B*H", B, H);
+        Require.Length(cPrev, nameof(cPrev), "B*H", B, H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "4H*H", 4 * H, H);
+        Require.Length(dxProj, nameof(dxProj), "B*4H", B, 4 * H);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
+        Require.Length(dcPrev, nameof(dcPrev), "B*H", B, H);
+        Require.Length(dWhh, nameof(dWhh), "4H*H", 4 * H, H);
+        Require.LengthOrEmpty(dbhh, nameof(dbhh), "4H", 4 * H);
+
         for (int b = 0; b < B; b++)
         {
             var gt = gates.Slice(b * 4 * H, 4 * H);
