@@ -52,6 +52,8 @@ public static class ClipGradNorm
         double totalNorm = GradNorm.Total(grads, normType, tensorNorms);
         ClipChecks.FiniteIfAsked(totalNorm, errorIfNonfinite, $"the total norm of order {normType}");
 
+        // slide (MATH80629): Gradient clipping: Scale gradient if its norm is too big
+        // slide (STATS 507): Gradient clipping to scale big gradients   (the slides' one formula is SlideSquaredNormClip's)
         // clip_coef = max_norm / (total_norm + 1e-6); clip_coef_clamped = clamp(clip_coef, max=1.0)
         double clipCoef = maxNorm / (totalNorm + Epsilon);
         double scale = Math.Min(clipCoef, 1.0); // a NaN total gives a NaN scale, as torch.clamp does

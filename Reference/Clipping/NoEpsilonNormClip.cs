@@ -19,6 +19,7 @@ public static class NoEpsilonNormClip
         double norm = GradNorm.FlatL2(grads, tensorNorms);
         ClipChecks.FiniteIfAsked(norm, errorIfNonfinite, "the L2 norm");
 
+        // slide (MATH80629): Gradient clipping: Scale gradient if its norm is too big
         // if norm > theta: g *= theta / norm
         double scale = norm > theta ? theta / norm : 1.0;
         return new NormClipInfo(norm, tensorNorms, Rescale.All(grads, scale));

@@ -27,6 +27,7 @@ public static class PerTensorNormClip
         foreach (var (_, tensor) in grads)
         {
             Span<double> g = tensor.Data; // g[N]
+            // slide (MATH80629): Gradient clipping: Scale gradient if its norm is too big   (here each tensor's own norm)
             // Keras: values * clipnorm / maximum(l2norm, clipnorm)
             double denominator = Math.Max(tensorNorms[k], clipNorm);
             for (int i = 0; i < g.Length; i++) g[i] = g[i] * clipNorm / denominator;

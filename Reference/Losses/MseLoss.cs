@@ -19,6 +19,7 @@ public static class MseLoss
     public static void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> l)
     {
         System.Diagnostics.Debug.Assert(x.Length == y.Length && l.Length == x.Length);
+        // slide (MATH80629): E = Σ_t (y_t - ŷ_t)^2   (that is this loss with reduction "sum": SummedSquaredError)
         for (int i = 0; i < x.Length; i++)
         {
             double diff = x[i] - y[i];

@@ -92,6 +92,7 @@ public sealed class Adam : IOptimizer
         Span<double> vHat = Options.Amsgrad ? state.MaxExpAvgSq!.Data : default;
         // Keras: alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)   (the bias corrections move into the rate)
         double alpha = lr * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t));
+        // no slide shows this update either (see AdamUpdate)
         for (int i = 0; i < theta.Length; i++)
         {
             double gi = Options.Maximize ? -g[i] : g[i];

@@ -30,6 +30,8 @@ internal static class AdamUpdate
         double biasCorrection2 = 1 - Math.Pow(beta2, t);
         double stepSize = lr / biasCorrection1;
         double biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
+        // no slide shows this update (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked); the slides name it:
+        //   "Popular optimizers (e.g., RMSprop, ADAM, AdaGrad, AdaDelta) are variants of gradient descent" (95-865 lecture)
         for (int i = 0; i < theta.Length; i++)
         {
             double gi = maximize ? -g[i] : g[i];

@@ -43,6 +43,7 @@ public sealed class AdamW : IOptimizer
                 shape => new AdamState(shape, Options.Amsgrad), s => s.Shape);
             state.Step += 1;
             Span<double> theta = param.Data;                                      // theta[N]
+            // no slide shows weight decay (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked)
             // decoupled weight decay: theta = theta * (1 - lr * weight_decay)   (the gradient is untouched)
             for (int i = 0; i < theta.Length; i++) theta[i] = theta[i] * decay;
             // then Adam's step with the raw gradient: no L2 term

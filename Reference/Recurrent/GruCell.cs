@@ -2,13 +2,19 @@
 // the hidden projection after the matrix product, b_hn inside). Readable first: plain loops.
 // Equations in Spec/gru.md.
 //
+// The slides: the GRU column of the STATS 507 Week13-1 table (Andrew Ng's notation), quoted over
+// the lines that compute it below, with Γ_r = r, c̃ = n, c = a = h and Γ_u = 1 - z: Ng's update
+// gate weights the new candidate, PyTorch's z the old state. The slide's candidate applies Γ_r
+// before the product (GruResetBeforeCell); this cell is PyTorch's reset-after form.
+//
 //   r = σ(x W_irᵀ + b_ir + h_{t-1} W_hrᵀ + b_hr)
 //   z = σ(x W_izᵀ + b_iz + h_{t-1} W_hzᵀ + b_hz)
 //   n = tanh(x W_inᵀ + b_in + r ⊙ (h_{t-1} W_hnᵀ + b_hn))
 //   h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
 //
 // B = batch, H = hidden size. gates is [B, 3H] holding the activated r, z, n blocks;
-// hhN is [B, H] holding h_{t-1} W_hnᵀ + b_hn (needed by the backward pass).
+// hhN is [B, H] holding h_{t-1} W_hnᵀ + b_hn (needed by the backward pass). Span lengths are
+// checked first.
 using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
@@ -47,11 +53,14 @@ public static class GruCell
             {
                 double r = Activations.Sigmoid(xp[j] + hb[j]);
                 double z = Activations.Sigmoid(xp[H + j] + hb[H + j]);
+                // slide (STATS 507): c̃<t> = tanh(W_c[Γ_r ⋆ a<t-1>, x<t>] + b_c)   (c̃ = n, Γ_r = r; the slide
+                //   resets a<t-1> before the product, PyTorch the product: GruResetBeforeCell is the slide's form)
                 // n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn))
                 double n = Activations.Tanh(xp[2 * H + j] + r * hb[2 * H + j]);
                 gt[j] = r; gt[H + j] = z; gt[2 * H + j] = n;
                 hhN[b * H + j] = hb[2 * H + j];
 
+                // slide (STATS 507): c<t> = Γ_u ⋆ c̃<t> + (1 - Γ_u) ⋆ c<t-1>;  a<t> = c<t>   (Γ_u = 1 - z, c = a = h)
                 // h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
                 h[b * H + j] = (1.0 - z) * n + z * hPrev[b * H + j];
             }

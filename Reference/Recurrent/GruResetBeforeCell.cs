@@ -13,7 +13,9 @@
 //   h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
 //
 // B = batch, H = hidden size. gates is [B, 3H] holding the activated r, z, n blocks (all
-// the backward pass needs besides h_{t-1}: r ⊙ h_{t-1} is recomputed from them).
+// the backward pass needs besides h_{t-1}: r ⊙ h_{t-1} is recomputed from them). Span
+// lengths are checked first. The STATS 507 table's GRU lines are quoted where they are
+// computed, with Γ_r = r, c̃ = n, c = a = h and Γ_u = 1 - z (Spec/gru.md).
 using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
@@ -60,6 +62,7 @@ public static class GruResetBeforeCell
             }
         }
 
+        // slide (STATS 507): c̃<t> = tanh(W_c[Γ_r ⋆ a<t-1>, x<t>] + b_c)   (Γ_r = r, a = h, c̃ = n)
         // hhN = (r ⊙ h_{t-1}) W_hnᵀ + b_hn: the reset gate scales the state before the product
         var hhN = new double[B * H];                             // [B, H]
         MatMul.Forward(rh, WhN, bhN, B, H, H, hhN);
@@ -74,6 +77,7 @@ public static class GruResetBeforeCell
                 double n = Activations.Tanh(xp[2 * H + j] + hhN[k]);
                 gt[2 * H + j] = n;
                 double z = gt[H + j];
+                // slide (STATS 507): c<t> = Γ_u ⋆ c̃<t> + (1 - Γ_u) ⋆ c<t-1>;  a<t> = c<t>   (Γ_u = 1 - z, c = a = h)
                 // h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
                 h[k] = (1.0 - z) * n + z * hPrev[k];
             }

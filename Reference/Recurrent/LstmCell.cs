@@ -1,13 +1,19 @@
 // Reference LSTM cell with its carry state c, PyTorch's nn.LSTM form (gate order i, f, g, o).
 // Readable first: plain loops, no threads. Equations in Spec/lstm.md.
 //
+// The slides: the 95-865 lecture ("A Little Bit More Detail", Chollet's figures 6.14-6.15) says
+// "Introduce a “carry” state for tracking longer term memory" and "LSTM: figure out how to
+// update “carry” state": the carry state is c. The STATS 507 Week13-1 slide "LSTM" writes the
+// cell in Andrew Ng's Γ notation, Γ_u = i, Γ_f = f, Γ_o = o, c̃ = g, a = h; its lines are
+// quoted over the lines that compute them below, with where the slide differs.
+//
 //   [a_i a_f a_g a_o] = x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh      (4H pre-activations)
 //   i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
 //   c_t = f ⊙ c_{t-1} + i ⊙ g
 //   h_t = o ⊙ tanh(c_t)
 //
 // B = batch, H = hidden size. gates is [B, 4H] holding the activated i, f, g, o blocks
-// side by side in each row; h and c buffers are [B, H].
+// side by side in each row; h and c buffers are [B, H]. Span lengths are checked first.
 using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
@@ -44,15 +50,22 @@ public static class LstmCell
             var xp = xProj.Slice(b * 4 * H, 4 * H);
             for (int j = 0; j < H; j++)
             {
+                // i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
+                // slide (STATS 507): c̃<t> = tanh(W_c[Γ_r ⋆ a<t-1>, x<t>] + b_c)   (c̃ = g; the slide's LSTM
+                //   column has a relevance gate Γ_r here, an LSTM has none: PyTorch, Keras and Ng's lecture use a<t-1>)
                 double i = Activations.Sigmoid(xp[j] + a[j]);
                 double f = Activations.Sigmoid(xp[H + j] + a[H + j]);
                 double g = Activations.Tanh(xp[2 * H + j] + a[2 * H + j]);
                 double o = Activations.Sigmoid(xp[3 * H + j] + a[3 * H + j]);
                 a[j] = i; a[H + j] = f; a[2 * H + j] = g; a[3 * H + j] = o;
 
+                // slide (95-865): LSTM: figure out how to update “carry” state
+                // slide (STATS 507): c<t> = Γ_u ⋆ c̃<t> + Γ_f ⋆ c<t-1>   (Γ_u = i, Γ_f = f, c̃ = g)
                 // c_t = f ⊙ c_{t-1} + i ⊙ g
                 double ct = f * cPrev[b * H + j] + i * g;
                 c[b * H + j] = ct;
+                // slide (STATS 507): a<t> = Γ_o ⋆ c<t>   (Γ_o = o, a = h; the slide has no tanh on c<t>:
+                //   PyTorch, Keras and Ng's lecture have it, and so does this line; Spec/lstm.md)
                 // h_t = o ⊙ tanh(c_t)
                 h[b * H + j] = o * Activations.Tanh(ct);
             }

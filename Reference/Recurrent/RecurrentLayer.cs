@@ -141,7 +141,7 @@ public static class RecurrentLayer
         MatMul.Forward(x, Wih, bih, T * B, In, GH, xProj);
 
         var hs = new double[(T + 1) * B * H];                                       // [T+1, B, H]
-        var cs = config.HasCellState ? new double[(T + 1) * B * H] : [];            // [T+1, B, H]
+        var cs = config.HasCellState ? new double[(T + 1) * B * H] : [];            // [T+1, B, H] the LSTM's “carry” state c
         var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? new double[T * B * GH] : [];
         var hhN = config.Kind == CellKind.Gru ? new double[T * B * H] : [];
         h0.CopyTo(hs, 0);
@@ -213,7 +213,11 @@ public static class RecurrentLayer
 
         var dxProj = new double[T * B * GH];                                        // [T, B, G*H]
         var dh = new double[B * H];                                                 // [B, H] gradient reaching h at this step
-        var dcStep = new double[B * H];
+        var dcStep = new double[B * H];                                             // [B, H] gradient reaching c at this step (LSTM)
+        // slide (STATS 507, "Backpropagation through time"): ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t)
+        //   a weight shared by every step gets the sum of its per-step parts: each step's StepBackward
+        //   adds its part to dW_hh and db_hh (+=); dxProj keeps every step's part of dW_ih and db_ih,
+        //   summed by the one product after the loop. (The slide counts t = 1..T, the code 0..T-1.)
         for (int step = T - 1; step >= 0; step--)
         {
             int t = d == 0 ? step : T - 1 - step;
@@ -265,7 +269,7 @@ public static class RecurrentLayer
         dhNext.CopyTo(dh0);
         if (config.HasCellState) dcNext.CopyTo(dc0);
 
-        // forward: xProj = x W_ihᵀ + b_ih, for all steps at once
+        // forward: xProj = x W_ihᵀ + b_ih, for all steps at once; the sum over the T*B rows is the slide's Σ_t
         MatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, dbih);
     }
 

@@ -3,7 +3,7 @@
 //
 //   h_t = act(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh),   act = tanh or relu
 //
-// B = batch, H = hidden size; every buffer is row-major [B, H].
+// B = batch, H = hidden size; every buffer is row-major [B, H]; span lengths are checked first.
 // The input projection xProj = x_t W_ihᵀ + b_ih does not depend on the state, so the
 // sequence driver (RecurrentLayer) computes it for all steps before the time loop; a step
 // only adds the recurrent part.
@@ -31,7 +31,10 @@ public static class RnnCell
         Require.LengthOrEmpty(bhh, nameof(bhh), "H", H);
         Require.Length(h, nameof(h), "B*H", B, H);
 
-        // a = hPrev W_hhᵀ + b_hh
+        // slide (95-865 lecture, SimpleRNN): output = activation(np.dot(W, input) + np.dot(U, current_state) + b)
+        //   (W = W_ih, U = W_hh, b = b_ih + b_hh: PyTorch's "Second bias vector included for CuDNN
+        //   compatibility. Only one bias vector is needed in standard definition.", 95-865 recitation)
+        // a = xProj + hPrev W_hhᵀ + b_hh;  h = act(a)
         MatMul.Forward(hPrev, Whh, bhh, B, H, H, h);
         for (int k = 0; k < B * H; k++)
         {

@@ -124,6 +124,9 @@ public static class SlideTanhRnn
         var dInput = Tensor.Zeros(input.Shape);
         var dhNext = dHN is null ? new double[B * H] : (double[])dHN.Data.Clone();   // [B, H]
         var dyZero = new double[B * O];
+        // slide (STATS 507, "Backpropagation through time"): ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t)
+        // slide (MATH80629): Following the structure the gradient is back propagated through time
+        //   each step's StepBackward adds its part to dWxh, dWhh, dWhy (+=); dhNext carries dL/dh_t back
         for (int t = T - 1; t >= 0; t--)
         {
             var dhPrev = new double[B * H];

@@ -118,6 +118,8 @@ public static class TruncatedBptt
                 if (segmentTargets[r] != CrossEntropy.DefaultIgnoreIndex && predicted[r] == segmentTargets[r]) correct++;
         }
 
+        // no slide shows truncated BPTT (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked); this is the STATS 507
+        // slide's ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t) with the sum cut to the window's steps
         // backward: last segment first; dh / dc at a segment's start flow into the previous segment's end
         var grads = model.Parameters.ZerosLike();
         Tensor? dH = null, dC = null;

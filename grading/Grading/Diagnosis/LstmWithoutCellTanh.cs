@@ -42,20 +42,26 @@ public static class LstmWithoutCellTanh
         MatMul.Forward(hPrev, Whh, bhh, B, H, 4 * H, gates);
         for (int b = 0; b < B; b++)
         {
-            var a = gates.Slice(b * 4 * H, 4 * H);
+            var a = gates.Slice(b * 4 * H, 4 * H);               // gates[b, :]
             var xp = xProj.Slice(b * 4 * H, 4 * H);
             for (int j = 0; j < H; j++)
             {
+                // i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
+                // slide (STATS 507): c̃<t> = tanh(W_c[Γ_r ⋆ a<t-1>, x<t>] + b_c)   (c̃ = g; the slide's LSTM
+                //   column has a relevance gate Γ_r here, an LSTM has none: PyTorch, Keras and Ng's lecture use a<t-1>)
                 double i = Activations.Sigmoid(xp[j] + a[j]);
                 double f = Activations.Sigmoid(xp[H + j] + a[H + j]);
                 double g = Activations.Tanh(xp[2 * H + j] + a[2 * H + j]);
                 double o = Activations.Sigmoid(xp[3 * H + j] + a[3 * H + j]);
                 a[j] = i; a[H + j] = f; a[2 * H + j] = g; a[3 * H + j] = o;
 
+                // slide (95-865): LSTM: figure out how to update “carry” state
+                // slide (STATS 507): c<t> = Γ_u ⋆ c̃<t> + Γ_f ⋆ c<t-1>   (Γ_u = i, Γ_f = f, c̃ = g)
                 // c_t = f ⊙ c_{t-1} + i ⊙ g
                 double ct = f * cPrev[b * H + j] + i * g;
                 c[b * H + j] = ct;
-                // the table's a<t> = Γ_o ⋆ c<t>: h_t = o ⊙ c_t
+                // slide (STATS 507): a<t> = Γ_o ⋆ c<t>   (Γ_o = o, a = h), as printed: no tanh on c<t>
+                // h_t = o ⊙ c_t
                 h[b * H + j] = o * ct;
             }
         }
