@@ -1,3 +1,13 @@
+// copy-of: Reference/Recurrent/LstmCell.cs sha256:946e73e49bbf158cbe7747441a88d2b9fa7634a4fca7c61ff233b3a4bd15e782
+// A deliberate copy of LstmCell with one mistake written in: the output line follows the
+// STATS 507 table's a<t> = Γ_o ⋆ c<t> (no tanh on c), as a student who follows the table does.
+// Beside its comments, class name and namespace, it differs from LstmCell.cs only in:
+//   StepForward   h[b * H + j] = o * ct;              LstmCell: o * Activations.Tanh(ct)
+//   StepBackward  double dO = dh[k] * c[k];           LstmCell: tc = Activations.Tanh(c[k]); dO = dh[k] * tc
+//                 double dcTotal = dc[k] + dh[k] * o; LstmCell: dc[k] + dh[k] * o * (1.0 - tc * tc)
+// When LstmCell.cs changes, carry the change over and record its new hash
+// (Tests/Grading.Tests/Diagnosis/DeliberateCopyTests.cs fails until then).
+//
 // The LSTM step as the STATS 507 table prints it, a<t> = Γ_o ⋆ c<t>: h_t = o ⊙ c_t, with no
 // tanh on the cell. Everything else is PyTorch's LSTM (gate order i, f, g, o; two biases;
 // LstmCell). No framework computes this form; it is what an implementation that follows the
