@@ -34,7 +34,7 @@ public static class RnnCell
         // slide (95-865 lecture, SimpleRNN): output = activation(np.dot(W, input) + np.dot(U, current_state) + b)
         //   (W = W_ih, U = W_hh, b = b_ih + b_hh: PyTorch's "Second bias vector included for CuDNN
         //   compatibility. Only one bias vector is needed in standard definition.", 95-865 recitation)
-        // a = xProj + hPrev W_hhᵀ + b_hh;  h = act(a)
+        // a = hPrev W_hhᵀ + b_hh
         MatMul.Forward(hPrev, Whh, bhh, B, H, H, h);
         for (int k = 0; k < B * H; k++)
         {
