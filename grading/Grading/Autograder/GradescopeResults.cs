@@ -14,27 +14,9 @@ namespace Rnn.Grading.Autograder;
 
 public static class GradescopeResults
 {
-    public static void Write(string path, GradingRun run)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(temp, options))
-            {
-                WriteJson(stream, run);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Writes results.json (mode 0600) through a temporary file and a rename.</summary>
+    public static void Write(string path, GradingRun run) =>
+        AtomicFile.Write(path, stream => WriteJson(stream, run), mode: AtomicFile.OwnerOnly);
 
     public static void WriteJson(Stream stream, GradingRun run)
     {

@@ -266,33 +266,22 @@ public static class BundleCommand
     // ---- the zip ------------------------------------------------------------------------
 
     /// <summary>Writes the zip through a temporary file beside it and a rename; Unix modes are kept (0755 for executables, else 0644).</summary>
-    private static void WriteZip(string path, IReadOnlyList<BundleFile> files, bool force)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+    private static void WriteZip(string path, IReadOnlyList<BundleFile> files, bool force) =>
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            foreach (var file in files)
             {
-                foreach (var file in files)
-                {
-                    var entry = zip.CreateEntry(file.Name, CompressionLevel.Optimal);
-                    // the upper 16 bits hold st_mode: S_IFREG (0100000) | permissions; `unzip` restores them
-                    uint mode = 0x8000u | (file.Executable ? 0b111_101_101u : 0b110_100_100u);
-                    entry.ExternalAttributes = unchecked((int)(mode << 16));
-                    entry.LastWriteTime = File.GetLastWriteTime(file.SourcePath);
-                    using var source = File.OpenRead(file.SourcePath);
-                    using var target = entry.Open();
-                    source.CopyTo(target);
-                }
+                var entry = zip.CreateEntry(file.Name, CompressionLevel.Optimal);
+                // the upper 16 bits hold st_mode: S_IFREG (0100000) | permissions; `unzip` restores them
+                uint mode = 0x8000u | (file.Executable ? 0b111_101_101u : 0b110_100_100u);
+                entry.ExternalAttributes = unchecked((int)(mode << 16));
+                entry.LastWriteTime = File.GetLastWriteTime(file.SourcePath);
+                using var source = File.OpenRead(file.SourcePath);
+                using var target = entry.Open();
+                source.CopyTo(target);
             }
-            File.Move(temp, path, overwrite: force);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        }, overwrite: force);
 
     // ---- the command line ---------------------------------------------------------------
 

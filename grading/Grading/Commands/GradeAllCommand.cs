@@ -261,19 +261,8 @@ public static class GradeAllCommand
     private static string Number(double v) => Math.Round(v, 6).ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>Written to a temporary file beside it, then renamed; an existing file is replaced only with --force.</summary>
-    private static void WriteCsv(string path, Assignment assignment, IReadOnlyList<StudentScore> scores, bool force)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, Csv(assignment, scores), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temp, path, overwrite: force);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    private static void WriteCsv(string path, Assignment assignment, IReadOnlyList<StudentScore> scores, bool force) =>
+        AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(Csv(assignment, scores))), overwrite: force);
 
     // ---- the command line ---------------------------------------------------------------
 

@@ -139,7 +139,7 @@ public static class GradeCommand
             if (command == "sample-cases")
             {
                 var cases = SampleCases.ForVisibleProblems(assignment);
-                WriteAtomically(output, s => CaseFile.WriteCases(s, cases));
+                AtomicFile.Write(output, s => CaseFile.WriteCases(s, cases));
                 var left = assignment.Problems.Where(p => p.Visibility != Visibility.Visible).Select(p => p.Name).ToList();
                 stderr.WriteLine($"rnn-grading: wrote {cases.Count} sample cases to {output}"
                     + (left.Count > 0 ? $"; problems not visible to students left out: {string.Join(", ", left)}" : ""));
@@ -147,7 +147,7 @@ public static class GradeCommand
             else
             {
                 var answers = DemoAnswers.Build(assignment);
-                WriteAtomically(output, s => CaseFile.WriteResults(s, answers));
+                AtomicFile.Write(output, s => CaseFile.WriteResults(s, answers));
                 stderr.WriteLine($"rnn-grading: wrote {answers.Count} answers (with the documented mistakes) to {output}");
             }
         }
@@ -163,26 +163,11 @@ public static class GradeCommand
     {
         try
         {
-            WriteAtomically(resultsPath, s => GradescopeResults.WriteMisconfigured(s));
+            AtomicFile.Write(resultsPath, s => GradescopeResults.WriteMisconfigured(s));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"rnn-grading: cannot write '{resultsPath}' either: {e.Message}");
-        }
-    }
-
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) write(s);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
         }
     }
 
