@@ -12,7 +12,6 @@ using NUnit.Framework;
 using Rnn.Grading.Commands;
 using Rnn.Grading.Diagnosis;
 using Rnn.Grading.Tests.Autograder;
-using Rnn.Grading.Tests.Diagnosis;
 using Rnn.Grading.Tests.Sandbox;
 using Rnn.Grading.Tests.Support;
 using static Rnn.Grading.Tests.Autograder.AutograderTestSupport;

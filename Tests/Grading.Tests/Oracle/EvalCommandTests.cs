@@ -2,7 +2,6 @@
 // half-written or the case file itself.
 using System.Text;
 using NUnit.Framework;
-using Rnn.Grading;
 using Rnn.Grading.Commands;
 using Rnn.Grading.Oracle;
 

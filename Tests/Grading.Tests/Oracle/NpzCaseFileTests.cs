@@ -1,7 +1,6 @@
 // The .npz forms of case and result files: eval reads and writes them, they carry the same
 // numbers as JSON, and NumPy reads them as Spec/formats.md says.
 using NUnit.Framework;
-using Rnn.Grading;
 using Rnn.Grading.Commands;
 using Rnn.Grading.NumPy;
 using Rnn.Grading.Oracle;
