@@ -65,8 +65,8 @@ public static class BundleCommand
             stdout.WriteLine(Usage);
             return ExitCodes.Ok;
         }
-        var options = Parse(args, stderr, out int code);
-        if (options is null) return code;
+        var options = Parse(args, out string? error);
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         string output = Path.GetFullPath(options.Output);
         if (Directory.Exists(output)) return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"-o {output} is a folder", UsageLine);
         if (File.Exists(output) && !options.Force) return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"{output} exists; give --force to replace it", UsageLine);
@@ -285,37 +285,33 @@ public static class BundleCommand
 
     private sealed record Options(string Assignment, string Output, string Runtime, string? GraderDir, bool Force);
 
-    private static Options? Parse(string[] args, TextWriter stderr, out int code)
+    /// <summary>The options, or null and what is wrong with the command line.</summary>
+    private static Options? Parse(string[] args, out string? error)
     {
-        code = ExitCodes.Ok;
-        var parsed = CommandLine.Parse(args, ["--assignment", "-o", "--runtime", "--grader-dir"], ["--force"], null, out string? error);
-        if (parsed is null)
-        {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
-            return null;
-        }
+        var parsed = CommandLine.Parse(args, ["--assignment", "-o", "--runtime", "--grader-dir"], ["--force"], null, out error);
+        if (parsed is null) return null;
         var values = parsed.Values;
         bool force = parsed.Flags.Contains("--force");
         if (!values.TryGetValue("--assignment", out var assignment) || !values.TryGetValue("-o", out var output))
         {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, "bundle needs --assignment A and -o FILE.zip", UsageLine);
+            error = "bundle needs --assignment A and -o FILE.zip";
             return null;
         }
         if (!output.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
         {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, $"-o must end in .zip (Gradescope takes a zip) but is '{output}'", UsageLine);
+            error = $"-o must end in .zip (Gradescope takes a zip) but is '{output}'";
             return null;
         }
         bool hasRuntime = values.TryGetValue("--runtime", out var runtime);
         if (hasRuntime && values.ContainsKey("--grader-dir"))
         {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, "--runtime and --grader-dir exclude each other: the grader in --grader-dir is already built for its runtime", UsageLine);
+            error = "--runtime and --grader-dir exclude each other: the grader in --grader-dir is already built for its runtime";
             return null;
         }
         runtime ??= Runtimes[0];
         if (!Runtimes.Contains(runtime))
         {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, $"--runtime must be one of {string.Join(", ", Runtimes)} but is '{runtime}'", UsageLine);
+            error = $"--runtime must be one of {string.Join(", ", Runtimes)} but is '{runtime}'";
             return null;
         }
         return new Options(assignment, output, runtime, values.GetValueOrDefault("--grader-dir"), force);

@@ -12,7 +12,8 @@ public static class EvalCommand
 
     public static int Run(string[] args, Func<Stream> openStdin, Func<Stream> openStdout, TextWriter stderr)
     {
-        var parsed = CommandLine.Parse(args, ["-o"], [], "CASES", out string? error, aliases: new Dictionary<string, string> { ["--output"] = "-o" });
+        var parsed = CommandLine.Parse(args, ["-o"], [], "CASES", out string? error,
+            aliases: new Dictionary<string, string> { ["--output"] = "-o" });
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         string? casesPath = parsed.Positionals.FirstOrDefault();
         string? resultsPath = parsed.Values.GetValueOrDefault("-o");
@@ -56,10 +57,7 @@ public static class EvalCommand
         foreach (var r in results.Where(r => r.Error is not null))
             stderr.WriteLine($"rnn-grading: case {r.Id}: {r.Error}");
         if (failed > 0)
-        {
-            stderr.WriteLine($"rnn-grading: {cases.Count - failed} of {cases.Count} cases evaluated, {failed} with errors");
-            return ExitCodes.SomeNotEvaluated;
-        }
+            return CommandLine.Fail(stderr, ExitCodes.SomeNotEvaluated, $"{cases.Count - failed} of {cases.Count} cases evaluated, {failed} with errors", UsageLine);
         return ExitCodes.Ok;
     }
 }

@@ -61,8 +61,8 @@ public static class GradeAllCommand
             stdout.WriteLine(Usage);
             return ExitCodes.Ok;
         }
-        var options = Parse(args, stderr, out int code);
-        if (options is null) return code;
+        var options = Parse(args, out string? error);
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
 
         if (!Directory.Exists(options.Dir))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"DIR {options.Dir} is not a folder", UsageLine);
@@ -266,39 +266,35 @@ public static class GradeAllCommand
 
     private sealed record Options(string Dir, string Assignment, int Jobs, string Out, string? ResultsDir, bool Force);
 
-    private static Options? Parse(string[] args, TextWriter stderr, out int code)
+    /// <summary>The options, or null and what is wrong with the command line.</summary>
+    private static Options? Parse(string[] args, out string? error)
     {
-        code = ExitCodes.Ok;
-        var parsed = CommandLine.Parse(args, ["--assignment", "--jobs", "--out", "--results-dir"], ["--force"], "DIR", out string? error);
-        if (parsed is null)
-        {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
-            return null;
-        }
+        var parsed = CommandLine.Parse(args, ["--assignment", "--jobs", "--out", "--results-dir"], ["--force"], "DIR", out error);
+        if (parsed is null) return null;
         var values = parsed.Values;
         string? dir = parsed.Positionals.FirstOrDefault();
         bool force = parsed.Flags.Contains("--force");
         if (dir is null)
         {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, "grade-all needs DIR, the folder with one subfolder per student", UsageLine);
+            error = "grade-all needs DIR, the folder with one subfolder per student";
             return null;
         }
         if (!values.TryGetValue("--assignment", out var assignment))
         {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, "grade-all needs --assignment A", UsageLine);
+            error = "grade-all needs --assignment A";
             return null;
         }
         int jobs = 1;
         if (values.TryGetValue("--jobs", out var jobsText)
             && (!int.TryParse(jobsText, NumberStyles.None, CultureInfo.InvariantCulture, out jobs) || jobs < 1 || jobs > MaxJobs))
         {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, $"--jobs must be a whole number from 1 to {MaxJobs} but is '{jobsText}'", UsageLine);
+            error = $"--jobs must be a whole number from 1 to {MaxJobs} but is '{jobsText}'";
             return null;
         }
         string output = values.GetValueOrDefault("--out") ?? "scores.csv";
         if (!output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
-            code = CommandLine.Fail(stderr, ExitCodes.Usage, $"--out must end in .csv but is '{output}'", UsageLine);
+            error = $"--out must end in .csv but is '{output}'";
             return null;
         }
         return new Options(dir, assignment, jobs, output, values.GetValueOrDefault("--results-dir"), force);

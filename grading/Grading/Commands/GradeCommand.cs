@@ -58,8 +58,8 @@ public static class GradeCommand
         if (args.Length > 0 && args[0] is "sample-cases" or "demo-answers")
             return WriteCaseOrAnswerFile(args[0], args[1..], stderr);
 
-        var options = ParseOptions(args, ["--assignment", "--answers", "--submission", "--results", "--report"], stderr, out int code);
-        if (options is null) return code;
+        var options = CommandLine.Parse(args, ["--assignment", "--answers", "--submission", "--results", "--report"], [], null, out string? error)?.Values;
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath))
             return CommandLine.Fail(stderr, ExitCodes.Usage, "grade needs --assignment A", UsageLine);
         bool hasAnswers = options.TryGetValue("--answers", out var answersPath);
@@ -92,9 +92,9 @@ public static class GradeCommand
         }
         catch (AssignmentFormatException e)
         {
-            stderr.WriteLine($"rnn-grading: {e.Message}");
+            int unreadable = CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
             TryWriteMisconfigured(resultsPath, stderr);
-            return ExitCodes.UnreadableInput;
+            return unreadable;
         }
 
         GradingRun run;
@@ -108,17 +108,14 @@ public static class GradeCommand
         }
         if (report == "text") stdout.Write(StaffReport.Render(run));
         if (run.InternalError is not null)
-        {
-            stderr.WriteLine($"rnn-grading: internal error: {run.InternalError}");
-            return ExitCodes.GraderFailed;
-        }
+            return CommandLine.Fail(stderr, ExitCodes.GraderFailed, $"internal error: {run.InternalError}", UsageLine);
         return ExitCodes.Ok;
     }
 
     private static int WriteCaseOrAnswerFile(string command, string[] args, TextWriter stderr)
     {
-        var options = ParseOptions(args, ["--assignment", "-o"], stderr, out int code);
-        if (options is null) return code;
+        var options = CommandLine.Parse(args, ["--assignment", "-o"], [], null, out string? error)?.Values;
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath) || !options.TryGetValue("-o", out var output))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"grade {command} needs --assignment A and -o FILE", UsageLine);
         if (!output.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
@@ -167,13 +164,5 @@ public static class GradeCommand
         {
             stderr.WriteLine($"rnn-grading: cannot write '{resultsPath}' either: {e.Message}");
         }
-    }
-
-    private static IReadOnlyDictionary<string, string>? ParseOptions(string[] args, string[] known, TextWriter stderr, out int code)
-    {
-        code = ExitCodes.Ok;
-        var parsed = CommandLine.Parse(args, known, [], null, out string? error);
-        if (parsed is null) code = CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
-        return parsed?.Values;
     }
 }
