@@ -35,12 +35,12 @@ public static class Program
         }
         return args[0] switch
         {
-            "eval" => EvalCommand.Run(args[1..], Console.In, Console.OpenStandardInput, Console.OpenStandardOutput, Console.Error),
+            "eval" => EvalCommand.Run(args[1..], Console.OpenStandardInput, Console.OpenStandardOutput, Console.Error),
             "ops" => ListOps(),
             "grade" => GradeCommand.Run(args[1..]),
             "grade-all" => GradeAllCommand.Run(args[1..]),
             "bundle" => BundleCommand.Run(args[1..]),
-            _ => UsageError($"unknown command '{args[0]}'"),
+            _ => CommandLine.Fail(Console.Error, ExitCodes.Usage, $"unknown command '{args[0]}'", Usage),
         };
     }
 
@@ -49,20 +49,4 @@ public static class Program
         foreach (var name in Oracle.OpRegistry.Names) Console.WriteLine(name);
         return ExitCodes.Ok;
     }
-
-    public static int UsageError(string message)
-    {
-        Console.Error.WriteLine($"rnn-grading: {message}");
-        Console.Error.WriteLine(Usage);
-        return ExitCodes.Usage;
-    }
-}
-
-public static class ExitCodes
-{
-    public const int Ok = 0;
-    public const int SomeCasesFailed = 1;
-    public const int Usage = 2;
-    public const int UnreadableInput = 3;
-    public const int CannotWriteOutput = 4;
 }

@@ -49,7 +49,7 @@ public sealed class RecurrentOp(string name) : IOp
 
         CaseTensors.OnlyNames(c.Inputs, "inputs", Name, lstm ? ["input", "h0", "c0", "lengths"] : ["input", "h0", "lengths"]);
         CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, lstm ? ["output", "h_n", "c_n"] : ["output", "h_n"]);
-        var input = CaseTensors.Required(c.Inputs, "inputs", "input");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
         var h0 = CaseTensors.Optional(c.Inputs, "h0");
         var c0 = CaseTensors.Optional(c.Inputs, "c0");
         var lengthsTensor = CaseTensors.Optional(c.Inputs, "lengths");

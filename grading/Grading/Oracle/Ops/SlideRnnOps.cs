@@ -23,21 +23,18 @@ public sealed class ReluRnnSlideOp : IOp
         CaseTensors.OnlyNames(c.Inputs, "inputs", Name, ["input", "h0"]);
         CaseTensors.OnlyNames(c.Params, "params", Name, ["W", "U", "b"]);
         CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, ["output", "last_output"]);
-        var W = CaseTensors.Required(c.Params, "params", "W");
-        var U = CaseTensors.Required(c.Params, "params", "U");
-        var b = CaseTensors.Required(c.Params, "params", "b");
-        var input = CaseTensors.Required(c.Inputs, "inputs", "input");
+        var W = CaseTensors.Required(c.Params, "params", "W", Name);
+        var U = CaseTensors.Required(c.Params, "params", "U", Name);
+        var b = CaseTensors.Required(c.Params, "params", "b", Name);
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
         var h0 = CaseTensors.Optional(c.Inputs, "h0");
 
         var outputs = SlideReluRnn.Forward(W, U, b, input, h0);
         var last = SlideReluRnn.LastOutput(outputs);
-        var dOutputs = CaseTensors.Optional(c.GradOutputs, "output")?.Clone() ?? Tensor.Zeros(outputs.Shape);
-        if (!dOutputs.HasShape(outputs.Shape))
-            throw new ArgumentException($"grad_outputs.output is {dOutputs.ShapeText()} but output is {outputs.ShapeText()}");
-        if (CaseTensors.Optional(c.GradOutputs, "last_output") is { } dLast)
+        var dOutputs = CaseTensors.Upstream(c, "output", outputs.Shape).Clone();
+        if (c.GradOutputs.Contains("last_output"))
         {
-            if (!dLast.HasShape(last.Shape))
-                throw new ArgumentException($"grad_outputs.last_output is {dLast.ShapeText()} but last_output is {last.ShapeText()}");
+            var dLast = CaseTensors.Upstream(c, "last_output", last.Shape);
             // last_output is outputs[T-1], so its gradient adds to that step's
             int offset = dOutputs.Length - dLast.Length;
             for (int k = 0; k < dLast.Length; k++) dOutputs.Data[offset + k] += dLast.Data[k];
@@ -67,10 +64,10 @@ public sealed class TanhRnnSlideOp : IOp
         CaseTensors.OnlyNames(c.Inputs, "inputs", Name, ["input", "h0"]);
         CaseTensors.OnlyNames(c.Params, "params", Name, ["Wxh", "Whh", "Why"]);
         CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, ["output", "h_n"]);
-        var Wxh = CaseTensors.Required(c.Params, "params", "Wxh");
-        var Whh = CaseTensors.Required(c.Params, "params", "Whh");
-        var Why = CaseTensors.Required(c.Params, "params", "Why");
-        var input = CaseTensors.Required(c.Inputs, "inputs", "input");
+        var Wxh = CaseTensors.Required(c.Params, "params", "Wxh", Name);
+        var Whh = CaseTensors.Required(c.Params, "params", "Whh", Name);
+        var Why = CaseTensors.Required(c.Params, "params", "Why", Name);
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
         var h0 = CaseTensors.Optional(c.Inputs, "h0");
 
         var forward = SlideTanhRnn.Forward(Wxh, Whh, Why, input, h0);
