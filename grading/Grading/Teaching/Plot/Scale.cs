@@ -57,7 +57,8 @@ public sealed record Scale(double Min, double Max, bool Log = false)
         {
             int a = (int)Math.Floor(Math.Log10(Min)), b = (int)Math.Ceiling(Math.Log10(Max));
             int stride = Math.Max(1, (b - a + 7) / 8);                // at most about 8 labelled decades
-            double[] mantissas = b - a < 3 ? [1, 2, 5] : [1];
+            double span = Math.Log10(Max) - Math.Log10(Min);
+            double[] mantissas = span < 1.2 ? [1, 1.5, 2, 3, 5, 7] : span < 3 ? [1, 2, 5] : [1];
             for (int e = a; e <= b; e += stride)
                 foreach (var m in mantissas)
                 {
