@@ -37,7 +37,7 @@ public sealed record Names(
         _ when slideRelu => new("input", "input_sequence[t]", "current_state", "output = current_state",
             ["linear"], ["np.dot(input, W.T) + b + np.dot(current_state, U.T)"], [], [],
             "dW", "dU", "db", false, []),
-        _ when tanhSlide => new("x_t", "x_t", "h_(t-1)", "h_t",
+        _ when tanhSlide => new("x_t", "", "", "",
             ["a"], ["W_hh^T h_(t-1) + W_xh^T x_t"], [], [], "dWxh", "dWhh", "", false, []),
         _ => new("x_t", "input", "current_state", "output",
             ["a"], ["linear"], [], [], "", "", "", true,
