@@ -110,7 +110,7 @@ public sealed class NextWordDemo : IDemo
             var p = TokenSampling.Probabilities(cache.Logits.Data.AsSpan(cache.Logits.Length - V, V), 1.0);
             var top = Enumerable.Range(0, V).OrderByDescending(v => p[v]).Take(5).ToArray();
             report.Add($"  \"{prompts[k]} ...\": " + string.Join(", ", top.Select(v => $"{vocabulary[v]} {F(p[v], "0.00")}")));
-            if (k >= 2) figure.Panels.Add(Guesses($"... so my mother tongue is  ({words[3]}, {words[10]})", top, p, vocabulary));
+            if (k >= 2) figure.Panels.Add(Guesses($"born in {words[4]}, working in {words[11]}: \"... mother tongue is\"", top, p, vocabulary));
         }
         return new DemoResult(Name, [figure], report, new Dictionary<string, double>
         {

@@ -42,7 +42,7 @@ public static class FigureCatalog
             "The exploding network of the previous figure, trained twice with the same seed. Without clipping the loss is NaN after the first " +
             "epoch; with PyTorch's clip_grad_norm_ it falls.",
             "STATS 507 \"Gradient clipping to scale big gradients\"; MATH80629 \"Gradient clipping: Scale gradient if its norm is too big\"",
-            "clipping.md", small => ClippedTrainingFigure.Build(small ? ClippedTrainingFigure.Train(epochs: 12, N: 32) : ClippedTrainingFigure.Train())),
+            "clipping.md", _ => ClippedTrainingFigure.Build(ClippedTrainingFigure.Train())),
         new(ClippingRulesFigure.Name,
             "The same gradients, scaled to every norm from 0.1 to 100, clipped by PyTorch's rule and by the slide's code as written. " +
             "The slide's squared norm starts clipping at sqrt(threshold) and then shrinks big gradients most: its output falls as 1 / ||g||.",

@@ -163,7 +163,7 @@ public static class SvgRenderer
                 {
                     // a lone point between gaps: a dot, so the value is still drawn
                     var xy = run[0].Split(',');
-                    svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{xy[0]}\" cy=\"{xy[1]}\" r=\"{F(s.Style.Width)}\" fill=\"{s.Style.Color}\"/>\n");
+                    svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"dot\" cx=\"{xy[0]}\" cy=\"{xy[1]}\" r=\"{F(s.Style.Width)}\" fill=\"{s.Style.Color}\"/>\n");
                 }
                 run.Clear();
             }
