@@ -24,7 +24,7 @@ public sealed class NextWordDemo : IDemo
 
     public sealed record Size(int Sentences, int T, int E, int H, int Epochs, int BatchSize, double Lr);
 
-    public static Size DefaultSize { get; } = new(1500, 20, 16, 48, 18, 32, 0.01);
+    public static Size DefaultSize { get; } = new(1500, 20, 16, 32, 15, 32, 0.01);
     public static Size SmallSize { get; } = new(300, 20, 8, 24, 6, 16, 0.02);
 
     private static readonly string[] Pets = ["cat", "dog"];
@@ -33,13 +33,16 @@ public sealed class NextWordDemo : IDemo
 
     public static IEnumerable<string> Sentence(SeededRandom rng)
     {
-        switch (rng.NextInt(4))
+        // half the sentences carry the long-range dependency, so it weighs in the loss as much as the rest
+        switch (rng.NextInt(6))
         {
             case 0:
                 return $"this morning i took my {Pets[rng.NextInt(2)]} for a walk .".Split(' ');
             case 1:
                 return "the clouds are in the sky .".Split(' ');
             case 2:
+            case 3:
+            case 4:
                 var (country, language) = Countries[rng.NextInt(Countries.Length)];
                 var (other, _) = Countries[rng.NextInt(Countries.Length)];
                 return $"i was born in {country} but i have been working in {other} so my mother tongue is {language} .".Split(' ');
@@ -97,7 +100,7 @@ public sealed class NextWordDemo : IDemo
             Name = "next-word",
             Title = "Predicting the next word: embedding, LSTM, softmax",
             Subtitle = "Trained on a stream of generated sentences (\"this morning i took my cat for a walk\", \"the clouds are in the sky\", " +
-                       "\"i was born in france but ... my mother tongue is french\"): the language is decided by a word eleven steps back. " +
+                       "\"i was born in france but ... my mother tongue is french\"): the language is decided by a word thirteen steps back. " +
                        "Bottom: the model's probabilities for the next word after two prompts.",
         };
         figure.Panels.Add(TrainingCurves.Losses("cross-entropy per word", "cross-entropy", initialTrain.Loss, initialHeld.Loss, history.Epochs));

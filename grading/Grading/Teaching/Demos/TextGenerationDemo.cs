@@ -88,15 +88,22 @@ public sealed class TextGenerationDemo : IDemo
 
         var curves = TrainingCurves.Losses("cross-entropy per character", "cross-entropy", initialTrain.Loss, initialHeld.Loss, epochs);
         curves.Subtitle = $"uniform guessing: ln {V} = {F(Math.Log(V), "0.00")}";
+        // the best constant guess on the held-out text: its most frequent character
+        var heldIds = ids[split..];
+        int common = heldIds.GroupBy(v => v).OrderByDescending(g => g.Count()).First().Key;
+        double constant = heldIds.Count(v => v == common) / (double)heldIds.Length;
+        string shown = vocabulary[common] == ' ' ? "space" : vocabulary[common] == '\n' ? "newline" : vocabulary[common].ToString();
+        var accuracy = TrainingCurves.Accuracy("held-out next-character accuracy", initialHeld.Accuracy ?? 0, epochs, constant,
+            $"always {shown} ({F(constant, "0.00")})");
         var figure = new Figure
         {
             Name = "text-generation",
             Title = "Text generation: a character-level LSTM",
             Subtitle = $"Trained on chapters 1-6 of Pride and Prejudice (public domain) to predict each next character; samples in the report. " +
                        $"Greedy decoding soon repeats itself; sampling at a temperature trades correctness for variety.",
-            Columns = 1,
         };
         figure.Panels.Add(curves);
+        figure.Panels.Add(accuracy);
         return new DemoResult(Name, [figure], report, new Dictionary<string, double>
         {
             ["initial_loss"] = initialTrain.Loss,

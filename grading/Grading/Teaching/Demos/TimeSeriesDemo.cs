@@ -105,7 +105,7 @@ public sealed class TimeSeriesDemo : IDemo
             YLabel = "test MSE (log scale)",
             X = new Scale(0, size.Epochs),
             Y = new Scale(1, 2, true),
-            Legend = LegendPlace.TopRight,
+            Legend = LegendPlace.Right,
             Width = 440,
             Height = 300,
         };
@@ -138,16 +138,16 @@ public sealed class TimeSeriesDemo : IDemo
         var example = new Panel
         {
             Title = "one test window",
-            Subtitle = $"pulse sign {(kTest[0] > 0 ? "+1" : "-1")}; the Conv1d model reads the shaded last {size.W} steps only",
+            Subtitle = $"pulse sign {(kTest[0] > 0 ? "+1" : "-1")}; the Conv1d model reads only the last {size.W} steps, right of the dashed line",
             XLabel = "step",
             YLabel = "value",
             X = new Scale(-0.5, size.T + 0.5),
-            Y = new Scale(-2.2, 2.2),
-            Legend = LegendPlace.BottomLeft,
+            Y = new Scale(-2.2, 3.2),
+            Legend = LegendPlace.TopCenter,
             Width = 440,
             Height = 260,
         };
-        example.Series.Add(new Series($"Conv1d's window", [size.T - size.W - 0.5, size.T - size.W - 0.5], [-2.2, 2.2], new Style("#bbbbbb", Width: 1.2, Dash: "3 3")));
+        example.Series.Add(new Series($"Conv1d's window", [size.T - size.W - 0.5, size.T - size.W - 0.5], [-2.2, 3.2], new Style("#bbbbbb", Width: 1.2, Dash: "3 3")));
         example.Series.Add(new Series("input", Enumerable.Range(0, size.T).Select(t => (double)t).ToArray(), xTest[..size.T], new Style("#555555", Marker: Marker.Circle, Width: 1.4)));
         example.Series.Add(new Series("true next value", [size.T], [yTest[0]], new Style("#000000", Line: false, Marker: Marker.Cross)));
         example.Series.Add(new Series("LSTM forecast", [size.T], [lstmPred[0]], new Style(Palette.At(0), Line: false, Marker: Marker.Diamond)));

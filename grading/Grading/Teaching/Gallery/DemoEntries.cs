@@ -20,7 +20,7 @@ public static class DemoEntries
             "models.md"),
         new("next-word",
             "Next-word accuracy against always guessing the most frequent word. Local words (\"for a walk\", \"in the sky\") are learned first; " +
-            "the mother tongue depends on a country eleven words back, the long-range dependency of the slides.",
+            "the mother tongue depends on a country thirteen words back, the long-range dependency of the slides.",
             "STATS 507 \"Example: predict the next word: This morning, I took my cat for a __\"; MATH80629 \"The clouds are in the ... sky\", " +
             "\"I was born in France ... my mother tongue is\"",
             "models.md"),

@@ -53,12 +53,14 @@ public sealed record Scale(double Min, double Max, bool Log = false)
     public IReadOnlyList<double> Ticks()
     {
         var ticks = new List<double>();
+        if (Log && Math.Log10(Max) - Math.Log10(Min) < 0.7)
+            return new Scale(Min, Max).Ticks();                          // under a factor of 5: linear steps read better
         if (Log)
         {
             int a = (int)Math.Floor(Math.Log10(Min)), b = (int)Math.Ceiling(Math.Log10(Max));
             int stride = Math.Max(1, (b - a + 7) / 8);                // at most about 8 labelled decades
             double span = Math.Log10(Max) - Math.Log10(Min);
-            double[] mantissas = span < 1.2 ? [1, 1.5, 2, 3, 5, 7] : span < 3 ? [1, 2, 5] : [1];
+            double[] mantissas = span < 1.6 ? [1, 1.5, 2, 3, 5, 7] : span < 3 ? [1, 2, 5] : [1];
             for (int e = a; e <= b; e += stride)
                 foreach (var m in mantissas)
                 {
