@@ -116,9 +116,12 @@ public sealed class TraceTests
             Assert.That(Value(last, "dW_hh so far"), Is.EqualTo(oracle.Grads[Whh + suffix].Data).Within(1e-12), Whh + suffix);
         }
         Assert.That(TraceText.Render(trace), Does.Contain("FORWARD").And.Contain("BACKWARD"));
-        var json = JsonNode.Parse(TraceJson.Render(trace))!;
+        var json = JsonNode.Parse(TraceJson.Render([trace]))!;
         Assert.That((string?)json["format"], Is.EqualTo(TraceJson.Format));
-        Assert.That(json["sections"]!.AsArray(), Has.Count.EqualTo(trace.Sections.Count));
+        Assert.That(json["traces"]![0]!["sections"]!.AsArray(), Has.Count.EqualTo(trace.Sections.Count));
+        // the JSON holds the same numbers as the trace, round-trip exact
+        var firstH = json["traces"]![0]!["sections"]![0]!["forward"]![0]!["values"]!.AsArray().Single(v => (string?)v!["name"] == "h_t")!;
+        Assert.That(firstH["data"]!.AsArray().Select(x => (double)x!).ToArray(), Is.EqualTo(Value(trace.Sections[0].Forward[0], "h_t")));
     }
 
     [Test]

@@ -1,8 +1,9 @@
 // A trace as JSON for a program to diff against its own intermediate values:
-// {"format": "rnn-reference/trace@1", "case": ID, "op": OP, "loss": "...",
-//  "sections": [{"layer": 0, "direction": 0,
-//                "forward":  [{"t": 0, "values": [{"name": "a_i", "slide": "", "shape": [B, H], "data": [...]}, ...]}, ...],
-//                "backward": [{"t": T-1, "values": [...]}, ...]}]}
+// {"format": "rnn-reference/trace@1",
+//  "traces": [{"case": ID, "op": OP, "loss": "...",
+//              "sections": [{"layer": 0, "direction": 0,
+//                            "forward":  [{"t": 0, "values": [{"name": "a_i", "slide": "", "shape": [B, H], "data": [...]}, ...]}, ...],
+//                            "backward": [{"t": T-1, "values": [...]}, ...]}]}]}
 // Numbers are written round-trip exact (non-finite ones as the strings "NaN", "Infinity", "-Infinity").
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,25 +14,29 @@ public static class TraceJson
 {
     public const string Format = "rnn-reference/trace@1";
 
-    public static string Render(CaseTrace trace)
+    public static string Render(IEnumerable<CaseTrace> traces)
     {
-        var sections = new JsonArray();
-        foreach (var s in trace.Sections)
-            sections.Add(new JsonObject
-            {
-                ["layer"] = s.Layer,
-                ["direction"] = s.Direction,
-                ["forward"] = Steps(s.Forward),
-                ["backward"] = Steps(s.Backward),
-            });
-        var root = new JsonObject
+        var all = new JsonArray();
+        foreach (var trace in traces)
         {
-            ["format"] = Format,
-            ["case"] = trace.CaseId,
-            ["op"] = trace.Op,
-            ["loss"] = trace.Loss,
-            ["sections"] = sections,
-        };
+            var sections = new JsonArray();
+            foreach (var s in trace.Sections)
+                sections.Add(new JsonObject
+                {
+                    ["layer"] = s.Layer,
+                    ["direction"] = s.Direction,
+                    ["forward"] = Steps(s.Forward),
+                    ["backward"] = Steps(s.Backward),
+                });
+            all.Add(new JsonObject
+            {
+                ["case"] = trace.CaseId,
+                ["op"] = trace.Op,
+                ["loss"] = trace.Loss,
+                ["sections"] = sections,
+            });
+        }
+        var root = new JsonObject { ["format"] = Format, ["traces"] = all };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
