@@ -2,7 +2,7 @@
 // demos (Rnn.Grading.Teaching.Demos; Spec/figures.md), printing one line per epoch (and the
 // text-generation samples as it trains) unless --quiet, then its report; writes its figures
 // (SVG and CSV) and the report (NAME.txt) into DIR.
-// Exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or holds files, without --force).
+// Exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or already holds those files, without --force).
 using Rnn.Grading.Teaching.Demos;
 using Rnn.Grading.Teaching.Plot;
 
@@ -17,11 +17,11 @@ public static class DemoCommand
               Train one demo with the reference, seeded, printing progress per epoch (--quiet: only
               the report at the end), and write its figures (NAME.svg, NAME.csv) and report
               (NAME.txt) into DIR (default demo-output). --small runs the test size (seconds);
-              --seed N changes every random draw (default 1). A DIR that already holds files is
-              written into only with --force.
+              --seed N changes every random draw (default 1). Files of those names already in DIR
+              are replaced only with --force.
           demos:
         {string.Join("\n", DemoCatalog.All.Select(d => $"    {d.Name,-16} {d.Summary}"))}
-        exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or holds files: give --force).
+        exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or already holds those files: give --force).
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -36,7 +36,7 @@ public static class DemoCommand
             return Fail(stderr, ExitCodes.Usage, $"no demo is called '{parsed.Positionals[0]}'; the demos: {string.Join(", ", DemoCatalog.All.Select(d => d.Name))}");
         if (!TeachingOptions.Seed(parsed, out ulong seed, out error)) return Fail(stderr, ExitCodes.Usage, error!);
         string dir = parsed.Values.GetValueOrDefault("-o", "demo-output");
-        if (OutputFolder.Prepare(dir, parsed.Flags.Contains("--force")) is string problem) return Fail(stderr, ExitCodes.CannotWriteOutput, problem);
+        if (OutputFolder.Prepare(dir, parsed.Flags.Contains("--force"), [.. OutputFolder.FigureFiles(demo.Name), demo.Name + ".txt"]) is string problem) return Fail(stderr, ExitCodes.CannotWriteOutput, problem);
 
         var result = demo.Run(new DemoOptions(parsed.Flags.Contains("--small"), seed, parsed.Flags.Contains("--quiet") ? null : stdout));
         try

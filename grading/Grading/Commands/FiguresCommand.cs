@@ -1,7 +1,7 @@
 // `rnn-grading figures -o DIR [--only NAME] [--small] [--force]`: writes the slides' pictures
 // (Rnn.Grading.Teaching.Figures: the skier, the optimizer race, batch sizes, vanishing and
 // exploding gradients, clipped training, the clipping rules) as SVG and CSV into DIR.
-// Exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or holds files, without --force).
+// Exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or already holds those files, without --force).
 using Rnn.Grading.Teaching.Figures;
 using Rnn.Grading.Teaching.Plot;
 
@@ -15,11 +15,11 @@ public static class FiguresCommand
           rnn-grading figures -o DIR [--only NAME] [--small] [--force]
               Compute the slides' pictures with the reference and write each as NAME.svg and NAME.csv
               (every plotted number; NAME-surface.csv for contour plots) into DIR. --only writes one;
-              --small trains the figures that train on a smaller problem. A DIR that already holds
-              files is written into only with --force.
+              --small trains the figures that train on a smaller problem. Files of those names
+              already in DIR are replaced only with --force.
           figures:
         {string.Join("\n", FigureCatalog.All.Select(f => $"    {f.Name}"))}
-        exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or holds files: give --force).
+        exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or already holds those files: give --force).
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -36,7 +36,7 @@ public static class FiguresCommand
                 return Fail(stderr, ExitCodes.Usage, $"no figure is called '{only}'; the figures: {string.Join(", ", FigureCatalog.All.Select(f => f.Name))}");
             entries = [entry];
         }
-        if (OutputFolder.Prepare(dir, parsed.Flags.Contains("--force")) is string problem) return Fail(stderr, ExitCodes.CannotWriteOutput, problem);
+        if (OutputFolder.Prepare(dir, parsed.Flags.Contains("--force"), entries.SelectMany(e => OutputFolder.FigureFiles(e.Name))) is string problem) return Fail(stderr, ExitCodes.CannotWriteOutput, problem);
         try
         {
             foreach (var entry in entries)

@@ -1,7 +1,9 @@
 // `rnn-grading gallery -o DIR [--small] [--seed N] [--quiet] [--force]`: every figure and every
 // demo's results into DIR with index.html (Rnn.Grading.Teaching.Gallery).
-// Exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or holds files, without --force).
+// Exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or already holds those files, without --force).
 using System.Diagnostics;
+using Rnn.Grading.Teaching.Demos;
+using Rnn.Grading.Teaching.Figures;
 using Rnn.Grading.Teaching.Gallery;
 
 namespace Rnn.Grading.Commands;
@@ -15,9 +17,9 @@ public static class GalleryCommand
               Compute every figure and run every demo, and write them into DIR with index.html: each
               figure under its caption, the slide it illustrates and a link to its Spec page, with
               its CSV and each demo's report. Takes about two minutes on 2 cores (--small: seconds).
-              Progress goes to standard output unless --quiet. A DIR that already holds files is
-              written into only with --force.
-        exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or holds files: give --force).
+              Progress goes to standard output unless --quiet. Files of those names already in DIR
+              are replaced only with --force.
+        exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or already holds those files: give --force).
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -27,7 +29,9 @@ public static class GalleryCommand
         if (parsed is null) return Fail(stderr, ExitCodes.Usage, error!);
         if (!parsed.Values.TryGetValue("-o", out var dir)) return Fail(stderr, ExitCodes.Usage, "gallery needs -o DIR");
         if (!TeachingOptions.Seed(parsed, out ulong seed, out error)) return Fail(stderr, ExitCodes.Usage, error!);
-        if (OutputFolder.Prepare(dir, parsed.Flags.Contains("--force")) is string problem) return Fail(stderr, ExitCodes.CannotWriteOutput, problem);
+        var files = FigureCatalog.All.Select(f => f.Name).Concat(DemoCatalog.All.Select(d => d.Name))
+            .SelectMany(OutputFolder.FigureFiles).Concat(DemoCatalog.All.Select(d => d.Name + ".txt")).Append("index.html");
+        if (OutputFolder.Prepare(dir, parsed.Flags.Contains("--force"), files) is string problem) return Fail(stderr, ExitCodes.CannotWriteOutput, problem);
         var clock = Stopwatch.StartNew();
         try
         {

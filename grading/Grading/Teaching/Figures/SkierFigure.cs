@@ -69,7 +69,7 @@ public static class SkierFigure
         var posL = new List<double>();
         foreach (var p in path)
         {
-            bool negative = p.Gradient[0] < 0;
+            bool negative = p.dW[0] < 0;
             (negative ? negW : posW).Add(p.W[0]);
             (negative ? negL : posL).Add(p.Loss);
         }
