@@ -16,7 +16,7 @@ public static class GalleryCommand
           rnn-grading gallery -o DIR [--small] [--seed N] [--quiet] [--force]
               Compute every figure and run every demo, and write them into DIR with index.html: each
               figure under its caption, the slide it illustrates and a link to its Spec page, with
-              its CSV and each demo's report. Takes about two minutes on 2 cores (--small: seconds).
+              its CSV and each demo's report. Takes about a minute on 2 cores (--small: seconds).
               Progress goes to standard output unless --quiet. Files of those names already in DIR
               are replaced only with --force.
         exit codes: 0 done; 2 wrong command line; 4 DIR cannot be written (or already holds those files: give --force).

@@ -45,7 +45,7 @@ public static class TrainingCurves
             YLabel = "held-out accuracy",
             X = new Scale(0, Math.Max(1, epochs.Count)),
             Y = new Scale(0, 1.05),
-            Legend = LegendPlace.BottomRight,
+            Legend = LegendPlace.Right,
             Width = 440,
             Height = 300,
         };

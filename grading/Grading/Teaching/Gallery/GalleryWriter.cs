@@ -18,6 +18,7 @@ public static class GalleryWriter
     {
         Directory.CreateDirectory(directory);
         var sections = new StringBuilder();
+        var contents = new List<(string Name, string Title)>();
         var clock = Stopwatch.StartNew();
         sections.Append("<h2>The slides' pictures</h2>\n");
         foreach (var entry in FigureCatalog.All)
@@ -26,6 +27,7 @@ public static class GalleryWriter
             var figure = entry.Build(small);
             FigureFiles.Write(figure, directory);
             progress?.WriteLine($"figure {entry.Name}: {clock.Elapsed.TotalSeconds:F1} s");
+            contents.Add((figure.Name, figure.Title));
             sections.Append(Card(figure, entry.Caption, entry.Slide, entry.Spec, directory, null));
         }
         sections.Append("<h2>Demos</h2>\n");
@@ -39,18 +41,22 @@ public static class GalleryWriter
             {
                 FigureFiles.Write(figure, directory);
                 sections.Append(Card(figure, entry.Caption, entry.Slide, entry.Spec, directory, result.Report));
+                contents.Add((figure.Name, "Demo: " + figure.Title));
             }
             progress?.WriteLine($"demo {demo.Name}: {clock.Elapsed.TotalSeconds:F1} s");
         }
         string index = Path.Combine(directory, "index.html");
-        File.WriteAllText(index, Page(sections.ToString(), small));
+        var toc = new StringBuilder("<ol class=\"contents\">\n");
+        foreach (var (name, title) in contents) toc.Append($"<li><a href=\"#{H(name)}\">{H(title)}</a></li>\n");
+        toc.Append("</ol>\n");
+        File.WriteAllText(index, Page(toc + sections.ToString(), small));
         return index;
     }
 
     private static string Card(Figure figure, string caption, string slide, string spec, string directory, IReadOnlyList<string>? report)
     {
         var card = new StringBuilder();
-        card.Append($"<section id=\"{H(figure.Name)}\">\n<h3>{H(figure.Title)}</h3>\n");
+        card.Append($"<section id=\"{H(figure.Name)}\">\n");
         card.Append($"<img src=\"{H(figure.Name)}.svg\" alt=\"{H(figure.Title)}\">\n");
         card.Append($"<p class=\"caption\">{H(caption)}</p>\n");
         card.Append($"<p class=\"slide\">Slide: {H(slide)}</p>\n");
@@ -99,6 +105,7 @@ public static class GalleryWriter
           p.caption { font-size: 14px; line-height: 1.45; max-width: 70em; }
           p.slide { font-size: 13px; color: #555; font-style: italic; max-width: 70em; }
           p.links { font-size: 13px; }
+          ol.contents { font-size: 14px; line-height: 1.6; }
           pre { background: #f6f6f6; padding: 10px; font-size: 12px; overflow-x: auto; white-space: pre-wrap; }
         </style>
         </head>
