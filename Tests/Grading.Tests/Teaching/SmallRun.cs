@@ -12,6 +12,12 @@ public static class SmallRun
 
     public static string Directory => Built.Value.Directory;
 
+    /// <summary>Removes the folder, if it was built.</summary>
+    public static void Remove()
+    {
+        if (Built.IsValueCreated) System.IO.Directory.Delete(Built.Value.Directory, recursive: true);
+    }
+
     public static IReadOnlyList<Figure> Figures => Built.Value.Figures;
 
     public static IReadOnlyDictionary<string, DemoResult> Demos => Built.Value.Demos;

@@ -29,8 +29,14 @@ public sealed class TextGenerationDemo : IDemo
     public static Size DefaultSize { get; } = new(int.MaxValue, 48, 16, 64, 6, 32, 0.01, 160);
     public static Size SmallSize { get; } = new(6000, 24, 8, 24, 3, 16, 0.02, 60);
 
-    /// <summary>The bundled text, from beside the program (where the build copies it).</summary>
-    public static string BundledText() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Teaching", "Data", TextFile));
+    /// <summary>The bundled text, a resource inside the program (Teaching/Demos/Data/README.md says where it came from).</summary>
+    public static string BundledText()
+    {
+        using var stream = typeof(TextGenerationDemo).Assembly.GetManifestResourceStream("Rnn.Grading.Teaching.Data." + TextFile)
+            ?? throw new InvalidOperationException($"the program was built without its resource {TextFile}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     public DemoResult Run(DemoOptions options) => Run(options, BundledText(), options.Small ? SmallSize : DefaultSize);
 
