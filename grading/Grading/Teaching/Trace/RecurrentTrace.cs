@@ -51,29 +51,18 @@ public static class RecurrentTrace
 
     private static CaseTrace FromReluSlide(Case c)
     {
-        ConfigReader.OnlyKeys(c.Config, c.Op);
-        CaseTensors.OnlyNames(c.Inputs, "inputs", c.Op, ["input", "h0"]);
-        CaseTensors.OnlyNames(c.Params, "params", c.Op, ["W", "U", "b"]);
-        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", c.Op, ["output", "last_output"]);
-        var W = CaseTensors.Required(c.Params, "params", "W");
-        var U = CaseTensors.Required(c.Params, "params", "U");
-        var b = CaseTensors.Required(c.Params, "params", "b");
-        var input = CaseTensors.Required(c.Inputs, "inputs", "input");
+        var (W, U, b, input, h0Given) = new ReluRnnSlideOp().Read(c);
         // the slide's own forward checks every shape and says what is wrong
-        var outputs = SlideReluRnn.Forward(W, U, b, input, CaseTensors.Optional(c.Inputs, "h0"));
+        var outputs = SlideReluRnn.Forward(W, U, b, input, h0Given);
         int H = W.Shape[0], I = W.Shape[1], T = input.Shape[0], B = input.Rank == 3 ? input.Shape[1] : 1;
         var p = new NamedTensors
         {
             { "weight_ih_l0", W }, { "weight_hh_l0", U }, { "bias_ih_l0", b }, { "bias_hh_l0", Tensor.Zeros(H) },
         };
-        var dOut = Tensor.Zeros(T, B, H);
-        if (CaseTensors.Optional(c.GradOutputs, "output") is { } g) g.Data.CopyTo(dOut.Data, 0);
-        if (CaseTensors.Optional(c.GradOutputs, "last_output") is { } gl)
-            for (int k = 0; k < B * H; k++) dOut.Data[(T - 1) * B * H + k] += gl.Data[k];
-        var h0 = CaseTensors.Optional(c.Inputs, "h0") is { } s ? new Tensor([1, B, H], s.Data) : null;
+        var dOut = new Tensor([T, B, H], ReluRnnSlideOp.UpstreamOfEveryStep(c, outputs).Data);
+        var h0 = h0Given is null ? null : new Tensor([1, B, H], h0Given.Data);
         var sections = Run(new RecurrentConfig(CellKind.RnnRelu, I, H), p, new Tensor([T, B, I], input.Data), h0, null, null, dOut, null, null,
             Names.For(CellKind.RnnRelu, slideRelu: true));
-        _ = outputs;
         return new CaseTrace(c.Id, c.Op,
         [
             "the 95-865 slide's vanilla ReLU RNN: W [H, I], U [H, H], b [H]",
@@ -84,15 +73,7 @@ public static class RecurrentTrace
 
     private static CaseTrace FromTanhSlide(Case c)
     {
-        ConfigReader.OnlyKeys(c.Config, c.Op);
-        CaseTensors.OnlyNames(c.Inputs, "inputs", c.Op, ["input", "h0"]);
-        CaseTensors.OnlyNames(c.Params, "params", c.Op, ["Wxh", "Whh", "Why"]);
-        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", c.Op, ["output", "h_n"]);
-        var Wxh = CaseTensors.Required(c.Params, "params", "Wxh");
-        var Whh = CaseTensors.Required(c.Params, "params", "Whh");
-        var Why = CaseTensors.Required(c.Params, "params", "Why");
-        var input = CaseTensors.Required(c.Inputs, "inputs", "input");
-        var h0Given = CaseTensors.Optional(c.Inputs, "h0");
+        var (Wxh, Whh, Why, input, h0Given) = new TanhRnnSlideOp().Read(c);
         var slide = SlideTanhRnn.Forward(Wxh, Whh, Why, input, h0Given);  // checks every shape
         int H = Wxh.Shape[0], I = Wxh.Shape[1], O = Why.Shape[0], T = input.Shape[0], B = input.Rank == 3 ? input.Shape[1] : 1;
         // y_t = h_t Why^T: its gradient reaches h_t as dy_t Why
