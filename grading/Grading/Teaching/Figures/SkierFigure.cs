@@ -1,9 +1,10 @@
 // Figure 1, the skier of "Learning a Deep Net": a 1-D loss curve L(w) and the skier's
 // successive positions under gradient descent (DescentPath.Run, the slide's rule
 // "new weight = weight - learning rate * gradient"), each marked by the sign of dL/dw there,
-// with an arrow to where the step takes it. Left: a small learning rate settles in the nearer
-// valley ("we wouldn't know there's a better solution beyond the hill"); right: a learning
-// rate too large overshoots further each step and diverges. Spec/figures.md.
+// with an arrow to where the step takes it. On the slides' hill a small learning rate settles in
+// the nearer valley ("we wouldn't know there's a better solution beyond the hill") and a larger
+// one happens to jump it; on a bowl a small rate settles and one too large (lr * a > 2)
+// overshoots further each step and diverges. Spec/figures.md.
 using System.Globalization;
 using Rnn.Grading.Teaching.Plot;
 using Rnn.Reference.Training;
