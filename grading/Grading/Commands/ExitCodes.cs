@@ -12,6 +12,11 @@
 //                                  not written               --force) or not written      --force) or not written
 //   5     -                        internal error (results   -                            no usable grader (repository,
 //                                  .json says so)                                         SDK, publish, --grader-dir)
+//
+// The teaching commands: trace 0 traced, 1 no chosen case can be traced (unknown --case id, no
+// recurrent case, a case the op rejects), 2 wrong command line, 3 CASES unreadable; demo, figures
+// and gallery 0 written, 2 wrong command line, 4 the output folder holds files they would replace
+// (no --force) or cannot be written.
 namespace Rnn.Grading.Commands;
 
 public static class ExitCodes
