@@ -83,6 +83,8 @@ public static class GradientCheck
             double maxDiff = 0, maxScale = 0, worstA = 0, worstN = 0;
             int worstIndex = indices.Length > 0 ? indices[0] : -1;
             bool within = true;
+            // no slide shows gradient checking (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked); the nearest line is
+            // the 95-865 lecture's "Careful derivative chain rule calculation: back-propagation", which this checks
             foreach (int k in indices)
             {
                 double saved = x.Data[k];

@@ -11,8 +11,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public static class ClipGradNorm
 {
     /// <summary>PyTorch's epsilon in clip_coef = max_norm / (total_norm + 1e-6).</summary>
@@ -54,37 +52,12 @@ public static class ClipGradNorm
         double totalNorm = GradNorm.Total(grads, normType, tensorNorms);
         ClipChecks.FiniteIfAsked(totalNorm, errorIfNonfinite, $"the total norm of order {normType}");
 
+        // slide (MATH80629): Gradient clipping: Scale gradient if its norm is too big
+        // slide (STATS 507): Gradient clipping to scale big gradients   (the slides' one formula is SlideSquaredNormClip's)
         // clip_coef = max_norm / (total_norm + 1e-6); clip_coef_clamped = clamp(clip_coef, max=1.0)
         double clipCoef = maxNorm / (totalNorm + Epsilon);
         double scale = Math.Min(clipCoef, 1.0); // a NaN total gives a NaN scale, as torch.clamp does
-        var scales = new double[grads.Count];
-        int k = 0;
-        foreach (var (_, tensor) in grads)
-        {
-            Span<double> g = tensor.Data; // g[N]
-            for (int i = 0; i < g.Length; i++) g[i] *= scale;
-            scales[k++] = scale;
-        }
-        return new NormClipInfo(totalNorm, tensorNorms, scales);
-    }
-}
-
-/// <summary>Argument checks the clipping rules share.</summary>
-internal static class ClipChecks
-{
-    public static void Grads(NamedTensors grads) => ArgumentNullException.ThrowIfNull(grads);
-
-    public static void Threshold(double value, string name)
-    {
-        if (!(double.IsFinite(value) && value >= 0))
-            throw new ArgumentException($"{name} must be a finite number >= 0 but is {value}", name);
-    }
-
-    public static void FiniteIfAsked(double total, bool errorIfNonfinite, string what)
-    {
-        if (errorIfNonfinite && !double.IsFinite(total))
-            throw new ArgumentException(
-                $"grads: {what} is {total} (non-finite), so the gradients cannot be clipped; " +
-                "they were left unchanged (error_if_nonfinite is set)", "grads");
+        // g = g * clip_coef_clamped   for every gradient
+        return new NormClipInfo(totalNorm, tensorNorms, Rescale.All(grads, scale));
     }
 }

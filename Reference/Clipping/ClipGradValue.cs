@@ -12,6 +12,7 @@ public static class ClipGradValue
     {
         ClipChecks.Grads(grads);
         ClipChecks.Threshold(clipValue, "clip_value");
+        // no slide clips by value (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked): the slides' clipping scales by the norm
         int changed = 0;
         foreach (var (_, tensor) in grads)
         {

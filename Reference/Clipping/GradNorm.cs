@@ -6,8 +6,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public static class GradNorm
 {
     /// <summary>||x||_p = (sum_i |x_i|^p)^(1/p) for p > 0; max_i |x_i| for p = +inf. NaN anywhere gives NaN.</summary>
@@ -51,6 +49,24 @@ public static class GradNorm
         int k = 0;
         foreach (var (_, g) in grads) tensorNorms[k++] = Of(g.Data, p);
         return Of(tensorNorms, p);
+    }
+
+    /// <summary>
+    /// The global L2 norm as one flat sum, sqrt(sum_k sum_i g_k[i]^2), as d2l and Keras compute it
+    /// (Total takes the norm of the per-tensor norms, as PyTorch does; the two agree up to rounding).
+    /// Writes each tensor's own L2 norm to tensorNorms (one per tensor, in the set's order).
+    /// </summary>
+    internal static double FlatL2(NamedTensors grads, Span<double> tensorNorms)
+    {
+        double sumOfSquares = 0;
+        int k = 0;
+        foreach (var (_, g) in grads)
+        {
+            double s = SumOfSquares(g.Data);
+            tensorNorms[k++] = Math.Sqrt(s);
+            sumOfSquares += s;
+        }
+        return Math.Sqrt(sumOfSquares);
     }
 
     /// <summary>The p-norm of all gradients together (see Total).</summary>

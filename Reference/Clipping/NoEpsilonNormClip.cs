@@ -7,8 +7,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public static class NoEpsilonNormClip
 {
     public static NormClipInfo Clip(NamedTensors grads, double theta, bool errorIfNonfinite = false)
@@ -18,28 +16,12 @@ public static class NoEpsilonNormClip
 
         // norm = sqrt(sum_k sum_i g_k[i]^2)   (one flat sum, as d2l)
         var tensorNorms = new double[grads.Count];
-        double sumOfSquares = 0;
-        int k = 0;
-        foreach (var (_, g) in grads)
-        {
-            double s = GradNorm.SumOfSquares(g.Data);
-            tensorNorms[k++] = Math.Sqrt(s);
-            sumOfSquares += s;
-        }
-        double norm = Math.Sqrt(sumOfSquares);
+        double norm = GradNorm.FlatL2(grads, tensorNorms);
         ClipChecks.FiniteIfAsked(norm, errorIfNonfinite, "the L2 norm");
 
+        // slide (MATH80629): Gradient clipping: Scale gradient if its norm is too big
         // if norm > theta: g *= theta / norm
         double scale = norm > theta ? theta / norm : 1.0;
-        var scales = new double[grads.Count];
-        k = 0;
-        foreach (var (_, tensor) in grads)
-        {
-            Span<double> g = tensor.Data; // g[N]
-            if (scale != 1.0)
-                for (int i = 0; i < g.Length; i++) g[i] *= scale;
-            scales[k++] = scale;
-        }
-        return new NormClipInfo(norm, tensorNorms, scales);
+        return new NormClipInfo(norm, tensorNorms, Rescale.All(grads, scale));
     }
 }

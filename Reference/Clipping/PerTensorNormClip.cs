@@ -8,8 +8,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public static class PerTensorNormClip
 {
     /// <summary>Clips each tensor of grads in place; clipNorm must be > 0 (Keras ignores clipnorm &lt;= 0).</summary>
@@ -21,22 +19,15 @@ public static class PerTensorNormClip
             throw new ArgumentException("clipnorm must be > 0 for per-tensor clipping (Keras ignores 0) but is 0", "clipnorm");
 
         var tensorNorms = new double[grads.Count];
-        double sumOfSquares = 0;
-        int k = 0;
-        foreach (var (_, g) in grads)
-        {
-            double s = GradNorm.SumOfSquares(g.Data);
-            tensorNorms[k++] = Math.Sqrt(s);
-            sumOfSquares += s;
-        }
-        double totalNorm = Math.Sqrt(sumOfSquares); // for information: Keras returns no norm
+        double totalNorm = GradNorm.FlatL2(grads, tensorNorms); // for information: Keras returns no norm
         ClipChecks.FiniteIfAsked(totalNorm, errorIfNonfinite, "the L2 norm");
 
         var scales = new double[grads.Count];
-        k = 0;
+        int k = 0;
         foreach (var (_, tensor) in grads)
         {
             Span<double> g = tensor.Data; // g[N]
+            // slide (MATH80629): Gradient clipping: Scale gradient if its norm is too big   (here each tensor's own norm)
             // Keras: values * clipnorm / maximum(l2norm, clipnorm)
             double denominator = Math.Max(tensorNorms[k], clipNorm);
             for (int i = 0; i < g.Length; i++) g[i] = g[i] * clipNorm / denominator;

@@ -33,15 +33,6 @@ public static class SlideSquaredNormClip
 
         // slide: if grad_norm > threshold: grad *= (threshold / grad_norm)
         double scale = gradNorm > threshold ? threshold / gradNorm : 1.0;
-        var scales = new double[grads.Count];
-        k = 0;
-        foreach (var (_, tensor) in grads)
-        {
-            Span<double> g = tensor.Data; // g[N]
-            if (scale != 1.0)
-                for (int i = 0; i < g.Length; i++) g[i] *= scale;
-            scales[k++] = scale;
-        }
-        return new NormClipInfo(gradNorm, tensorSums, scales);
+        return new NormClipInfo(gradNorm, tensorSums, Rescale.All(grads, scale));
     }
 }

@@ -37,6 +37,7 @@ public static class AvgPool1d
             for (int t = 0; t < Lout; t++)
             {
                 var (lo, hi, divisor) = Window(t, L, K, S, P, countIncludePad);
+                // slide (MATH80629): “Pool” the value of neighbour units   (the slide's example is max-pooling; here the mean)
                 // y[r, t] = (sum of the window's in-range values) / divisor; padded zeros add nothing
                 double sum = 0.0;
                 for (int pos = lo; pos < hi; pos++) sum += xRow[pos];

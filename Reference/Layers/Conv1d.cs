@@ -95,7 +95,8 @@ public static class Conv1d
     {
         int R = d.B * d.Lout, CK = d.Cin * d.K;
         Im2Col(x, d, cols);
-        // slide: pass the filter over the input; out[b, co, t] = bias[co] + sum_{ci,k} W[co, ci, k] * x[b, ci, t*S + k*Dl - P]
+        // slide (MATH80629): Pass the filter over the image (Convolutions)   (here over time steps)
+        // out[b, co, t] = bias[co] + sum_{ci,k} W[co, ci, k] * x[b, ci, t*S + k*Dl - P]
         var rows = new double[R * d.Cout];                           // [B*Lout, Cout]
         MatMul.Forward(cols, W, b, R, CK, d.Cout, rows);
         for (int bb = 0; bb < d.B; bb++)                             // [B, Lout, Cout] -> [B, Cout, Lout]

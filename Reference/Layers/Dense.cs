@@ -24,6 +24,8 @@ public static class Dense
         int R, int In, int Out,
         Span<double> y)
     {
+        // slide (STATS 507, "The perceptron"): ŷ = g(w_0 + Σ_{i=1}^{n} x_i w_i) = g(z)
+        //   (z for output o is w_0 = b[o] plus Σ_i x[r, i] W[o, i]; g is whatever layer follows)
         // y = x · Wᵀ + b, one row of x at a time (MatMul's loop)
         MatMul.Forward(x, W, b, R, In, Out, y);
     }

@@ -15,6 +15,8 @@ public static class Sigmoid
     public static void Forward(ReadOnlySpan<double> x, Span<double> y)
     {
         System.Diagnostics.Debug.Assert(x.Length == y.Length);
+        // slide (95-865 lecture): Classification with 2 classes: dense layer with 1 neuron, sigmoid activation
+        //   (no slide writes the sigmoid formula; 95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked)
         for (int i = 0; i < x.Length; i++) y[i] = Activations.Sigmoid(x[i]);
     }
 

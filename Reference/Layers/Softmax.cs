@@ -20,6 +20,8 @@ public static class Softmax
     public static void Forward(ReadOnlySpan<double> x, int Outer, int C, int Inner, Span<double> y)
     {
         System.Diagnostics.Debug.Assert(x.Length == Outer * C * Inner && y.Length == x.Length);
+        // slide (95-865 lecture): Classification with > 2 classes: dense layer, softmax activation
+        //   (no slide writes the softmax formula; 95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked)
         for (int o = 0; o < Outer; o++)
             for (int i = 0; i < Inner; i++)
             {

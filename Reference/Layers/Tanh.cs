@@ -11,6 +11,7 @@ public static class Tanh
     public static void Forward(ReadOnlySpan<double> x, Span<double> y)
     {
         System.Diagnostics.Debug.Assert(x.Length == y.Length);
+        // slide (MATH80629): h_t = tanh(Ux_t + Wh_{t-1})   (the tanh applied to the cell's pre-activation)
         for (int i = 0; i < x.Length; i++) y[i] = Activations.Tanh(x[i]);
     }
 

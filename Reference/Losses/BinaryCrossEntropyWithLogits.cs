@@ -33,6 +33,8 @@ public static class BinaryCrossEntropyWithLogits
     public static void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w, ReadOnlySpan<double> pw,
         Span<double> l)
     {
+        // no slide writes this loss (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked); the 95-865 lecture names
+        // only its head: "Classification with 2 classes: dense layer with 1 neuron, sigmoid activation"
         for (int i = 0; i < x.Length; i++)
         {
             double wi = w.IsEmpty ? 1.0 : w[i];
@@ -96,7 +98,7 @@ public static class BinaryCrossEntropyWithLogits
     }
 
     /// <summary>The loss and its gradients for an upstream gradient of 1 (of ones for "none").</summary>
-    public static (Tensor Loss, BceWithLogitsGradients Grads) Compute(
+    public static (Tensor Loss, BceWithLogitsGradients Gradients) Compute(
         Tensor input, Tensor target, Tensor? weight = null, Tensor? posWeight = null, Reduction reduction = Reduction.Mean)
     {
         var (loss, cache) = Forward(input, target, weight, posWeight, reduction);

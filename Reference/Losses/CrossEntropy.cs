@@ -76,7 +76,7 @@ public static class CrossEntropy
         for (int k = 0; k < target.Length; k++)
             if (target[k] != ignoreIndex && (target[k] < 0 || target[k] >= C))
                 throw new ArgumentException(
-                    $"target has {target[k]} at position {Rnn.Reference.Layers.FlatPosition.Text(k, targetShape)} but class indices must lie in [0, {C - 1}] (or be ignore_index {ignoreIndex})",
+                    $"target has {target[k]} at position {FlatPosition.Text(k, targetShape)} but class indices must lie in [0, {C - 1}] (or be ignore_index {ignoreIndex})",
                     nameof(target));
 
         var x = input.Data;
@@ -91,6 +91,8 @@ public static class CrossEntropy
                 int t = target[o * Inner + i];
                 if (t == ignoreIndex) continue;                      // l = 0, weight 0
                 double w = weight is null ? 1.0 : weight.Data[t];
+                // slide (STATS 507): L(ŷ, y) = Σ_{t=1}^{T_y} L(ŷ<t>, y<t>)   (this is one L(ŷ<t>, y<t>); no slide
+                //   writes the cross-entropy itself, 95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked)
                 // l = -w[t] * log softmax(x)[t] = w[t] * (logsumexp(x) - x[t])
                 l[o * Inner + i] = w * (lse - x[at0 + t * Inner]);
                 totalWeight += w;

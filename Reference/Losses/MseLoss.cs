@@ -19,6 +19,7 @@ public static class MseLoss
     public static void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> l)
     {
         System.Diagnostics.Debug.Assert(x.Length == y.Length && l.Length == x.Length);
+        // slide (MATH80629): E = Σ_t (y_t - ŷ_t)^2   (that is this loss with reduction "sum": SummedSquaredError)
         for (int i = 0; i < x.Length; i++)
         {
             double diff = x[i] - y[i];
@@ -68,7 +69,7 @@ public static class MseLoss
     }
 
     /// <summary>The loss and its gradients for an upstream gradient of 1 (of ones for "none").</summary>
-    public static (Tensor Loss, SquaredErrorGradients Grads) Compute(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    public static (Tensor Loss, SquaredErrorGradients Gradients) Compute(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
         var (loss, cache) = Forward(input, target, reduction);
         return (loss, Backward(ElementwiseReduction.Ones(loss), cache));

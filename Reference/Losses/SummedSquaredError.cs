@@ -61,7 +61,7 @@ public static class SummedSquaredError
     }
 
     /// <summary>E and its gradients (dE = 1).</summary>
-    public static (double E, SquaredErrorGradients Grads) Compute(Tensor output, Tensor target) =>
+    public static (double E, SquaredErrorGradients Gradients) Compute(Tensor output, Tensor target) =>
         (Forward(output, target), Backward(1.0, output, target));
 
     private static (int T, int F) Dims(Tensor output, Tensor target)

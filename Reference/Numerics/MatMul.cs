@@ -2,6 +2,10 @@
 //   out[r, o] = bias[o] + sum_i inp[r, i] * weight[o, i]       i.e.  out = inp · weightᵀ + bias
 // weight is [Out, In] (PyTorch's layout). The plain triple loop below is the meaning;
 // a faster implementation may replace these bodies without touching any caller.
+// Every span's length is checked up front (ArgumentException naming the span, e.g.
+// "inp has 5 elements but R*In = 2*3 = 6 were expected"), as TensorPrimitives does.
+using Rnn.Reference.Tensors;
+
 namespace Rnn.Reference.Numerics;
 
 public static class MatMul
@@ -12,8 +16,11 @@ public static class MatMul
         int R, int In, int Out,
         Span<double> output)
     {
-        System.Diagnostics.Debug.Assert(inp.Length == R * In && weight.Length == Out * In && output.Length == R * Out);
-        System.Diagnostics.Debug.Assert(bias.IsEmpty || bias.Length == Out);
+        CheckSizes(R, In, Out);
+        Require.Length(inp, nameof(inp), "R*In", R, In);
+        Require.Length(weight, nameof(weight), "Out*In", Out, In);
+        Require.LengthOrEmpty(bias, nameof(bias), "Out", Out);
+        Require.Length(output, nameof(output), "R*Out", R, Out);
         for (int r = 0; r < R; r++)
         {
             var x = inp.Slice(r * In, In);                   // inp[r, :]
@@ -33,7 +40,10 @@ public static class MatMul
         int R, int In, int Out,
         Span<double> output)
     {
-        System.Diagnostics.Debug.Assert(inp.Length == R * In && weight.Length == Out * In && output.Length == R * Out);
+        CheckSizes(R, In, Out);
+        Require.Length(inp, nameof(inp), "R*In", R, In);
+        Require.Length(weight, nameof(weight), "Out*In", Out, In);
+        Require.Length(output, nameof(output), "R*Out", R, Out);
         for (int r = 0; r < R; r++)
         {
             var x = inp.Slice(r * In, In);
@@ -59,7 +69,13 @@ public static class MatMul
         int R, int In, int Out,
         Span<double> dinp, Span<double> dweight, Span<double> dbias)
     {
-        System.Diagnostics.Debug.Assert(dout.Length == R * Out && inp.Length == R * In && weight.Length == Out * In);
+        CheckSizes(R, In, Out);
+        Require.Length(dout, nameof(dout), "R*Out", R, Out);
+        Require.Length(inp, nameof(inp), "R*In", R, In);
+        Require.Length(weight, nameof(weight), "Out*In", Out, In);
+        Require.LengthOrEmpty(dinp, nameof(dinp), "R*In", R, In);
+        Require.LengthOrEmpty(dweight, nameof(dweight), "Out*In", Out, In);
+        Require.LengthOrEmpty(dbias, nameof(dbias), "Out", Out);
         for (int r = 0; r < R; r++)
         {
             var g = dout.Slice(r * Out, Out);                // dout[r, :]
@@ -81,5 +97,12 @@ public static class MatMul
                 if (!dbias.IsEmpty) dbias[o] += go;
             }
         }
+    }
+
+    private static void CheckSizes(int R, int In, int Out)
+    {
+        Require.Size(R, nameof(R));
+        Require.Size(In, nameof(In));
+        Require.Size(Out, nameof(Out));
     }
 }

@@ -6,8 +6,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 /// <summary>torch.optim.Adadelta's hyperparameters and defaults.</summary>
 public sealed record AdadeltaOptions
 {
@@ -59,6 +57,8 @@ public sealed class Adadelta : IOptimizer
             ReadOnlySpan<double> g = grads[name].Data;    // g[N]
             Span<double> v = state.SquareAvg.Data;        // v[N]
             Span<double> u = state.AccDelta.Data;         // u[N]
+            // no slide shows this update (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked); the slides name it:
+            //   "Popular optimizers (e.g., RMSprop, ADAM, AdaGrad, AdaDelta) are variants of gradient descent" (95-865 lecture)
             for (int i = 0; i < theta.Length; i++)
             {
                 double gi = Options.Maximize ? -g[i] : g[i];

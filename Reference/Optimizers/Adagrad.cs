@@ -7,8 +7,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 /// <summary>torch.optim.Adagrad's hyperparameters and defaults.</summary>
 public sealed record AdagradOptions
 {
@@ -73,6 +71,8 @@ public sealed class Adagrad : IOptimizer
             Span<double> s = state.Sum.Data;              // s[N]
             // lr_t = lr / (1 + (t - 1) * lr_decay)
             double clr = lr / (1 + (t - 1) * Options.LrDecay);
+            // no slide shows this update (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked); the slides name it:
+            //   "Popular optimizers (e.g., RMSprop, ADAM, AdaGrad, AdaDelta) are variants of gradient descent" (95-865 lecture)
             for (int i = 0; i < theta.Length; i++)
             {
                 double gi = Options.Maximize ? -g[i] : g[i];

@@ -6,8 +6,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 /// <summary>Where epsilon sits in the update.</summary>
 public enum AdamForm
 {
@@ -76,44 +74,11 @@ public sealed class Adam : IOptimizer
                 shape => new AdamState(shape, Options.Amsgrad), s => s.Shape);
             state.Step += 1;
             if (Options.Form == AdamForm.PyTorch)
-                StepPyTorch(param.Data, grads[name].Data, state);
+                // weight_decay is L2: AdamUpdate adds weight_decay * theta to the gradient
+                AdamUpdate.Step(param.Data, grads[name].Data, state, Options.Lr, Options.Betas, Options.Eps,
+                    l2WeightDecay: Options.WeightDecay, Options.Amsgrad, Options.Maximize);
             else
                 StepKeras(param.Data, grads[name].Data, state);
-        }
-    }
-
-    private void StepPyTorch(Span<double> theta, ReadOnlySpan<double> g, AdamState state)
-    {
-        var (beta1, beta2) = Options.Betas;
-        double lr = Options.Lr, eps = Options.Eps, wd = Options.WeightDecay;
-        int t = state.Step;
-        Span<double> m = state.ExpAvg.Data;                                   // m[N]
-        Span<double> v = state.ExpAvgSq.Data;                                 // v[N]
-        Span<double> vMax = Options.Amsgrad ? state.MaxExpAvgSq!.Data : default; // vMax[N]
-        // m_hat = m / (1 - beta1^t), v_hat = v / (1 - beta2^t), folded into the step as PyTorch does:
-        double biasCorrection1 = 1 - Math.Pow(beta1, t);
-        double biasCorrection2 = 1 - Math.Pow(beta2, t);
-        double stepSize = lr / biasCorrection1;
-        double biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
-        for (int i = 0; i < theta.Length; i++)
-        {
-            double gi = Options.Maximize ? -g[i] : g[i];
-            // g = g + weight_decay * theta   (L2; only when weight_decay != 0)
-            if (wd != 0) gi += wd * theta[i];
-            // m = beta1 * m + (1 - beta1) * g
-            m[i] = m[i] * beta1 + (1 - beta1) * gi;
-            // v = beta2 * v + (1 - beta2) * g^2
-            v[i] = v[i] * beta2 + (1 - beta2) * gi * gi;
-            double vUsed = v[i];
-            if (Options.Amsgrad)
-            {
-                // PyTorch 1.13 keeps the maximum of v itself and bias-corrects it afterwards
-                vMax[i] = Math.Max(vMax[i], v[i]);
-                vUsed = vMax[i];
-            }
-            // theta = theta - lr * m_hat / (sqrt(v_hat) + eps)
-            double denom = Math.Sqrt(vUsed) / biasCorrection2Sqrt + eps;
-            theta[i] = theta[i] - stepSize * m[i] / denom;
         }
     }
 
@@ -127,6 +92,7 @@ public sealed class Adam : IOptimizer
         Span<double> vHat = Options.Amsgrad ? state.MaxExpAvgSq!.Data : default;
         // Keras: alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)   (the bias corrections move into the rate)
         double alpha = lr * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t));
+        // no slide shows this update either (see AdamUpdate)
         for (int i = 0; i < theta.Length; i++)
         {
             double gi = Options.Maximize ? -g[i] : g[i];

@@ -6,8 +6,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 /// <summary>torch.optim.AdamW's hyperparameters and defaults.</summary>
 public sealed record AdamWOptions
 {
@@ -38,42 +36,19 @@ public sealed class AdamW : IOptimizer
     public void Step(NamedTensors parameters, NamedTensors grads)
     {
         StepArguments.Check(parameters, grads);
-        var (beta1, beta2) = Options.Betas;
-        double lr = Options.Lr, eps = Options.Eps, wd = Options.WeightDecay;
+        double decay = 1 - Options.Lr * Options.WeightDecay;
         foreach (var (name, param) in parameters)
         {
             var state = StepArguments.StateFor(_state, name, param,
                 shape => new AdamState(shape, Options.Amsgrad), s => s.Shape);
             state.Step += 1;
-            int t = state.Step;
             Span<double> theta = param.Data;                                      // theta[N]
-            ReadOnlySpan<double> g = grads[name].Data;                            // g[N]
-            Span<double> m = state.ExpAvg.Data;                                   // m[N]
-            Span<double> v = state.ExpAvgSq.Data;                                 // v[N]
-            Span<double> vMax = Options.Amsgrad ? state.MaxExpAvgSq!.Data : default; // vMax[N]
-            double decay = 1 - lr * wd;
-            double biasCorrection1 = 1 - Math.Pow(beta1, t);
-            double biasCorrection2 = 1 - Math.Pow(beta2, t);
-            double stepSize = lr / biasCorrection1;
-            double biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
-            for (int i = 0; i < theta.Length; i++)
-            {
-                double gi = Options.Maximize ? -g[i] : g[i];
-                // decoupled weight decay: theta = theta * (1 - lr * weight_decay)   (the gradient is untouched)
-                theta[i] = theta[i] * decay;
-                // m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
-                m[i] = m[i] * beta1 + (1 - beta1) * gi;
-                v[i] = v[i] * beta2 + (1 - beta2) * gi * gi;
-                double vUsed = v[i];
-                if (Options.Amsgrad)
-                {
-                    vMax[i] = Math.Max(vMax[i], v[i]);
-                    vUsed = vMax[i];
-                }
-                // theta = theta - lr * m_hat / (sqrt(v_hat) + eps)
-                double denom = Math.Sqrt(vUsed) / biasCorrection2Sqrt + eps;
-                theta[i] = theta[i] - stepSize * m[i] / denom;
-            }
+            // no slide shows weight decay (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked)
+            // decoupled weight decay: theta = theta * (1 - lr * weight_decay)   (the gradient is untouched)
+            for (int i = 0; i < theta.Length; i++) theta[i] = theta[i] * decay;
+            // then Adam's step with the raw gradient: no L2 term
+            AdamUpdate.Step(theta, grads[name].Data, state, Options.Lr, Options.Betas, Options.Eps,
+                l2WeightDecay: 0, Options.Amsgrad, Options.Maximize);
         }
     }
 

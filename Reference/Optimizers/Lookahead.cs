@@ -78,6 +78,8 @@ public sealed class Lookahead : IOptimizer
         StepsSincePullBack += 1;
         if (StepsSincePullBack < Options.K) return;
 
+        // no slide shows this update (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked); the 95-865 recitation names it:
+        //   "Popular optimizers (e.g., Adam, RMSProp, Lookahead) are variants of gradient descent"
         // every k steps: phi = phi + alpha * (theta - phi); theta = phi
         double alpha = Options.Alpha;
         foreach (var (name, param) in parameters)

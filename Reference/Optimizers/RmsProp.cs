@@ -7,8 +7,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
-// System.Math, not the sibling namespace Rnn.Reference.Numerics
-
 public enum RmsPropForm
 {
     /// <summary>PyTorch: theta -= lr * g / (sqrt(v) + eps); with momentum b = momentum * b + g / (sqrt(v) + eps), theta -= lr * b.</summary>
@@ -90,6 +88,8 @@ public sealed class RmsProp : IOptimizer
         Span<double> v = state.SquareAvg.Data;                                  // v[N]
         Span<double> gAvg = Options.Centered ? state.GradAvg!.Data : default;   // gAvg[N]
         Span<double> b = mu > 0 ? state.MomentumBuffer!.Data : default;         // b[N]
+        // no slide shows this update (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked); the slides name it:
+        //   "Popular optimizers (e.g., RMSprop, ADAM, AdaGrad, AdaDelta) are variants of gradient descent" (95-865 lecture)
         for (int i = 0; i < theta.Length; i++)
         {
             double gi = Options.Maximize ? -g[i] : g[i];
@@ -125,6 +125,7 @@ public sealed class RmsProp : IOptimizer
         Span<double> v = state.SquareAvg.Data;
         Span<double> gAvg = Options.Centered ? state.GradAvg!.Data : default;
         Span<double> b = mu > 0 ? state.MomentumBuffer!.Data : default;
+        // no slide shows this update either (see StepPyTorch)
         for (int i = 0; i < theta.Length; i++)
         {
             double gi = Options.Maximize ? -g[i] : g[i];

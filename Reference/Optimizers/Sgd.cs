@@ -72,6 +72,7 @@ public sealed class Sgd : IOptimizer
                 if (wd != 0) d += wd * theta[i];
                 if (mu != 0)
                 {
+                    // no slide shows momentum (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked)
                     // first step: b = g;  later: b = momentum * b + (1 - dampening) * g
                     b[i] = first ? d : b[i] * mu + (1 - tau) * d;
                     // nesterov: g = g + momentum * b;  otherwise: g = b

@@ -2,14 +2,21 @@
 // the hidden projection after the matrix product, b_hn inside). Readable first: plain loops.
 // Equations in Spec/gru.md.
 //
+// The slides: the GRU column of the STATS 507 Week13-1 table (Andrew Ng's notation), quoted over
+// the lines that compute it below, with Γ_r = r, c̃ = n, c = a = h and Γ_u = 1 - z: Ng's update
+// gate weights the new candidate, PyTorch's z the old state. The slide's candidate applies Γ_r
+// before the product (GruResetBeforeCell); this cell is PyTorch's reset-after form.
+//
 //   r = σ(x W_irᵀ + b_ir + h_{t-1} W_hrᵀ + b_hr)
 //   z = σ(x W_izᵀ + b_iz + h_{t-1} W_hzᵀ + b_hz)
 //   n = tanh(x W_inᵀ + b_in + r ⊙ (h_{t-1} W_hnᵀ + b_hn))
 //   h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
 //
 // B = batch, H = hidden size. gates is [B, 3H] holding the activated r, z, n blocks;
-// hhN is [B, H] holding h_{t-1} W_hnᵀ + b_hn (needed by the backward pass).
+// hhN is [B, H] holding h_{t-1} W_hnᵀ + b_hn (needed by the backward pass). Span lengths are
+// checked first.
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
@@ -25,6 +32,15 @@ public static class GruCell
         Span<double> hhN,             // [B, H]  h_{t-1} W_hnᵀ + b_hn (written)
         Span<double> h)               // [B, H]  h_t (written)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*3H", B, 3 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "3H*H", 3 * H, H);
+        Require.LengthOrEmpty(bhh, nameof(bhh), "3H", 3 * H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(hhN, nameof(hhN), "B*H", B, H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+
         // hh = hPrev W_hhᵀ + b_hh, all three blocks
         var hh = new double[B * 3 * H];                          // [B, 3H]
         MatMul.Forward(hPrev, Whh, bhh, B, H, 3 * H, hh);
@@ -37,11 +53,14 @@ public static class GruCell
             {
                 double r = Activations.Sigmoid(xp[j] + hb[j]);
                 double z = Activations.Sigmoid(xp[H + j] + hb[H + j]);
+                // slide (STATS 507): c̃<t> = tanh(W_c[Γ_r ⋆ a<t-1>, x<t>] + b_c)   (c̃ = n, Γ_r = r; the slide
+                //   resets a<t-1> before the product, PyTorch the product: GruResetBeforeCell is the slide's form)
                 // n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn))
                 double n = Activations.Tanh(xp[2 * H + j] + r * hb[2 * H + j]);
                 gt[j] = r; gt[H + j] = z; gt[2 * H + j] = n;
                 hhN[b * H + j] = hb[2 * H + j];
 
+                // slide (STATS 507): c<t> = Γ_u ⋆ c̃<t> + (1 - Γ_u) ⋆ c<t-1>;  a<t> = c<t>   (Γ_u = 1 - z, c = a = h)
                 // h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
                 h[b * H + j] = (1.0 - z) * n + z * hPrev[b * H + j];
             }
@@ -64,6 +83,17 @@ public static class GruCell
         Span<double> dWhh,            // [3H, H] +=
         Span<double> dbhh)            // [3H]    += (empty when no bias)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(hhN, nameof(hhN), "B*H", B, H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "3H*H", 3 * H, H);
+        Require.Length(dxProj, nameof(dxProj), "B*3H", B, 3 * H);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
+        Require.Length(dWhh, nameof(dWhh), "3H*H", 3 * H, H);
+        Require.LengthOrEmpty(dbhh, nameof(dbhh), "3H", 3 * H);
+
         var dhh = new double[B * 3 * H];                         // [B, 3H] dL/d(h W_hhᵀ + b_hh)
         for (int b = 0; b < B; b++)
         {

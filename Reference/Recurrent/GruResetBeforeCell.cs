@@ -13,8 +13,11 @@
 //   h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
 //
 // B = batch, H = hidden size. gates is [B, 3H] holding the activated r, z, n blocks (all
-// the backward pass needs besides h_{t-1}: r ⊙ h_{t-1} is recomputed from them).
+// the backward pass needs besides h_{t-1}: r ⊙ h_{t-1} is recomputed from them). Span
+// lengths are checked first. The STATS 507 table's GRU lines are quoted where they are
+// computed, with Γ_r = r, c̃ = n, c = a = h and Γ_u = 1 - z (Spec/gru.md).
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
@@ -29,6 +32,14 @@ public static class GruResetBeforeCell
         Span<double> gates,           // [B, 3H] activated r, z, n (written)
         Span<double> h)               // [B, H]  h_t (written)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*3H", B, 3 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "3H*H", 3 * H, H);
+        Require.LengthOrEmpty(bhh, nameof(bhh), "3H", 3 * H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+
         var WhRz = Whh[..(2 * H * H)];                           // [2H, H] rows of r and z
         var WhN = Whh[(2 * H * H)..];                            // [H, H]  rows of n
         var bhRz = bhh.IsEmpty ? bhh : bhh[..(2 * H)];
@@ -51,6 +62,7 @@ public static class GruResetBeforeCell
             }
         }
 
+        // slide (STATS 507): c̃<t> = tanh(W_c[Γ_r ⋆ a<t-1>, x<t>] + b_c)   (Γ_r = r, a = h, c̃ = n)
         // hhN = (r ⊙ h_{t-1}) W_hnᵀ + b_hn: the reset gate scales the state before the product
         var hhN = new double[B * H];                             // [B, H]
         MatMul.Forward(rh, WhN, bhN, B, H, H, hhN);
@@ -65,6 +77,7 @@ public static class GruResetBeforeCell
                 double n = Activations.Tanh(xp[2 * H + j] + hhN[k]);
                 gt[2 * H + j] = n;
                 double z = gt[H + j];
+                // slide (STATS 507): c<t> = Γ_u ⋆ c̃<t> + (1 - Γ_u) ⋆ c<t-1>;  a<t> = c<t>   (Γ_u = 1 - z, c = a = h)
                 // h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
                 h[k] = (1.0 - z) * n + z * hPrev[k];
             }
@@ -86,6 +99,16 @@ public static class GruResetBeforeCell
         Span<double> dWhh,            // [3H, H] +=
         Span<double> dbhh)            // [3H]    += (empty when no bias)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "3H*H", 3 * H, H);
+        Require.Length(dxProj, nameof(dxProj), "B*3H", B, 3 * H);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
+        Require.Length(dWhh, nameof(dWhh), "3H*H", 3 * H, H);
+        Require.LengthOrEmpty(dbhh, nameof(dbhh), "3H", 3 * H);
+
         var WhRz = Whh[..(2 * H * H)];
         var WhN = Whh[(2 * H * H)..];
         var dWhRz = dWhh[..(2 * H * H)];

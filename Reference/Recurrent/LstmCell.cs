@@ -1,14 +1,21 @@
 // Reference LSTM cell with its carry state c, PyTorch's nn.LSTM form (gate order i, f, g, o).
 // Readable first: plain loops, no threads. Equations in Spec/lstm.md.
 //
+// The slides: the 95-865 lecture ("A Little Bit More Detail", Chollet's figures 6.14-6.15) says
+// "Introduce a “carry” state for tracking longer term memory" and "LSTM: figure out how to
+// update “carry” state": the carry state is c. The STATS 507 Week13-1 slide "LSTM" writes the
+// cell in Andrew Ng's Γ notation, Γ_u = i, Γ_f = f, Γ_o = o, c̃ = g, a = h; its lines are
+// quoted over the lines that compute them below, with where the slide differs.
+//
 //   [a_i a_f a_g a_o] = x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh      (4H pre-activations)
 //   i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
 //   c_t = f ⊙ c_{t-1} + i ⊙ g
 //   h_t = o ⊙ tanh(c_t)
 //
 // B = batch, H = hidden size. gates is [B, 4H] holding the activated i, f, g, o blocks
-// side by side in each row; h and c buffers are [B, H].
+// side by side in each row; h and c buffers are [B, H]. Span lengths are checked first.
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
@@ -25,6 +32,16 @@ public static class LstmCell
         Span<double> c,               // [B, H]   c_t (written)
         Span<double> h)               // [B, H]   h_t (written)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*4H", B, 4 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(cPrev, nameof(cPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "4H*H", 4 * H, H);
+        Require.LengthOrEmpty(bhh, nameof(bhh), "4H", 4 * H);
+        Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
+        Require.Length(c, nameof(c), "B*H", B, H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+
         // a = xProj + hPrev W_hhᵀ + b_hh
         MatMul.Forward(hPrev, Whh, bhh, B, H, 4 * H, gates);
         for (int b = 0; b < B; b++)
@@ -33,15 +50,22 @@ public static class LstmCell
             var xp = xProj.Slice(b * 4 * H, 4 * H);
             for (int j = 0; j < H; j++)
             {
+                // i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
+                // slide (STATS 507): c̃<t> = tanh(W_c[Γ_r ⋆ a<t-1>, x<t>] + b_c)   (c̃ = g; the slide's LSTM
+                //   column has a relevance gate Γ_r here, an LSTM has none: PyTorch, Keras and Ng's lecture use a<t-1>)
                 double i = Activations.Sigmoid(xp[j] + a[j]);
                 double f = Activations.Sigmoid(xp[H + j] + a[H + j]);
                 double g = Activations.Tanh(xp[2 * H + j] + a[2 * H + j]);
                 double o = Activations.Sigmoid(xp[3 * H + j] + a[3 * H + j]);
                 a[j] = i; a[H + j] = f; a[2 * H + j] = g; a[3 * H + j] = o;
 
+                // slide (95-865): LSTM: figure out how to update “carry” state
+                // slide (STATS 507): c<t> = Γ_u ⋆ c̃<t> + Γ_f ⋆ c<t-1>   (Γ_u = i, Γ_f = f, c̃ = g)
                 // c_t = f ⊙ c_{t-1} + i ⊙ g
                 double ct = f * cPrev[b * H + j] + i * g;
                 c[b * H + j] = ct;
+                // slide (STATS 507): a<t> = Γ_o ⋆ c<t>   (Γ_o = o, a = h; the slide has no tanh on c<t>:
+                //   PyTorch, Keras and Ng's lecture have it, and so does this line; Spec/lstm.md)
                 // h_t = o ⊙ tanh(c_t)
                 h[b * H + j] = o * Activations.Tanh(ct);
             }
@@ -68,6 +92,20 @@ public static class LstmCell
         Span<double> dWhh,            // [4H, H] +=
         Span<double> dbhh)            // [4H]    += (empty when no bias)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(dc, nameof(dc), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
+        Require.Length(c, nameof(c), "B*H", B, H);
+        Require.Length(cPrev, nameof(cPrev), "B*H", B, H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "4H*H", 4 * H, H);
+        Require.Length(dxProj, nameof(dxProj), "B*4H", B, 4 * H);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
+        Require.Length(dcPrev, nameof(dcPrev), "B*H", B, H);
+        Require.Length(dWhh, nameof(dWhh), "4H*H", 4 * H, H);
+        Require.LengthOrEmpty(dbhh, nameof(dbhh), "4H", 4 * H);
+
         for (int b = 0; b < B; b++)
         {
             var gt = gates.Slice(b * 4 * H, 4 * H);

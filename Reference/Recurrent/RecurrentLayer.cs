@@ -67,7 +67,16 @@ public static class RecurrentLayer
     /// HN and CN, shaped as those (null means zeros). Returns the gradient of the input, of
     /// h0 and c0, and of every parameter (named as the parameters).
     /// </summary>
-    public static RecurrentGradients Backward(RecurrentCache cache, Tensor? dOutput = null, Tensor? dHN = null, Tensor? dCN = null)
+    public static RecurrentGradients Backward(RecurrentCache cache, Tensor? dOutput = null, Tensor? dHN = null, Tensor? dCN = null) =>
+        Backward(cache, dOutput, dHN, dCN, recordSteps: false);
+
+    /// <summary>
+    /// Backward that can also record, for every layer and direction, what each step of the
+    /// reversed loop saw (recordSteps: true fills RecurrentGradients.Steps): the gradient reaching
+    /// h_t and c_t, the gates' pre-activation gradients, and dW_hh / db_hh as accumulated so far.
+    /// The gradients returned are the same either way.
+    /// </summary>
+    public static RecurrentGradients Backward(RecurrentCache cache, Tensor? dOutput, Tensor? dHN, Tensor? dCN, bool recordSteps)
     {
         RecurrentShapes.CheckBackward(cache, dOutput, dHN, dCN);
         var config = cache.Config;
@@ -75,6 +84,7 @@ public static class RecurrentLayer
         int[] stateShape = RecurrentShapes.StateShape(cache);
 
         var grads = cache.Parameters.ZerosLike();
+        var steps = recordSteps ? new RecurrentStepGradients[L * D] : null;
         var dH0 = new double[L * D * B * H];                                 // [L*D, B, H]
         var dC0 = config.HasCellState ? new double[L * D * B * H] : null;
         // dLayerOut: gradient reaching the current layer's output sequence, [T, B, D*H]
@@ -88,8 +98,9 @@ public static class RecurrentLayer
                 int ld = l * D + d;
                 var dhLast = dHN is null ? new double[B * H] : dHN.Data.AsSpan(ld * B * H, B * H).ToArray();
                 var dcLast = dCN is null ? new double[B * H] : dCN.Data.AsSpan(ld * B * H, B * H).ToArray();
+                var record = steps is null ? null : steps[ld] = RecurrentStepGradients.Empty(config, l, d, T, B);
                 DirectionBackward(cache, grads, l, d, dLayerOut, dhLast, dcLast, dLayerIn,
-                    dH0.AsSpan(ld * B * H, B * H), dC0 is null ? Span<double>.Empty : dC0.AsSpan(ld * B * H, B * H));
+                    dH0.AsSpan(ld * B * H, B * H), dC0 is null ? Span<double>.Empty : dC0.AsSpan(ld * B * H, B * H), record);
             }
             dLayerOut = dLayerIn;
         }
@@ -98,7 +109,10 @@ public static class RecurrentLayer
         var dInput = cache.Unbatched ? new Tensor([T, I], dLayerOut)
             : config.BatchFirst ? new Tensor([B, T, I], RecurrentShapes.FromTimeMajor(dLayerOut, T, B, I))
             : new Tensor([T, B, I], dLayerOut);
-        return new RecurrentGradients(dInput, new Tensor(stateShape, dH0), dC0 is null ? null : new Tensor(stateShape, dC0), grads);
+        return new RecurrentGradients(dInput, new Tensor(stateShape, dH0), dC0 is null ? null : new Tensor(stateShape, dC0), grads)
+        {
+            Steps = steps,
+        };
     }
 
     // ---- one layer, one direction ------------------------------------------------------------
@@ -123,7 +137,7 @@ public static class RecurrentLayer
         MatMul.Forward(x, Wih, bih, T * B, In, GH, xProj);
 
         var hs = new double[(T + 1) * B * H];                                       // [T+1, B, H]
-        var cs = config.HasCellState ? new double[(T + 1) * B * H] : [];            // [T+1, B, H]
+        var cs = config.HasCellState ? new double[(T + 1) * B * H] : [];            // [T+1, B, H] the LSTM's “carry” state c
         var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? new double[T * B * GH] : [];
         var hhN = config.Kind == CellKind.Gru ? new double[T * B * H] : [];
         h0.CopyTo(hs, 0);
@@ -177,7 +191,8 @@ public static class RecurrentLayer
         double[] dcNext,       // [B, H]       starts as dc_n (LSTM)
         double[] dLayerIn,     // [T, B, I_l]  += gradient of this layer's input
         Span<double> dh0,      // [B, H]       written: gradient of h0
-        Span<double> dc0)      // [B, H]       written: gradient of c0 (LSTM)
+        Span<double> dc0,      // [B, H]       written: gradient of c0 (LSTM)
+        RecurrentStepGradients? record)  // filled step by step when recording
     {
         var config = cache.Config;
         int T = cache.T, B = cache.B, H = config.HiddenSize, In = config.LayerInputSize(l);
@@ -190,12 +205,16 @@ public static class RecurrentLayer
         var dWhh = grads["weight_hh" + s].Data;
         var dbih = config.Bias ? grads["bias_ih" + s].Data : [];
         var dbhh = config.Bias ? grads["bias_hh" + s].Data : [];
-        var dc = cache.Directions[l * config.Directions + d];
+        var cached = cache.Directions[l * config.Directions + d];                  // this direction's forward cache
         var x = cache.LayerInputs[l];
 
         var dxProj = new double[T * B * GH];                                        // [T, B, G*H]
         var dh = new double[B * H];                                                 // [B, H] gradient reaching h at this step
-        var dcStep = new double[B * H];
+        var dcStep = new double[B * H];                                             // [B, H] gradient reaching c at this step (LSTM)
+        // slide (STATS 507, "Backpropagation through time"): ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t)
+        //   a weight shared by every step gets the sum of its per-step parts: each step's StepBackward
+        //   adds its part to dW_hh and db_hh (+=); dxProj keeps every step's part of dW_ih and db_ih,
+        //   summed by the one product after the loop. (The slide counts t = 1..T, the code 0..T-1.)
         for (int step = T - 1; step >= 0; step--)
         {
             int t = d == 0 ? step : T - 1 - step;
@@ -213,24 +232,34 @@ public static class RecurrentLayer
 
             var dhPrev = new double[B * H];
             var dcPrev = new double[B * H];
-            var hPrev = dc.H.AsSpan(step * B * H, B * H);
+            var hPrev = cached.H.AsSpan(step * B * H, B * H);
             var dxp = dxProj.AsSpan(t * B * GH, B * GH);
             switch (config.Kind)
             {
                 case CellKind.RnnTanh:
                 case CellKind.RnnRelu:
-                    RnnCell.StepBackward(dh, dc.H.AsSpan((step + 1) * B * H, B * H), hPrev, Whh,
+                    RnnCell.StepBackward(dh, cached.H.AsSpan((step + 1) * B * H, B * H), hPrev, Whh,
                         config.Kind == CellKind.RnnRelu, B, H, dxp, dhPrev, dWhh, dbhh);
                     break;
                 case CellKind.Lstm:
-                    LstmCell.StepBackward(dh, dcStep, dc.Gates.AsSpan(step * B * GH, B * GH),
-                        dc.C.AsSpan((step + 1) * B * H, B * H), dc.C.AsSpan(step * B * H, B * H), hPrev, Whh,
+                    LstmCell.StepBackward(dh, dcStep, cached.Gates.AsSpan(step * B * GH, B * GH),
+                        cached.C.AsSpan((step + 1) * B * H, B * H), cached.C.AsSpan(step * B * H, B * H), hPrev, Whh,
                         B, H, dxp, dhPrev, dcPrev, dWhh, dbhh);
                     break;
                 case CellKind.Gru:
-                    GruCell.StepBackward(dh, dc.Gates.AsSpan(step * B * GH, B * GH), dc.HhN.AsSpan(step * B * H, B * H),
+                    GruCell.StepBackward(dh, cached.Gates.AsSpan(step * B * GH, B * GH), cached.HhN.AsSpan(step * B * H, B * H),
                         hPrev, Whh, B, H, dxp, dhPrev, dWhh, dbhh);
                     break;
+            }
+
+            if (record is not null)
+            {
+                dh.CopyTo(record.dH.AsSpan(t * B * H, B * H));
+                if (config.HasCellState) dcStep.CopyTo(record.dC.AsSpan(t * B * H, B * H));
+                dxp.CopyTo(record.dGates.AsSpan(t * B * GH, B * GH));
+                int k = T - 1 - step;                                               // backward steps taken so far, minus one
+                dWhh.CopyTo(record.dWhhSoFar.AsSpan(k * GH * H, GH * H));
+                dbhh.CopyTo(record.dbhhSoFar.AsSpan(k * dbhh.Length, dbhh.Length));
             }
 
             // forward, past an element's length: state(after) = state(before); the gradient passes straight through
@@ -247,7 +276,7 @@ public static class RecurrentLayer
         dhNext.CopyTo(dh0);
         if (config.HasCellState) dcNext.CopyTo(dc0);
 
-        // forward: xProj = x W_ihᵀ + b_ih, for all steps at once
+        // forward: xProj = x W_ihᵀ + b_ih, for all steps at once; the sum over the T*B rows is the slide's Σ_t
         MatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, dbih);
     }
 }

@@ -3,11 +3,12 @@
 //
 //   h_t = act(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh),   act = tanh or relu
 //
-// B = batch, H = hidden size; every buffer is row-major [B, H].
+// B = batch, H = hidden size; every buffer is row-major [B, H]; span lengths are checked first.
 // The input projection xProj = x_t W_ihᵀ + b_ih does not depend on the state, so the
 // sequence driver (RecurrentLayer) computes it for all steps before the time loop; a step
 // only adds the recurrent part.
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
@@ -23,6 +24,16 @@ public static class RnnCell
         int B, int H,
         Span<double> h)               // [B, H]  h_t (written)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*H", B, H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "H*H", H, H);
+        Require.LengthOrEmpty(bhh, nameof(bhh), "H", H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+
+        // slide (95-865 lecture, SimpleRNN): output = activation(np.dot(W, input) + np.dot(U, current_state) + b)
+        //   (W = W_ih, U = W_hh, b = b_ih + b_hh: PyTorch's "Second bias vector included for CuDNN
+        //   compatibility. Only one bias vector is needed in standard definition.", 95-865 recitation)
         // a = hPrev W_hhᵀ + b_hh
         MatMul.Forward(hPrev, Whh, bhh, B, H, H, h);
         for (int k = 0; k < B * H; k++)
@@ -48,6 +59,16 @@ public static class RnnCell
         Span<double> dWhh,            // [H, H]  +=
         Span<double> dbhh)            // [H]     += (empty when no bias)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "H*H", H, H);
+        Require.Length(dxProj, nameof(dxProj), "B*H", B, H);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
+        Require.Length(dWhh, nameof(dWhh), "H*H", H, H);
+        Require.LengthOrEmpty(dbhh, nameof(dbhh), "H", H);
+
         // forward: h = act(a)
         // relu'(a) = 1 where a > 0, else 0 (also at a = 0 exactly); h = a where a > 0, so test h.
         // tanh'(a) = 1 - h^2

@@ -101,6 +101,9 @@ public static class SlideReluRnn
         var dStateNext = new double[B * H];                       // dL/d(current_state) flowing back from step t+1
         var dLinear = new double[B * H];
         var zeros = new double[B * H];
+        // slide (STATS 507, "Backpropagation through time"): ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t)
+        //   (the 95-865 decks show no BPTT line, only "Careful derivative chain rule calculation:
+        //   back-propagation"): each step adds its part to dW, dU, db (+=); dStateNext carries the state's gradient back
         for (int t = T - 1; t >= 0; t--)
         {
             // the state after step t is its output, which also reaches the loss directly

@@ -30,6 +30,15 @@ public static class SlideTanhRnn
         Span<double> h,               // [B, H] (written)
         Span<double> y)               // [B, O] (written)
     {
+        CheckSizes(B, I, H, O);
+        Require.Length(x, nameof(x), "B*I", B, I);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Wxh, nameof(Wxh), "H*I", H, I);
+        Require.Length(Whh, nameof(Whh), "H*H", H, H);
+        Require.Length(Why, nameof(Why), "O*H", O, H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+        Require.Length(y, nameof(y), "B*O", B, O);
+
         // slide: self.h = torch.tanh(x @ self.Wxh.t() + self.h @ self.Whh.t())
         MatMul.Forward(x, Wxh, [], B, I, H, h);
         MatMul.ForwardAccumulate(hPrev, Whh, B, H, H, h);
@@ -51,6 +60,21 @@ public static class SlideTanhRnn
         Span<double> dhPrev,          // [B, H] +=
         Span<double> dWxh, Span<double> dWhh, Span<double> dWhy)   // +=
     {
+        CheckSizes(B, I, H, O);
+        Require.Length(dy, nameof(dy), "B*O", B, O);
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(x, nameof(x), "B*I", B, I);
+        Require.Length(h, nameof(h), "B*H", B, H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Wxh, nameof(Wxh), "H*I", H, I);
+        Require.Length(Whh, nameof(Whh), "H*H", H, H);
+        Require.Length(Why, nameof(Why), "O*H", O, H);
+        Require.Length(dx, nameof(dx), "B*I", B, I);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
+        Require.Length(dWxh, nameof(dWxh), "H*I", H, I);
+        Require.Length(dWhh, nameof(dWhh), "H*H", H, H);
+        Require.Length(dWhy, nameof(dWhy), "O*H", O, H);
+
         // forward: y = h Whyᵀ
         var dhTotal = dh.ToArray();
         MatMul.Backward(dy, h, Why, B, H, O, dhTotal, dWhy, []);
@@ -100,6 +124,9 @@ public static class SlideTanhRnn
         var dInput = Tensor.Zeros(input.Shape);
         var dhNext = dHN is null ? new double[B * H] : (double[])dHN.Data.Clone();   // [B, H]
         var dyZero = new double[B * O];
+        // slide (STATS 507, "Backpropagation through time"): ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t)
+        // slide (MATH80629): Following the structure the gradient is back propagated through time
+        //   each step's StepBackward adds its part to dWxh, dWhh, dWhy (+=); dhNext carries dL/dh_t back
         for (int t = T - 1; t >= 0; t--)
         {
             var dhPrev = new double[B * H];
@@ -110,6 +137,14 @@ public static class SlideTanhRnn
             dhNext = dhPrev;
         }
         return new SlideTanhRnnGradients(dWxh, dWhh, dWhy, dInput, new Tensor(single ? [H] : [B, H], dhNext));
+    }
+
+    private static void CheckSizes(int B, int I, int H, int O)
+    {
+        Require.Size(B, nameof(B));
+        Require.Size(I, nameof(I));
+        Require.Size(H, nameof(H));
+        Require.Size(O, nameof(O));
     }
 
     private static (int T, int B, int I, int H, int O) Dims(Tensor Wxh, Tensor Whh, Tensor Why, Tensor input, Tensor? h0)

@@ -70,20 +70,6 @@ public sealed class NamedTensors : IEnumerable<KeyValuePair<string, Tensor>>
         return flat;
     }
 
-    /// <summary>Writes a flat vector (as ToFlat lays it out) back into the tensors.</summary>
-    public void FromFlat(ReadOnlySpan<double> flat)
-    {
-        if (flat.Length != FlatLength)
-            throw new ArgumentException($"flat vector has {flat.Length} elements but the set holds {FlatLength}", nameof(flat));
-        int offset = 0;
-        foreach (var name in _names)
-        {
-            var data = _byName[name].Data;
-            flat.Slice(offset, data.Length).CopyTo(data);
-            offset += data.Length;
-        }
-    }
-
     public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator()
     {
         foreach (var name in _names) yield return new(name, _byName[name]);

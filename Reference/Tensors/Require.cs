@@ -1,6 +1,9 @@
 // Argument checks shared by every public operation. Each message names the argument,
 // what was expected and what was found, e.g.
 //   "input is [5, 2, 3] but weight_ih_l0 expects input size 4".
+// The span kernels (MatMul, the cells' Step functions) check their lengths up front as
+// System.Numerics.Tensors.TensorPrimitives does, naming the sizes the length is made of:
+//   "hPrev has 5 elements but B*H = 2*3 = 6 were expected".
 namespace Rnn.Reference.Tensors;
 
 public static class Require
@@ -34,5 +37,47 @@ public static class Require
         for (int i = 0; i < values.Length; i++)
             if (!double.IsFinite(values[i]))
                 throw new ArgumentException($"{name} has a non-finite value {values[i]} at flat index {i}", name);
+    }
+
+    /// <summary>
+    /// span must hold exactly size elements; dims says what size is made of ("4H", "Out").
+    /// The message reads "bhh has 5 elements but 4H = 12 were expected".
+    /// </summary>
+    public static void Length(ReadOnlySpan<double> span, string name, string dims, int size)
+    {
+        if (span.Length != size)
+            throw new ArgumentException($"{name} has {span.Length} elements but {dims} = {size} were expected", name);
+    }
+
+    /// <summary>
+    /// span must hold exactly rows * cols elements; dims names the product ("B*H", "B*4H").
+    /// The message reads "hPrev has 5 elements but B*H = 2*3 = 6 were expected".
+    /// </summary>
+    public static void Length(ReadOnlySpan<double> span, string name, string dims, int rows, int cols)
+    {
+        long size = (long)rows * cols;
+        if (span.Length != size)
+            throw new ArgumentException($"{name} has {span.Length} elements but {dims} = {rows}*{cols} = {size} were expected", name);
+    }
+
+    /// <summary>As Length, but an empty span is accepted too (a bias the layer does not have, a gradient not wanted).</summary>
+    public static void LengthOrEmpty(ReadOnlySpan<double> span, string name, string dims, int size)
+    {
+        if (!span.IsEmpty && span.Length != size)
+            throw new ArgumentException($"{name} has {span.Length} elements but {dims} = {size} (or none) were expected", name);
+    }
+
+    /// <summary>As Length, but an empty span is accepted too (a gradient not wanted).</summary>
+    public static void LengthOrEmpty(ReadOnlySpan<double> span, string name, string dims, int rows, int cols)
+    {
+        long size = (long)rows * cols;
+        if (!span.IsEmpty && span.Length != size)
+            throw new ArgumentException($"{name} has {span.Length} elements but {dims} = {rows}*{cols} = {size} (or none) were expected", name);
+    }
+
+    /// <summary>A size argument of a span kernel (B, H, R, In, ...) must be at least 0.</summary>
+    public static void Size(int value, string name)
+    {
+        if (value < 0) throw new ArgumentOutOfRangeException(name, value, $"{name} is {value} but a size must be at least 0");
     }
 }

@@ -8,8 +8,8 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Training;
 
-/// <summary>The skier at one step: position w, loss L(w), gradient dL/dw (copies).</summary>
-public sealed record DescentPoint(int Step, double[] W, double Loss, double[] Gradient);
+/// <summary>The skier at one step: position w, loss L(w), gradient dW = dL/dw (copies).</summary>
+public sealed record DescentPoint(int Step, double[] W, double Loss, double[] dW);
 
 public static class DescentPath
 {
@@ -48,10 +48,10 @@ public static class DescentPath
         for (int k = 0; ; k++)
         {
             var at = Evaluate(surface, w.Data);
-            path.Add(new DescentPoint(k, (double[])w.Data.Clone(), at.Loss, (double[])at.Gradient.Clone()));
+            path.Add(new DescentPoint(k, (double[])w.Data.Clone(), at.Loss, (double[])at.dW.Clone()));
             if (k == steps) return path;
             // "The skier should move in the opposite direction of the derivative": the optimizer takes the step
-            var grads = new NamedTensors { { ParameterName, new Tensor([w.Length], (double[])at.Gradient.Clone()) } };
+            var grads = new NamedTensors { { ParameterName, new Tensor([w.Length], (double[])at.dW.Clone()) } };
             optimizer.Step(parameters, grads);
         }
     }
@@ -59,9 +59,9 @@ public static class DescentPath
     private static LossAndGradient Evaluate(LossSurface surface, double[] w)
     {
         var at = surface.Evaluate(w);
-        if (at is null || at.Gradient is null || at.Gradient.Length != surface.Dimension)
+        if (at is null || at.dW is null || at.dW.Length != surface.Dimension)
             throw new ArgumentException(
-                $"the surface '{surface.Name}' returned a gradient of {at?.Gradient?.Length.ToString() ?? "null"} values but has {surface.Dimension} parameters",
+                $"the surface '{surface.Name}' returned a gradient of {at?.dW?.Length.ToString() ?? "null"} values but has {surface.Dimension} parameters",
                 nameof(surface));
         return at;
     }

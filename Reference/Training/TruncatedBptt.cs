@@ -42,7 +42,7 @@ public sealed record TbpttUpdate(int WindowStart, int LossStart, int End, int Ne
 /// predictions, how many were right, every parameter's gradient, and the state at
 /// NextWindowStart ([L, B, H]; NextC for an LSTM only) for the next update.
 /// </summary>
-public sealed record TbpttWindow(double Loss, int Correct, int Predictions, NamedTensors Gradients, Tensor NextH, Tensor? NextC);
+public sealed record TbpttWindow(double Loss, int Correct, int Predictions, NamedTensors dParameters, Tensor NextH, Tensor? NextC);
 
 public static class TruncatedBptt
 {
@@ -118,6 +118,8 @@ public static class TruncatedBptt
                 if (segmentTargets[r] != CrossEntropy.DefaultIgnoreIndex && predicted[r] == segmentTargets[r]) correct++;
         }
 
+        // no slide shows truncated BPTT (95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked); this is the STATS 507
+        // slide's ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t) with the sum cut to the window's steps
         // backward: last segment first; dh / dc at a segment's start flow into the previous segment's end
         var grads = model.Parameters.ZerosLike();
         Tensor? dH = null, dC = null;
@@ -171,8 +173,8 @@ public static class TruncatedBptt
             foreach (var update in schedule)
             {
                 var window = WindowGradients(model, ids, targets, update, h, c);
-                clipping?.Apply(window.Gradients);
-                optimizer.Step(model.Parameters, window.Gradients);
+                clipping?.Apply(window.dParameters);
+                optimizer.Step(model.Parameters, window.dParameters);
                 h = window.NextH;                                    // carried forward, detached
                 c = window.NextC;
                 weighted += window.Loss * window.Predictions;

@@ -15,14 +15,14 @@ public sealed class DescentPathTests
         // skier's position is negative"; "the skier should move in opposite direction of derivative"
         var path = DescentPath.Run(LossSurfaces.HillThenBetterSolution(), [-2.0], learningRate: 0.01, steps: 200);
         Assert.That(path, Has.Count.EqualTo(201));
-        Assert.That(path[0].Gradient[0], Is.LessThan(0));              // dL/dw(-2) = 4(-2)(4 - 1) - 0.3 = -24.3
-        Assert.That(path[0].Gradient[0], Is.EqualTo(-24.3).Within(1e-12));
+        Assert.That(path[0].dW[0], Is.LessThan(0));              // dL/dw(-2) = 4(-2)(4 - 1) - 0.3 = -24.3
+        Assert.That(path[0].dW[0], Is.EqualTo(-24.3).Within(1e-12));
         Assert.That(path[1].W[0], Is.GreaterThan(path[0].W[0]));        // so it moved right
         for (int k = 0; k < 200; k++)
         {
             // new weight = weight - learning rate * gradient, exactly
-            Assert.That(path[k + 1].W[0], Is.EqualTo(path[k].W[0] - 0.01 * path[k].Gradient[0]));
-            Assert.That(Math.Sign(path[k + 1].W[0] - path[k].W[0]), Is.EqualTo(-Math.Sign(path[k].Gradient[0])));
+            Assert.That(path[k + 1].W[0], Is.EqualTo(path[k].W[0] - 0.01 * path[k].dW[0]));
+            Assert.That(Math.Sign(path[k + 1].W[0] - path[k].W[0]), Is.EqualTo(-Math.Sign(path[k].dW[0])));
             Assert.That(path[k + 1].Loss, Is.LessThanOrEqualTo(path[k].Loss));
         }
     }
@@ -45,10 +45,10 @@ public sealed class DescentPathTests
         // L = (a/2)(w - c)^2, a = 4, c = 3: the gradient's Lipschitz constant is a = 4, lr = 1/4
         //   w0 = -1, g = 4 * (-1 - 3) = -16,  w1 = -1 - (1/4)(-16) = 3 = c,  L(w1) = 0, g(w1) = 0
         var path = DescentPath.Run(LossSurfaces.Bowl(curvature: 4, center: 3), [-1.0], learningRate: 0.25, steps: 1);
-        Assert.That(path[0].Gradient[0], Is.EqualTo(-16));
+        Assert.That(path[0].dW[0], Is.EqualTo(-16));
         Assert.That(path[1].W[0], Is.EqualTo(3));
         Assert.That(path[1].Loss, Is.EqualTo(0));
-        Assert.That(path[1].Gradient[0], Is.EqualTo(0));
+        Assert.That(path[1].dW[0], Is.EqualTo(0));
 
         // round 2-D bowl, a1 = a2 = 4: one step from anywhere; w0 = (1, -2), g = (4, -8), w1 = (0, 0)
         var round = DescentPath.Run(LossSurfaces.Bowl2d(4, 4), [1.0, -2.0], learningRate: 0.25, steps: 1);
@@ -70,7 +70,7 @@ public sealed class DescentPathTests
         Assert.That(fromLeft[^1].Loss, Is.EqualTo(0.29414648).Within(1e-7));
         Assert.That(fromRight[^1].W[0], Is.EqualTo(1.03557871).Within(1e-7));
         Assert.That(fromRight[^1].Loss, Is.EqualTo(-0.30542848).Within(1e-7));
-        Assert.That(Math.Abs(fromLeft[^1].Gradient[0]), Is.LessThan(1e-8));   // stuck: the derivative is 0 there
+        Assert.That(Math.Abs(fromLeft[^1].dW[0]), Is.LessThan(1e-8));   // stuck: the derivative is 0 there
     }
 
     [Test]
@@ -101,19 +101,28 @@ public sealed class DescentPathTests
             (LossSurfaces.HillThenBetterSolution(0.3), [1.7]),
             (LossSurfaces.Rosenbrock(), [-1.2, 1.3]),
             (LossSurfaces.Rosenbrock(2, 50), [0.4, -0.6]),
+            (LossSurfaces.Saddle(), [0.8, 0.3]),
+            (LossSurfaces.Saddle(3), [-0.5, -1.4]),
         ];
         foreach (var (surface, at) in cases)
         {
             var w = new Tensor([at.Length], (double[])at.Clone());
-            var analytic = new NamedTensors { { "w", new Tensor([at.Length], surface.Evaluate(at).Gradient) } };
+            var analytic = new NamedTensors { { "w", new Tensor([at.Length], surface.Evaluate(at).dW) } };
             var report = GradientCheck.Check(() => surface.Evaluate(w.Data).Loss, new NamedTensors { { "w", w } }, analytic,
                 new GradientCheckOptions(Step: 1e-5));
             TestContext.Out.WriteLine($"gradcheck {surface.Name} at [{string.Join(", ", at)}]: {report.WorstRelativeError:E2}");
             Assert.That(report.WorstRelativeError, Is.LessThan(1e-8), surface.Name);
         }
         // the minima: gradient exactly 0 at the bowl's centre and at Rosenbrock's (a, a^2)
-        Assert.That(LossSurfaces.Rosenbrock(2, 50).Evaluate([2.0, 4.0]).Gradient, Is.EqualTo(new double[] { 0, 0 }));
+        Assert.That(LossSurfaces.Rosenbrock(2, 50).Evaluate([2.0, 4.0]).dW, Is.EqualTo(new double[] { 0, 0 }));
         Assert.That(LossSurfaces.Bowl2d(3, 1, 1, -2).Evaluate([1.0, -2.0]).Loss, Is.EqualTo(0));
+        // the saddle: flat at (0, 0) with L = 0, minima at (0, +-1) with L = 1/4 - 1/2 = -1/4
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([0.0, 0.0]).dW, Is.EqualTo(new double[] { 0, 0 }));
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([0.0, 1.0]).dW, Is.EqualTo(new double[] { 0, 0 }));
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([0.0, -1.0]).Loss, Is.EqualTo(-0.25));
+        // hand-derived: at (1, 2) with a = 2, L = 1 + 16/4 - 4/2 = 3, dL/dx = 2, dL/dy = 8 - 2 = 6
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([1.0, 2.0]).Loss, Is.EqualTo(3.0));
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([1.0, 2.0]).dW, Is.EqualTo(new double[] { 2, 6 }));
     }
 
     [Test]

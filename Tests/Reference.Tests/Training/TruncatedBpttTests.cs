@@ -81,7 +81,7 @@ public sealed class TruncatedBpttTests
         var full = model.Backward(loss.Compute(cache.Logits, targets).dOutput, cache).dParameters;
         var window = TruncatedBptt.WindowGradients(model, ids, targets, TruncatedBptt.Schedule(6, 6, 6)[0], null, null);
         Assert.That(window.Loss, Is.EqualTo(loss.Compute(cache.Logits, targets).Loss).Within(1e-15));
-        Assert.That(window.Gradients.ToFlat().Zip(full.ToFlat(), (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(1e-15));
+        Assert.That(window.dParameters.ToFlat().Zip(full.ToFlat(), (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(1e-15));
 
         // and one epoch of TBPTT(T, T) is one full-BPTT step
         var trained = Model(2, cell, layers);
@@ -130,7 +130,7 @@ public sealed class TruncatedBpttTests
 
         var report = GradientCheck.Check(
             () => TruncatedBptt.WindowGradients(model, ids, targets, update, start.HN, start.CN).Loss,
-            model.Parameters, window.Gradients, new GradientCheckOptions(Step: 1e-5));
+            model.Parameters, window.dParameters, new GradientCheckOptions(Step: 1e-5));
         foreach (var t in report.Tensors) TestContext.Out.WriteLine($"gradcheck TBPTT window {cell} {t.Name}: {t.RelativeError:E2}");
         Assert.That(report.WorstRelativeError, Is.LessThanOrEqualTo(1e-7), report.ToString());
 
@@ -143,8 +143,8 @@ public sealed class TruncatedBpttTests
         var shortWindow = TruncatedBptt.WindowGradients(model, ids, targets, new TbpttUpdate(3, 3, 6, 6),
             model.Forward(ids.Steps(0, 3)).HN, model.Forward(ids.Steps(0, 3)).CN);
         Assert.That(shortWindow.Loss, Is.EqualTo(window.Loss).Within(1e-15));        // same losses, same forward values
-        Assert.That(shortWindow.Gradients[model.Config.RecurrentName + ".weight_hh_l0"].Data,
-            Is.Not.EqualTo(window.Gradients[model.Config.RecurrentName + ".weight_hh_l0"].Data));
+        Assert.That(shortWindow.dParameters[model.Config.RecurrentName + ".weight_hh_l0"].Data,
+            Is.Not.EqualTo(window.dParameters[model.Config.RecurrentName + ".weight_hh_l0"].Data));
     }
 
     [Test]

@@ -1,3 +1,11 @@
+// copy-of: Reference/Optimizers/AdamUpdate.cs sha256:7d518e83f36e0610092eb7acb860f7ed4f1c734a28975ebb1497ac3efdba57b9
+// A deliberate copy of the PyTorch-form Adam update (AdamUpdate.Step) with the bias-correction
+// slips written in, for the cases it applies to (no amsgrad, no maximize, so those lines are
+// left out). It differs from AdamUpdate.cs in the step:
+//   theta[i] -= lr * mUsed / (Math.Sqrt(vUsed) + eps)   AdamUpdate: stepSize * m[i] / (Math.Sqrt(vUsed) / biasCorrection2Sqrt + eps)
+//   with mUsed, vUsed the raw moments (NoBiasCorrection) or the corrected ones stored back into m, v (CorrectedMomentsStored)
+// When AdamUpdate.cs changes, carry the change over and record its new hash (DeliberateCopyTests).
+//
 // Adam as implementations with a known mistake step it, for op "optimizer" cases asking for
 // torch.optim.Adam (config name "adam", PyTorch form, no amsgrad, maximize or lookahead).
 // The right step (Reference/Optimizers/Adam.cs, Spec/optimizers.md), for t = 1, 2, ...:

@@ -1,3 +1,10 @@
+// copy-of: Reference/Clipping/ClipGradNorm.cs sha256:4cadbc526568fb45a24554cd5c96ab1699938a3057e748436112526ef6f4be38
+// Deliberate copies of ClipGradNorm.ClipPyTorch's coefficient and rescale, each with one slip:
+//   SquaredNormWithEpsilon  min(1, max_norm / (Σ g² + 1e-6))             ClipPyTorch: the norm, not its square
+//   PerTensorWithEpsilon    min(1, max_norm / (||g_k|| + 1e-6)) per tensor  ClipPyTorch: one total norm for all tensors
+//   AlwaysRescale           max_norm / (total_norm + 1e-6) (or no 1e-6)   ClipPyTorch: min(clip_coef, 1.0)
+// When ClipGradNorm.cs changes, carry the change over and record its new hash (DeliberateCopyTests).
+//
 // Gradient clipping as implementations with a known mistake clip, for op clip_grad_norm cases
 // asked in mode "pytorch" (torch.nn.utils.clip_grad_norm_: one norm over all tensors, every
 // tensor times min(1, max_norm / (total_norm + 1e-6))). Two of the mistakes are rules the

@@ -1,3 +1,13 @@
+// copy-of: Reference/Recurrent/LstmCell.cs sha256:946e73e49bbf158cbe7747441a88d2b9fa7634a4fca7c61ff233b3a4bd15e782
+// A deliberate copy of LstmCell with one mistake written in: the output line follows the
+// STATS 507 table's a<t> = Γ_o ⋆ c<t> (no tanh on c), as a student who follows the table does.
+// Beside its comments, class name and namespace, it differs from LstmCell.cs only in:
+//   StepForward   h[b * H + j] = o * ct;              LstmCell: o * Activations.Tanh(ct)
+//   StepBackward  double dO = dh[k] * c[k];           LstmCell: tc = Activations.Tanh(c[k]); dO = dh[k] * tc
+//                 double dcTotal = dc[k] + dh[k] * o; LstmCell: dc[k] + dh[k] * o * (1.0 - tc * tc)
+// When LstmCell.cs changes, carry the change over and record its new hash
+// (Tests/Grading.Tests/Diagnosis/DeliberateCopyTests.cs fails until then).
+//
 // The LSTM step as the STATS 507 table prints it, a<t> = Γ_o ⋆ c<t>: h_t = o ⊙ c_t, with no
 // tanh on the cell. Everything else is PyTorch's LSTM (gate order i, f, g, o; two biases;
 // LstmCell). No framework computes this form; it is what an implementation that follows the
@@ -11,6 +21,7 @@
 //
 // B = batch, H = hidden size; gates is [B, 4H] holding the activated i, f, g, o blocks.
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Tensors;
 
 namespace Rnn.Grading.Diagnosis;
 
@@ -27,24 +38,40 @@ public static class LstmWithoutCellTanh
         Span<double> c,               // [B, H]   c_t (written)
         Span<double> h)               // [B, H]   h_t (written)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*4H", B, 4 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(cPrev, nameof(cPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "4H*H", 4 * H, H);
+        Require.LengthOrEmpty(bhh, nameof(bhh), "4H", 4 * H);
+        Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
+        Require.Length(c, nameof(c), "B*H", B, H);
+        Require.Length(h, nameof(h), "B*H", B, H);
+
         // a = xProj + hPrev W_hhᵀ + b_hh
         MatMul.Forward(hPrev, Whh, bhh, B, H, 4 * H, gates);
         for (int b = 0; b < B; b++)
         {
-            var a = gates.Slice(b * 4 * H, 4 * H);
+            var a = gates.Slice(b * 4 * H, 4 * H);               // gates[b, :]
             var xp = xProj.Slice(b * 4 * H, 4 * H);
             for (int j = 0; j < H; j++)
             {
+                // i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
+                // slide (STATS 507): c̃<t> = tanh(W_c[Γ_r ⋆ a<t-1>, x<t>] + b_c)   (c̃ = g; the slide's LSTM
+                //   column has a relevance gate Γ_r here, an LSTM has none: PyTorch, Keras and Ng's lecture use a<t-1>)
                 double i = Activations.Sigmoid(xp[j] + a[j]);
                 double f = Activations.Sigmoid(xp[H + j] + a[H + j]);
                 double g = Activations.Tanh(xp[2 * H + j] + a[2 * H + j]);
                 double o = Activations.Sigmoid(xp[3 * H + j] + a[3 * H + j]);
                 a[j] = i; a[H + j] = f; a[2 * H + j] = g; a[3 * H + j] = o;
 
+                // slide (95-865): LSTM: figure out how to update “carry” state
+                // slide (STATS 507): c<t> = Γ_u ⋆ c̃<t> + Γ_f ⋆ c<t-1>   (Γ_u = i, Γ_f = f, c̃ = g)
                 // c_t = f ⊙ c_{t-1} + i ⊙ g
                 double ct = f * cPrev[b * H + j] + i * g;
                 c[b * H + j] = ct;
-                // the table's a<t> = Γ_o ⋆ c<t>: h_t = o ⊙ c_t
+                // slide (STATS 507): a<t> = Γ_o ⋆ c<t>   (Γ_o = o, a = h), as printed: no tanh on c<t>
+                // h_t = o ⊙ c_t
                 h[b * H + j] = o * ct;
             }
         }
@@ -66,6 +93,20 @@ public static class LstmWithoutCellTanh
         Span<double> dWhh,            // [4H, H] +=
         Span<double> dbhh)            // [4H]    += (empty when no bias)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(dc, nameof(dc), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
+        Require.Length(c, nameof(c), "B*H", B, H);
+        Require.Length(cPrev, nameof(cPrev), "B*H", B, H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(Whh, nameof(Whh), "4H*H", 4 * H, H);
+        Require.Length(dxProj, nameof(dxProj), "B*4H", B, 4 * H);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
+        Require.Length(dcPrev, nameof(dcPrev), "B*H", B, H);
+        Require.Length(dWhh, nameof(dWhh), "4H*H", 4 * H, H);
+        Require.LengthOrEmpty(dbhh, nameof(dbhh), "4H", 4 * H);
+
         for (int b = 0; b < B; b++)
         {
             var gt = gates.Slice(b * 4 * H, 4 * H);

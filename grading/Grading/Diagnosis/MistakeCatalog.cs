@@ -1,4 +1,6 @@
 // Names the known mistake behind a wrong answer, when one explains it (Spec/diagnosis.md).
+// No slide shows grading (95-865 lecture and recitation, STATS 507, MATH80629 checked); the
+// mistakes are departures from the slides' lines, quoted in each mistaken form.
 //
 // For a case the student got wrong, each mistake of the catalog that applies to the case's op
 // re-evaluates the case the way an implementation with that mistake would. A mistake explains

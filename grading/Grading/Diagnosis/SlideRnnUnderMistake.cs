@@ -1,3 +1,15 @@
+// copy-of: Reference/Recurrent/SlideReluRnn.cs sha256:73dfbf6e9a75f363322b19a9204fffadefb6b0e9c6f77d112ee5f3322907352d
+// copy-of: Reference/Recurrent/SlideTanhRnn.cs sha256:a15910f96be68feb663496f9a16179d9df5e16acd7fa4fd98a01a3cffc050f46
+// A deliberate copy of the time loops of SlideReluRnn.Forward / Backward and SlideTanhRnn's
+// StepForward / StepBackward / Backward, merged into one Elman loop (the ReLU RNN is the loop
+// without Why, the tanh cell the loop with Why and no bias), with the mistakes written in:
+//   the activation is chosen (Tanh), so either slide's RNN can run with the other's    reference: fixed per file
+//   int from = mistake == NotCarried ? 0 : t                                           reference: the previous step's state
+//   dh[k] += mistake switch (NotCarried: dHN at the last step only; NoBpttThroughState: nothing)   reference: dhNext
+//   NotCarried adds every step's dhPrev to dH0
+// When either reference file changes, carry the change over and record its new hash
+// (DeliberateCopyTests).
+//
 // The slides' two plain RNNs, run the way an implementation with a known mistake runs them.
 // Both are one loop:
 //   95-865 ReLU RNN:   linear = np.dot(input, W.T) + b + np.dot(current_state, U.T)

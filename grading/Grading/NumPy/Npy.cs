@@ -1,4 +1,5 @@
-// Reading and writing NumPy .npy files (one array per file), strictly; Spec/npy.md.
+// Reading and writing NumPy .npy files (one array per file), strictly; Spec/npy.md. No slide
+// shows a file format (95-865 lecture and recitation, STATS 507, MATH80629 checked).
 // Layout (numpy/lib/format.py):
 //   bytes 0-5  magic 0x93 'N' 'U' 'M' 'P' 'Y'
 //   bytes 6-7  version major, minor: 1.0, 2.0 or 3.0

@@ -1,5 +1,6 @@
 // Runs a student's program under limits, with the operating system's own tools, and makes
-// sure nothing of it is left running afterwards. The full launch, when the grader is root:
+// sure nothing of it is left running afterwards (no slide shows this: 95-865 lecture and
+// recitation, STATS 507, MATH80629 checked). The full launch, when the grader is root:
 //
 //   setpriv --pdeathsig=KILL --                                  dies if the grader dies
 //   unshare --pid --fork --kill-child --mount-proc --net --ipc --   new PID, mount, network, IPC namespaces

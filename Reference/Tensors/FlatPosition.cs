@@ -1,6 +1,6 @@
 // Names a position of a row-major tensor in error messages: flat index 3 of shape [2, 2]
 // is "[1, 1] (flat 3)". Used wherever an index or class target is out of range.
-namespace Rnn.Reference.Layers;
+namespace Rnn.Reference.Tensors;
 
 internal static class FlatPosition
 {
@@ -15,6 +15,6 @@ internal static class FlatPosition
             at[a] = rest % shape[a];
             rest /= shape[a];
         }
-        return $"{Rnn.Reference.Tensors.Tensor.ShapeText(at)} (flat {flat})";
+        return $"{Tensor.ShapeText(at)} (flat {flat})";
     }
 }
