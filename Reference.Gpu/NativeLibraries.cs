@@ -47,7 +47,7 @@ internal static class NativeLibraries
                 foreach (var candidate in names)
                 {
                     try { handle = NativeLibrary.Load(candidate); break; }
-                    catch (DllNotFoundException e) { errors.Add(e.Message.Split('\n')[0]); }
+                    catch (DllNotFoundException e) { errors.Add(FirstSentence(e.Message)); }
                 }
                 entry = (handle, handle == 0 ? $"none of {string.Join(", ", names)} could be loaded ({string.Join("; ", errors.Distinct())})" : null);
                 Loaded[name] = entry;
@@ -55,5 +55,13 @@ internal static class NativeLibraries
             error = entry.Error;
             return entry.Handle;
         }
+    }
+
+    /// <summary>The loader's message up to its generic advice ("In order to help diagnose ...").</summary>
+    private static string FirstSentence(string message)
+    {
+        string first = message.Split('\n')[0];
+        int advice = first.IndexOf(". In order to help", StringComparison.Ordinal);
+        return advice < 0 ? first : first[..advice];
     }
 }

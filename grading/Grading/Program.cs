@@ -1,6 +1,7 @@
 // rnn-grading: the command-line program.
 //   eval CASES -o RESULTS   the oracle: outputs and every gradient for each case (Spec/formats.md)
 //   grade ...               the autograder (Spec/autograder.md)
+//   devices, gpu-check      the GPU path's devices and its check against the CPU reference (Spec/gpu.md)
 //   trace, demo, figures, gallery   the teaching tools (Spec/figures.md)
 using Rnn.Grading.Commands;
 
@@ -11,9 +12,16 @@ public static class Program
     public const string Usage =
         """
         usage:
-          rnn-grading eval CASES -o RESULTS
+          rnn-grading eval CASES -o RESULTS [--device opencl[:N]|cuda[:N] [--precision f64|f32]]
               Evaluate every case in CASES (.json or .npz; - for standard input, JSON) and write
               the outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON).
+              With --device the recurrent ops (rnn, lstm, gru) run on that GPU device in f64
+              (default) or f32, every other op on the CPU reference (Spec/gpu.md).
+          rnn-grading devices
+              List the OpenCL and CUDA devices --device can name, or why there are none.
+          rnn-grading gpu-check [--device opencl[:N]|cuda[:N]] [--precision f64|f32]
+              Run built-in workloads on the device and on the CPU reference and print, per tensor,
+              the worst difference against the tolerance.
           rnn-grading ops
               List the ops the oracle knows.
           rnn-grading grade --assignment A (--answers FILE | --submission DIR) [--results PATH] [--report text|none]
@@ -32,7 +40,8 @@ public static class Program
           rnn-grading gallery -o DIR [--small] [--seed N] [--quiet] [--force]
               Every figure and demo with an index.html gallery (gallery --help).
         eval's exit codes: 0 every case evaluated; 1 some case has an error (the others are still in
-        RESULTS); 2 wrong command line; 3 CASES could not be read; 4 RESULTS could not be written.
+        RESULTS); 2 wrong command line; 3 CASES could not be read; 4 RESULTS could not be written;
+        6 (eval --device, devices, gpu-check) the device cannot be opened, or none was found.
         """;
 
     public static int Main(string[] args)
@@ -46,6 +55,8 @@ public static class Program
         {
             "eval" => EvalCommand.Run(args[1..], Console.OpenStandardInput, Console.OpenStandardOutput, Console.Error),
             "ops" => ListOps(),
+            "devices" => DevicesCommand.Run(args[1..], Console.Out, Console.Error),
+            "gpu-check" => GpuCheckCommand.Run(args[1..], Console.Out, Console.Error),
             "grade" => GradeCommand.Run(args[1..]),
             "grade-all" => GradeAllCommand.Run(args[1..]),
             "bundle" => BundleCommand.Run(args[1..]),

@@ -4,6 +4,7 @@
 // Each check throws with the tensor's name, the worst element and the bound, so it works inside
 // NUnit tests and FsCheck properties alike; the worst differences seen are kept for the summary.
 using NUnit.Framework;
+using Rnn.Reference.Gpu.Checking;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
@@ -11,23 +12,10 @@ namespace Rnn.Reference.Gpu.Tests.Support;
 
 public static class Closeness
 {
-    public const double Float64Relative = 1e-10;
+    public const double Float64Relative = GpuTolerance.Float64Relative;
 
-    /// <summary>
-    /// float32: the bound of Spec/gpu.md. With u = 2^-24 (float's unit roundoff), a K-term dot product
-    /// is off by at most K u times the sum of its terms' magnitudes, and a fused pointwise kernel adds at
-    /// most 16 u (its own roundings and a few ulp of exp / tanh). A stack of L layers over T steps chains
-    /// L * T such stages, once forward and once backward, so
-    ///   eps = 2 * L * T * (K + 16) * u,   K = max(I, D*H, G*H) the longest dot product,
-    /// and atol = rtol = eps (the tests' values and weights are of order 1).
-    /// </summary>
-    public static (double Atol, double Rtol) Float32Bound(RecurrentConfig config, int T)
-    {
-        double u = Math.Pow(2, -24);
-        int K = Math.Max(Math.Max(config.InputSize, config.Directions * config.HiddenSize), config.Gates * config.HiddenSize);
-        double eps = 2.0 * config.NumLayers * T * (K + 16) * u;
-        return (eps, eps);
-    }
+    /// <summary>float32: the bound of Spec/gpu.md, derived in GpuTolerance.Float32Bound.</summary>
+    public static (double Atol, double Rtol) Float32Bound(RecurrentConfig config, int T) => GpuTolerance.Float32Bound(config, T);
 
     private static readonly object Gate = new();
     public static double WorstFloat64 { get; private set; }

@@ -2,17 +2,21 @@
 // The format follows the file extension (.json or .npz); "-" is standard input / output in JSON.
 // RESULTS is written to a temporary file first and then moved into place, so a reader never
 // sees half a file; RESULTS may not be the CASES file itself.
+// --device opencl[:N]|cuda[:N] [--precision f64|f32] evaluates the recurrent ops (rnn, lstm, gru) on
+// that GPU device (Reference.Gpu) and every other op on the CPU reference; standard error says which.
 using Rnn.Grading.Oracle;
+using Rnn.Reference.Gpu;
+using Rnn.Reference.Gpu.Recurrent;
 
 namespace Rnn.Grading.Commands;
 
 public static class EvalCommand
 {
-    private const string UsageLine = "usage: rnn-grading eval CASES -o RESULTS   (see rnn-grading --help)";
+    private const string UsageLine = "usage: rnn-grading eval CASES -o RESULTS [--device opencl[:N]|cuda[:N] [--precision f64|f32]]   (see rnn-grading --help)";
 
     public static int Run(string[] args, Func<Stream> openStdin, Func<Stream> openStdout, TextWriter stderr)
     {
-        var parsed = CommandLine.Parse(args, ["-o"], [], "CASES", out string? error,
+        var parsed = CommandLine.Parse(args, ["-o", DeviceOption.Device, DeviceOption.Precision], [], "CASES", out string? error,
             aliases: new Dictionary<string, string> { ["--output"] = "-o" });
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         string? casesPath = parsed.Positionals.FirstOrDefault();
@@ -25,6 +29,20 @@ public static class EvalCommand
         var outFormat = FileFormats.FromPath(resultsPath);
         if (inFormat is null) return CommandLine.Fail(stderr, ExitCodes.Usage, $"case file '{casesPath}' must end in .json or .npz", UsageLine);
         if (outFormat is null) return CommandLine.Fail(stderr, ExitCodes.Usage, $"results file '{resultsPath}' must end in .json or .npz", UsageLine);
+        DeviceSpec? deviceSpec = null;
+        var precision = GpuPrecision.Float64;
+        if (parsed.Values.TryGetValue(DeviceOption.Device, out string? deviceText))
+        {
+            deviceSpec = DeviceOption.ParseDevice(deviceText, out error);
+            if (deviceSpec is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        }
+        if (parsed.Values.TryGetValue(DeviceOption.Precision, out string? precisionText))
+        {
+            if (deviceSpec is null) return CommandLine.Fail(stderr, ExitCodes.Usage, "--precision applies to --device only (the CPU reference is float64)", UsageLine);
+            var p = DeviceOption.ParsePrecision(precisionText, out error);
+            if (p is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+            precision = p.Value;
+        }
 
         IReadOnlyList<Case> cases;
         try
@@ -38,7 +56,16 @@ public static class EvalCommand
                 ? e.Message : $"cannot read '{casesPath}': {e.Message}", UsageLine);
         }
 
-        var results = Evaluator.EvaluateAll(cases);
+        GpuDevice? device = null;
+        if (deviceSpec is not null)
+        {
+            device = DeviceOption.Open(deviceSpec.Value, precision, out error);
+            if (device is null) return CommandLine.Fail(stderr, ExitCodes.DeviceUnavailable, error!, UsageLine);
+        }
+        IReadOnlyList<CaseResult> results;
+        using (device)
+            results = Evaluator.EvaluateAll(cases, device is null ? null : new GpuRecurrentLayer(device));
+        if (device is not null) stderr.WriteLine("rnn-grading: " + WhereEvaluated(cases, device));
         int failed = results.Count(r => r.Error is not null);
         try
         {
@@ -59,5 +86,18 @@ public static class EvalCommand
         if (failed > 0)
             return CommandLine.Fail(stderr, ExitCodes.SomeNotEvaluated, $"{cases.Count - failed} of {cases.Count} cases evaluated, {failed} with errors", UsageLine);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>"on opencl:0 NAME (f64): 3 cases (rnn, lstm); on the CPU reference: 2 cases (linear)".</summary>
+    private static string WhereEvaluated(IReadOnlyList<Case> cases, GpuDevice device)
+    {
+        static string Count(IEnumerable<Case> group)
+        {
+            var list = group.ToList();
+            return list.Count == 0 ? "no case"
+                : $"{list.Count} case{(list.Count == 1 ? "" : "s")} ({string.Join(", ", list.Select(c => c.Op).Distinct())})";
+        }
+        return $"on {device}: {Count(cases.Where(c => Evaluator.RunsOnDevice(c.Op)))}; " +
+            $"on the CPU reference (no GPU path for these ops): {Count(cases.Where(c => !Evaluator.RunsOnDevice(c.Op)))}";
     }
 }

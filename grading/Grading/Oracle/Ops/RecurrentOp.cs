@@ -8,6 +8,9 @@
 //   outputs:      output (always T steps, zero past each length, as pad_packed_sequence with
 //                 total_length = T), h_n, c_n (LSTM)
 //   grads:        input, h0 and c0 when the case gives them, and every parameter
+// On the CPU reference (RecurrentLayer), or on a GPU device (eval --device: Reference.Gpu's
+// GpuRecurrentLayer, which takes the same arguments and returns the same records).
+using Rnn.Reference.Gpu.Recurrent;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
@@ -68,19 +71,24 @@ public sealed class RecurrentOp(string name) : IOp
     /// <summary>A recurrent case read and checked: the stack's config and its inputs (null: zeros, or every length T).</summary>
     public sealed record Inputs(RecurrentConfig Config, Tensor Input, Tensor? H0, Tensor? C0, int[]? Lengths);
 
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c) => Evaluate(c, gpu: null);
+
+    /// <summary>The case on the GPU layer's device when one is given, else on the CPU reference.</summary>
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, GpuRecurrentLayer? gpu)
     {
         var (config, input, h0, c0, lengths) = Read(c);
-        var forward = RecurrentLayer.Forward(config, c.Params, input, h0, c0, lengths);
+        var forward = gpu is null
+            ? RecurrentLayer.Forward(config, c.Params, input, h0, c0, lengths)
+            : gpu.Forward(config, c.Params, input, h0, c0, lengths);
         var outputs = new NamedTensors();
         outputs.Add("output", forward.Output);
         outputs.Add("h_n", forward.HN);
         if (forward.CN is not null) outputs.Add("c_n", forward.CN);
 
-        var back = RecurrentLayer.Backward(forward.Cache,
-            CaseTensors.Optional(c.GradOutputs, "output"),
-            CaseTensors.Optional(c.GradOutputs, "h_n"),
-            CaseTensors.Optional(c.GradOutputs, "c_n"));
+        var dOutput = CaseTensors.Optional(c.GradOutputs, "output");
+        var dHN = CaseTensors.Optional(c.GradOutputs, "h_n");
+        var dCN = CaseTensors.Optional(c.GradOutputs, "c_n");
+        var back = gpu is null ? RecurrentLayer.Backward(forward.Cache, dOutput, dHN, dCN) : gpu.Backward(forward.Cache, dOutput, dHN, dCN);
         var grads = new NamedTensors();
         grads.Add("input", back.dInput);
         if (h0 is not null) grads.Add("h0", back.dH0);
