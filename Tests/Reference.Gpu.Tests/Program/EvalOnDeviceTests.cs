@@ -102,6 +102,7 @@ public sealed class EvalOnDeviceTests
     public void ADeviceThatDoesNotExistIsExitCode6AndWritesNothing()
     {
         Pocl.Device(GpuPrecision.Float64);
+        Assert.That(ExitCodes.DeviceUnavailable, Is.EqualTo(6), "the number documented in ExitCodes.cs, --help and Spec/gpu.md");
         var (code, results, stderr) = Eval("--device", "opencl:7");
         Assert.That(code, Is.EqualTo(ExitCodes.DeviceUnavailable));
         Assert.That(stderr, Does.StartWith("rnn-grading: cannot use --device opencl:7 --precision f64: no OpenCL device opencl:7: there "));
