@@ -69,10 +69,10 @@ public class GpuGemmBenchmarks
     {
         ["square-2048"] = (2048, 2048, 2048),
         ["lstm-medium-input"] = (100 * 64, 4 * 256, 128),
-        ["lstm-medium-recurrent"] = (64, 4 * 256, 256),
+        ["lstm-medium-step"] = (64, 4 * 256, 256),
     };
 
-    [Params("square-2048", "lstm-medium-input", "lstm-medium-recurrent")]
+    [Params("square-2048", "lstm-medium-input", "lstm-medium-step")]
     public string Shape { get; set; } = "square-2048";
 
     [Params("f32", "f64")]

@@ -39,7 +39,7 @@ WORKLOADS = {
 GEMM_SHAPES = {  # as GpuGemmBenchmarks.Shapes: M, N, K
     "square-2048": (2048, 2048, 2048),
     "lstm-medium-input": (6400, 1024, 128),
-    "lstm-medium-recurrent": (64, 1024, 256),
+    "lstm-medium-step": (64, 1024, 256),
 }
 WARMUP, REPEATS = 5, 9
 
