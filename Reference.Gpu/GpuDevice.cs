@@ -67,6 +67,9 @@ public abstract class GpuDevice : IDisposable
 
     public override string ToString() => $"{Spec} {Name} ({Precision.Name()})";
 
+    /// <summary>The gemm version the stack's products use on this device when B is row-major (Kernels/GpuKernels.cs).</summary>
+    public virtual GemmVersion PreferredGemm => GemmVersion.Tiled;
+
     /// <summary>Opens "opencl[:N]" or "cuda[:N]" and builds the kernels for the precision.</summary>
     public static GpuDevice Open(DeviceSpec spec, GpuPrecision precision) => spec.Api switch
     {

@@ -14,15 +14,42 @@ public readonly record struct MatrixView(GpuBuffer Buffer, int Offset, int RowSt
     public static MatrixView Transposed(GpuBuffer buffer, int cols, int offset = 0) => new(buffer, offset, 1, cols);
 }
 
+/// <summary>
+/// The two versions of the gemm kernel, the same product: 1, tiled in local memory (gemm.c, the shape
+/// for GPUs); 2, a register block per work-item with no local memory or barrier, B row-major
+/// (gemm_rowblock.c, the shape for CPU devices such as PoCL's).
+/// </summary>
+public enum GemmVersion { Tiled = 1, RowBlock = 2 }
+
 public static class GpuKernels
 {
-    /// <summary>C[M, N] (row-major, ldc, from cOffset) = [C +] A · B, A viewed [M, K], B viewed [K, N].</summary>
+    /// <summary>
+    /// C[M, N] (row-major, ldc, from cOffset) = [C +] A · B, A viewed [M, K], B viewed [K, N], with the
+    /// given gemm version, or the device's preferred one when B is row-major (else the tiled one).
+    /// </summary>
     public static void Gemm(GpuDevice device, int M, int N, int K, MatrixView A, MatrixView B,
-        GpuBuffer C, int cOffset, int ldc, bool accumulate)
+        GpuBuffer C, int cOffset, int ldc, bool accumulate, GemmVersion? version = null)
     {
+        ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(N);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(K);
+        var v = version ?? (B.ColStride == 1 ? device.PreferredGemm : GemmVersion.Tiled);
+        if (v == GemmVersion.RowBlock)
+        {
+            if (B.ColStride != 1)
+                throw new ArgumentException($"gemm_rowblock needs B row-major (column stride 1) but its column stride is {B.ColStride}", nameof(B));
+            // work-groups of RowBlockWg blocks along a row of C; the work-items past the edge return at once
+            int blocksX = (N + RowBlockN - 1) / RowBlockN, blocksY = (M + RowBlockM - 1) / RowBlockM;
+            device.Launch("gemm_rowblock", new LaunchShape((blocksX + RowBlockWg - 1) / RowBlockWg, blocksY, RowBlockWg, 1),
+            [
+                M, N, K,
+                A.Buffer, A.Offset, A.RowStride, A.ColStride,
+                B.Buffer, B.Offset, B.RowStride,
+                C, cOffset, ldc, accumulate,
+            ]);
+            return;
+        }
         var shape = new LaunchShape((N + GemmTn - 1) / GemmTn, (M + GemmTm - 1) / GemmTm, GemmWg, GemmWg);
         device.Launch("gemm", shape,
         [
@@ -32,6 +59,12 @@ public static class GpuKernels
             C, cOffset, ldc, accumulate,
         ]);
     }
+
+    /// <summary>gemm_rowblock's block of C per work-item: GEMM2_RM x GEMM2_RN of gemm_rowblock.c.</summary>
+    public const int RowBlockM = 8, RowBlockN = 8;
+
+    /// <summary>Work-items per work-group of gemm_rowblock (a CPU device runs a work-group as one loop).</summary>
+    public const int RowBlockWg = 16;
 
     /// <summary>output[outOffset + j] = [output +] sum over rows r in order of G[gOffset + r * ldg + j], j &lt; N.</summary>
     public static void ColumnSum(GpuDevice device, int rows, int N, GpuBuffer G, int gOffset, int ldg,

@@ -19,6 +19,7 @@
   #define SYNC() barrier(CLK_LOCAL_MEM_FENCE)
   #define DEVICE_FN inline
   #define GLOBAL_ID_X ((int)get_global_id(0))
+  #define GLOBAL_ID_Y ((int)get_global_id(1))
   #define GROUP_ID_X ((int)get_group_id(0))
   #define GROUP_ID_Y ((int)get_group_id(1))
   #define LOCAL_ID_X ((int)get_local_id(0))
@@ -33,6 +34,7 @@
   #define SYNC() __syncthreads()
   #define DEVICE_FN __device__ inline
   #define GLOBAL_ID_X ((int)(blockIdx.x * blockDim.x + threadIdx.x))
+  #define GLOBAL_ID_Y ((int)(blockIdx.y * blockDim.y + threadIdx.y))
   #define GROUP_ID_X ((int)blockIdx.x)
   #define GROUP_ID_Y ((int)blockIdx.y)
   #define LOCAL_ID_X ((int)threadIdx.x)

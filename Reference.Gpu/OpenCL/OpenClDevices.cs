@@ -7,10 +7,13 @@ namespace Rnn.Reference.Gpu.OpenCL;
 /// <summary>What the driver reports about one OpenCL device.</summary>
 public sealed record OpenClDeviceInfo(
     int Index, string Platform, string PlatformVersion, string Name, string Vendor, string Version, string DriverVersion,
-    string Extensions, ulong DoubleFpConfig, int ComputeUnits, long GlobalMemoryBytes, long LocalMemoryBytes, long MaxWorkGroupSize)
+    string Extensions, ulong DoubleFpConfig, int ComputeUnits, long GlobalMemoryBytes, long LocalMemoryBytes, long MaxWorkGroupSize, ulong DeviceType)
 {
     /// <summary>fp64 is usable when the device reports a double-precision configuration (cl_khr_fp64).</summary>
     public bool SupportsFp64 => DoubleFpConfig != 0;
+
+    /// <summary>A CPU device (CL_DEVICE_TYPE_CPU), such as PoCL's: the stack's products use gemm_rowblock there.</summary>
+    public bool IsCpu => (DeviceType & OpenClNative.CL_DEVICE_TYPE_CPU) != 0;
 
     internal nint PlatformId { get; init; }
     internal nint DeviceId { get; init; }
@@ -60,7 +63,8 @@ public static unsafe class OpenClDevices
                     (int)DeviceValue<uint>(id, OpenClNative.CL_DEVICE_MAX_COMPUTE_UNITS),
                     (long)DeviceValue<ulong>(id, OpenClNative.CL_DEVICE_GLOBAL_MEM_SIZE),
                     (long)DeviceValue<ulong>(id, OpenClNative.CL_DEVICE_LOCAL_MEM_SIZE),
-                    (long)DeviceValue<nuint>(id, OpenClNative.CL_DEVICE_MAX_WORK_GROUP_SIZE))
+                    (long)DeviceValue<nuint>(id, OpenClNative.CL_DEVICE_MAX_WORK_GROUP_SIZE),
+                    DeviceValue<ulong>(id, OpenClNative.CL_DEVICE_TYPE))
                 { PlatformId = platform, DeviceId = id });
         }
         return devices;

@@ -58,15 +58,16 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
                 int ld = l * D + d;
                 string s = RecurrentConfig.Suffix(l, d);
                 using var dir = new BufferScope(dev);
-                var Wih = dir.Upload(parameters["weight_ih" + s].Data);                 // [G*H, I_l]
-                var Whh = dir.Upload(parameters["weight_hh" + s].Data);                 // [G*H, H]
+                // the weights transposed once on the host, so that B of both products is row-major
+                var WihT = dir.Upload(Transpose(parameters["weight_ih" + s].Data, GH, In));   // [I_l, G*H]
+                var WhhT = dir.Upload(Transpose(parameters["weight_hh" + s].Data, GH, H));    // [H, G*H]
                 var bih = config.Bias ? dir.Upload(parameters["bias_ih" + s].Data) : noBias;   // [G*H]
                 var bhh = config.Bias ? dir.Upload(parameters["bias_hh" + s].Data) : noBias;   // [G*H]
 
                 // The input projection does not depend on the state: one product for all steps.
                 // xProj[T*B, G*H] = x[T*B, I_l] · W_ihᵀ
                 var xProj = dir.Allocate(T * B * GH);
-                GpuKernels.Gemm(dev, T * B, GH, In, MatrixView.RowMajor(x, In), MatrixView.Transposed(Wih, In), xProj, 0, GH, accumulate: false);
+                GpuKernels.Gemm(dev, T * B, GH, In, MatrixView.RowMajor(x, In), MatrixView.RowMajor(WihT, GH), xProj, 0, GH, accumulate: false);
 
                 var hs = dir.Allocate((T + 1) * BH);                                    // [T+1, B, H] by step
                 var cs = config.HasCellState ? dir.Allocate((T + 1) * BH) : noBias;     // [T+1, B, H]
@@ -81,7 +82,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
                 {
                     int t = d == 0 ? step : T - 1 - step;
                     // hh[B, G*H] = hs[step] · W_hhᵀ
-                    GpuKernels.Gemm(dev, B, GH, H, MatrixView.RowMajor(hs, H, step * BH), MatrixView.Transposed(Whh, H), hh, 0, GH, accumulate: false);
+                    GpuKernels.Gemm(dev, B, GH, H, MatrixView.RowMajor(hs, H, step * BH), MatrixView.RowMajor(WhhT, GH), hh, 0, GH, accumulate: false);
                     var at = new GpuKernels.StepArgs(B, H, t, step, DH, d * H);
                     switch (config.Kind)
                     {
@@ -222,6 +223,15 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
             : new Tensor([T, B, I], dIn);
         int[] stateShape = RecurrentShapes.StateShape(cache);
         return new RecurrentGradients(dInput, new Tensor(stateShape, dH0), dC0 is null ? null : new Tensor(stateShape, dC0), grads);
+    }
+
+    /// <summary>W^T [cols, rows] of a row-major W [rows, cols].</summary>
+    private static double[] Transpose(double[] W, int rows, int cols)
+    {
+        var Wt = new double[W.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) Wt[c * rows + r] = W[r * cols + c];
+        return Wt;
     }
 
     /// <summary>state[step 0] = s0[ld] (the given h0 / c0 slice), or zeros.</summary>
