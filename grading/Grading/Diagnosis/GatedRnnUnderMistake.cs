@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:b4c2422983d262e87e9249b8dc6542c993a7e3a492a9d609afbc49f87a6b5c7f
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:d3f1d5f5e8088a378b53c250e5d90f7d2add21a90f5658210c3604ea83c40680
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:
