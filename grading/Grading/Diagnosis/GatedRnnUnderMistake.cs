@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:d781536e86fde07627ba1ab0ec60b84fa552c8c5414ac7d7593275dc35190be5
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:b4c2422983d262e87e9249b8dc6542c993a7e3a492a9d609afbc49f87a6b5c7f
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:
@@ -7,8 +7,9 @@
 //   backward  (dh, dc) = mistake switch ...              RecurrentLayer: dh = dhNext + dOutput[t], dc = dcNext
 //             NotCarried adds every step's dhPrev, dcPrev to dH0, dC0, and the state's gradient is
 //             not carried; NoBpttThroughState drops dhNext
-// When RecurrentLayer.cs changes, carry the change over (the time loops; the stack, batch_first
-// and lengths are not copied) and record its new hash (DeliberateCopyTests).
+// When RecurrentLayer.cs changes, carry the change over (the time loops; the stack, batch_first,
+// lengths and the per-step record of Backward(..., recordSteps) are not copied) and record its
+// new hash (DeliberateCopyTests).
 //
 // One LSTM or GRU layer (one direction, no lengths) run the way an implementation with a known
 // mistake runs it: with a mistaken cell (the table's h = o ⊙ c, the reset-before GRU) and/or a
