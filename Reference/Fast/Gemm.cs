@@ -87,7 +87,7 @@ public static class Gemm
     public const int MC = 192;
 
     /// <summary>Fewest multiply-adds worth handing to another thread (below it a product runs on the calling thread).</summary>
-    public const long MinTaskWork = 1L << 17;
+    public const long MinTaskWork = 1L << 20;
 
     /// <summary>C[M, N] += the layout's product of a and b (see GemmLayout), on up to threads threads.</summary>
     public static void Multiply(GemmLayout layout, ReadOnlyMemory<double> a, ReadOnlyMemory<double> b,
