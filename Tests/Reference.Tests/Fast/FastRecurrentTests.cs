@@ -167,3 +167,58 @@ public sealed class FastRecurrentTests
         Assert.That(e.Message, Does.StartWith("input is [2, 1, 5] but weight_ih_l0 expects input size 3"));
     }
 }
+
+/// <summary>Dense and Conv1d on the fast product against their plain loops, on sizes around the tiles.</summary>
+public sealed class FastLayerTests
+{
+    private static Tensor Random(Random rng, params int[] shape) =>
+        new(shape, [.. Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(_ => rng.NextDouble() * 2 - 1)]);
+
+    private static void Close(Tensor fast, Tensor plain, string what)
+    {
+        double diff = 0, scale = 0;
+        for (int k = 0; k < plain.Length; k++)
+        {
+            diff = Math.Max(diff, Math.Abs(fast.Data[k] - plain.Data[k]));
+            scale = Math.Max(scale, Math.Abs(plain.Data[k]));
+        }
+        Assert.That(diff, Is.LessThanOrEqualTo(1e-13 * scale), what);
+    }
+
+    [TestCase(1, 1, 1)]
+    [TestCase(7, 13, 5)]
+    [TestCase(193, 257, 17)]
+    [TestCase(64, 300, 33)]
+    public void DenseOnTheFastProductEqualsItsLoops(int R, int In, int Out)
+    {
+        var rng = new Random(R * 1000 + In);
+        var (x, W, b, dy) = (Random(rng, R, In), Random(rng, Out, In), Random(rng, Out), Random(rng, R, Out));
+        var (yPlain, cPlain) = Rnn.Reference.Layers.Dense.Forward(x, W, b);
+        var (yFast, cFast) = Rnn.Reference.Layers.Dense.Forward(x, W, b, Compute.Fast(2));
+        Assert.That(cFast.Compute.IsFast && !cPlain.Compute.IsFast);
+        Close(yFast, yPlain, "output");
+        var gPlain = Rnn.Reference.Layers.Dense.Backward(dy, cPlain);
+        var gFast = Rnn.Reference.Layers.Dense.Backward(dy, cFast);
+        Close(gFast.dInput, gPlain.dInput, "dInput");
+        Close(gFast.dWeight, gPlain.dWeight, "dWeight");
+        Close(gFast.dBias!, gPlain.dBias!, "dBias");
+    }
+
+    [TestCase(1, 1, 1, 1, 1, 1, 0, 1)]
+    [TestCase(3, 5, 7, 20, 3, 1, 1, 1)]
+    [TestCase(2, 16, 17, 50, 5, 2, 2, 2)]
+    public void Conv1dOnTheFastProductEqualsItsLoops(int B, int Cin, int Cout, int L, int K, int stride, int padding, int dilation)
+    {
+        var rng = new Random(B + Cin * 7 + L);
+        var (x, W, b) = (Random(rng, B, Cin, L), Random(rng, Cout, Cin, K), Random(rng, Cout));
+        var (yPlain, cPlain) = Rnn.Reference.Layers.Conv1d.Forward(x, W, b, stride, padding, dilation);
+        var (yFast, cFast) = Rnn.Reference.Layers.Conv1d.Forward(x, W, b, stride, padding, dilation, compute: Compute.Fast(2));
+        Close(yFast, yPlain, "output");
+        var dy = Random(rng, yPlain.Shape);
+        var gPlain = Rnn.Reference.Layers.Conv1d.Backward(dy, cPlain);
+        var gFast = Rnn.Reference.Layers.Conv1d.Backward(dy, cFast);
+        Close(gFast.dInput, gPlain.dInput, "dInput");
+        Close(gFast.dWeight, gPlain.dWeight, "dWeight");
+        Close(gFast.dBias!, gPlain.dBias!, "dBias");
+    }
+}
