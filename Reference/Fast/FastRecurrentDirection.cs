@@ -17,16 +17,17 @@
 // where the plain path adds dW_hh and db_hh one step at a time inside the loop.
 //
 // T = steps, B = batch, I = layer input size, H = hidden size, G = gate blocks; row-major,
-// time-major. threads: Gemm's thread count (the result does not depend on it).
+// time-major. threads: Gemm's thread count (the result does not depend on it). Internal: the
+// public seam is RecurrentLayer.Forward(..., Compute.Fast(n)), which checks every shape first.
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Fast;
 
-public static class FastRecurrentDirection
+internal static class FastRecurrentDirection
 {
     /// <summary>DirectionForward of RecurrentLayer on the fast path: fills layerOutput's columns d*H .. d*H+H-1.</summary>
-    public static DirectionCache Forward(
+    internal static DirectionCache Forward(
         RecurrentConfig config, NamedTensors p, int l, int d,
         double[] x,            // [T, B, I_l]
         int T, int B, int[] lengths,
@@ -93,7 +94,7 @@ public static class FastRecurrentDirection
     }
 
     /// <summary>DirectionBackward of RecurrentLayer on the fast path (same arguments, no step record).</summary>
-    public static void Backward(
+    internal static void Backward(
         RecurrentCache cache, NamedTensors grads, int l, int d,
         double[] dLayerOut,    // [T, B, D*H]  upstream gradient of this layer's output
         double[] dhNext,       // [B, H]       starts as dh_n, carried backwards

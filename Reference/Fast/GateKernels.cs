@@ -10,9 +10,11 @@
 //
 // Every element's result depends only on that element's inputs, so the kernels give the same bits
 // however the work around them is split. B = batch, H = hidden size; buffers are row-major.
+// Span lengths are checked up front, as the cells check theirs.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Fast;
 
@@ -45,6 +47,7 @@ public static class GateKernels
     /// </summary>
     public static void RnnForward(ReadOnlySpan<double> xProj, bool relu, Span<double> h)
     {
+        Require.Length(xProj, nameof(xProj), "len(h)", h.Length);
         int n = h.Length, k = 0;
         for (; k <= n - W; k += W)
         {
@@ -66,6 +69,8 @@ public static class GateKernels
     /// </summary>
     public static void RnnBackward(ReadOnlySpan<double> dh, ReadOnlySpan<double> h, bool relu, Span<double> dxProj)
     {
+        Require.Length(dh, nameof(dh), "len(h)", h.Length);
+        Require.Length(dxProj, nameof(dxProj), "len(h)", h.Length);
         int n = h.Length, k = 0;
         for (; k <= n - W; k += W)
         {
@@ -86,6 +91,12 @@ public static class GateKernels
     public static void LstmForward(ReadOnlySpan<double> xProj, ReadOnlySpan<double> cPrev, int B, int H,
         Span<double> gates, Span<double> c, Span<double> h)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*4H", B, 4 * H);
+        Require.Length(cPrev, nameof(cPrev), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
+        Require.Length(c, nameof(c), "B*H", B, H);
+        Require.Length(h, nameof(h), "B*H", B, H);
         for (int b = 0; b < B; b++)
         {
             var a = gates.Slice(b * 4 * H, 4 * H);               // gates[b, :]
@@ -127,6 +138,14 @@ public static class GateKernels
         ReadOnlySpan<double> c, ReadOnlySpan<double> cPrev, int B, int H,
         Span<double> dxProj, Span<double> dcPrev)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(dc, nameof(dc), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
+        Require.Length(c, nameof(c), "B*H", B, H);
+        Require.Length(cPrev, nameof(cPrev), "B*H", B, H);
+        Require.Length(dxProj, nameof(dxProj), "B*4H", B, 4 * H);
+        Require.Length(dcPrev, nameof(dcPrev), "B*H", B, H);
         var one = Vector256<double>.One;
         for (int b = 0; b < B; b++)
         {
@@ -182,6 +201,13 @@ public static class GateKernels
     public static void GruForward(ReadOnlySpan<double> xProj, ReadOnlySpan<double> hh, ReadOnlySpan<double> hPrev, int B, int H,
         Span<double> gates, Span<double> hhN, Span<double> h)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(xProj, nameof(xProj), "B*3H", B, 3 * H);
+        Require.Length(hh, nameof(hh), "B*3H", B, 3 * H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(hhN, nameof(hhN), "B*H", B, H);
+        Require.Length(h, nameof(h), "B*H", B, H);
         var one = Vector256<double>.One;
         for (int b = 0; b < B; b++)
         {
@@ -225,6 +251,14 @@ public static class GateKernels
         ReadOnlySpan<double> hPrev, int B, int H,
         Span<double> dxProj, Span<double> dhh, Span<double> dhPrev)
     {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
+        Require.Length(dh, nameof(dh), "B*H", B, H);
+        Require.Length(gates, nameof(gates), "B*3H", B, 3 * H);
+        Require.Length(hhN, nameof(hhN), "B*H", B, H);
+        Require.Length(hPrev, nameof(hPrev), "B*H", B, H);
+        Require.Length(dxProj, nameof(dxProj), "B*3H", B, 3 * H);
+        Require.Length(dhh, nameof(dhh), "B*3H", B, 3 * H);
+        Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
         var one = Vector256<double>.One;
         for (int b = 0; b < B; b++)
         {
