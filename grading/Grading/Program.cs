@@ -11,9 +11,11 @@ public static class Program
     public const string Usage =
         """
         usage:
-          rnn-grading eval CASES -o RESULTS
+          rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N]
               Evaluate every case in CASES (.json or .npz; - for standard input, JSON) and write
               the outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON).
+              Computed on the fast path (every core, or N threads; the same bits for any N) unless
+              --compute plain asks for the readable loops; both agree within rounding.
           rnn-grading ops
               List the ops the oracle knows.
           rnn-grading grade --assignment A (--answers FILE | --submission DIR) [--results PATH] [--report text|none]

@@ -1,20 +1,23 @@
 // `rnn-grading eval CASES -o RESULTS`: read a case file, evaluate every case, write the results.
 // The format follows the file extension (.json or .npz); "-" is standard input / output in JSON.
 // RESULTS is written to a temporary file first and then moved into place, so a reader never
-// sees half a file; RESULTS may not be the CASES file itself.
+// sees half a file; RESULTS may not be the CASES file itself. --compute fast (default, every core or
+// --threads N) or plain chooses how the ops compute (ComputeOption).
 using Rnn.Grading.Oracle;
 
 namespace Rnn.Grading.Commands;
 
 public static class EvalCommand
 {
-    private const string UsageLine = "usage: rnn-grading eval CASES -o RESULTS   (see rnn-grading --help)";
+    private const string UsageLine = "usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N]   (see rnn-grading --help)";
 
     public static int Run(string[] args, Func<Stream> openStdin, Func<Stream> openStdout, TextWriter stderr)
     {
-        var parsed = CommandLine.Parse(args, ["-o"], [], "CASES", out string? error,
+        var parsed = CommandLine.Parse(args, ["-o", .. ComputeOption.Names], [], "CASES", out string? error,
             aliases: new Dictionary<string, string> { ["--output"] = "-o" });
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        var compute = ComputeOption.Read(parsed.Values, out error);
+        if (compute is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         string? casesPath = parsed.Positionals.FirstOrDefault();
         string? resultsPath = parsed.Values.GetValueOrDefault("-o");
         if (casesPath is null) return CommandLine.Fail(stderr, ExitCodes.Usage, "eval needs a case file (or - for standard input)", UsageLine);
@@ -38,7 +41,7 @@ public static class EvalCommand
                 ? e.Message : $"cannot read '{casesPath}': {e.Message}", UsageLine);
         }
 
-        var results = Evaluator.EvaluateAll(cases);
+        var results = Evaluator.EvaluateAll(cases, compute);
         int failed = results.Count(r => r.Error is not null);
         try
         {
