@@ -12,11 +12,13 @@ public static class Program
     public const string Usage =
         """
         usage:
-          rnn-grading eval CASES -o RESULTS [--device opencl[:N]|cuda[:N] [--precision f64|f32]]
+          rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--device opencl[:N]|cuda[:N] [--precision f64|f32]]
               Evaluate every case in CASES (.json or .npz; - for standard input, JSON) and write
               the outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON).
+              Computed on the fast path (every core, or N threads; the same bits for any N) unless
+              --compute plain asks for the readable loops; both agree within rounding.
               With --device the recurrent ops (rnn, lstm, gru) run on that GPU device in f64
-              (default) or f32, every other op on the CPU reference (Spec/gpu.md).
+              (default) or f32, every other op on the CPU (Spec/gpu.md).
           rnn-grading devices
               List the OpenCL and CUDA devices --device can name, or why there are none.
           rnn-grading gpu-check [--device opencl[:N]|cuda[:N]] [--precision f64|f32]

@@ -1,9 +1,10 @@
 // `rnn-grading eval CASES -o RESULTS`: read a case file, evaluate every case, write the results.
 // The format follows the file extension (.json or .npz); "-" is standard input / output in JSON.
 // RESULTS is written to a temporary file first and then moved into place, so a reader never
-// sees half a file; RESULTS may not be the CASES file itself.
+// sees half a file; RESULTS may not be the CASES file itself. --compute fast (default, every core or
+// --threads N) or plain chooses how the ops compute (ComputeOption).
 // --device opencl[:N]|cuda[:N] [--precision f64|f32] evaluates the recurrent ops (rnn, lstm, gru) on
-// that GPU device (Reference.Gpu) and every other op on the CPU reference; standard error says which.
+// that GPU device (Reference.Gpu) and every other op on the CPU; standard error says which.
 using Rnn.Grading.Oracle;
 using Rnn.Reference.Gpu;
 using Rnn.Reference.Gpu.Recurrent;
@@ -12,13 +13,15 @@ namespace Rnn.Grading.Commands;
 
 public static class EvalCommand
 {
-    private const string UsageLine = "usage: rnn-grading eval CASES -o RESULTS [--device opencl[:N]|cuda[:N] [--precision f64|f32]]   (see rnn-grading --help)";
+    private const string UsageLine = "usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--device opencl[:N]|cuda[:N] [--precision f64|f32]]   (see rnn-grading --help)";
 
     public static int Run(string[] args, Func<Stream> openStdin, Func<Stream> openStdout, TextWriter stderr)
     {
-        var parsed = CommandLine.Parse(args, ["-o", DeviceOption.Device, DeviceOption.Precision], [], "CASES", out string? error,
+        var parsed = CommandLine.Parse(args, ["-o", .. ComputeOption.Names, DeviceOption.Device, DeviceOption.Precision], [], "CASES", out string? error,
             aliases: new Dictionary<string, string> { ["--output"] = "-o" });
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        var compute = ComputeOption.Read(parsed.Values, out error);
+        if (compute is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         string? casesPath = parsed.Positionals.FirstOrDefault();
         string? resultsPath = parsed.Values.GetValueOrDefault("-o");
         if (casesPath is null) return CommandLine.Fail(stderr, ExitCodes.Usage, "eval needs a case file (or - for standard input)", UsageLine);
@@ -64,7 +67,7 @@ public static class EvalCommand
         }
         IReadOnlyList<CaseResult> results;
         using (device)
-            results = Evaluator.EvaluateAll(cases, device is null ? null : new GpuRecurrentLayer(device));
+            results = Evaluator.EvaluateAll(cases, compute, device is null ? null : new GpuRecurrentLayer(device));
         if (device is not null) stderr.WriteLine("rnn-grading: " + WhereEvaluated(cases, device));
         int failed = results.Count(r => r.Error is not null);
         try

@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:d3f1d5f5e8088a378b53c250e5d90f7d2add21a90f5658210c3604ea83c40680
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:8e2e851eebccd457940ba64a7544e8a59cec75d33f61baa021ab812f225f0fa4
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:

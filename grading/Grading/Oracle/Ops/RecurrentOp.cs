@@ -8,9 +8,10 @@
 //   outputs:      output (always T steps, zero past each length, as pad_packed_sequence with
 //                 total_length = T), h_n, c_n (LSTM)
 //   grads:        input, h0 and c0 when the case gives them, and every parameter
-// On the CPU reference (RecurrentLayer), or on a GPU device (eval --device: Reference.Gpu's
-// GpuRecurrentLayer, which takes the same arguments and returns the same records).
+// On the CPU (RecurrentLayer, plain loops or fast path), or on a GPU device (eval --device:
+// Reference.Gpu's GpuRecurrentLayer, which takes the same arguments and returns the same records).
 using Rnn.Reference.Gpu.Recurrent;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
@@ -71,14 +72,20 @@ public sealed class RecurrentOp(string name) : IOp
     /// <summary>A recurrent case read and checked: the stack's config and its inputs (null: zeros, or every length T).</summary>
     public sealed record Inputs(RecurrentConfig Config, Tensor Input, Tensor? H0, Tensor? C0, int[]? Lengths);
 
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c) => Evaluate(c, gpu: null);
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c) => Evaluate(c, Compute.Plain);
 
-    /// <summary>The case on the GPU layer's device when one is given, else on the CPU reference.</summary>
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, GpuRecurrentLayer? gpu)
+    /// <summary>Evaluate on the chosen path: the stack's plain loops or its fast path (the backward follows the forward's).</summary>
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute) => Evaluate(c, compute, gpu: null);
+
+    /// <summary>Evaluate on the GPU layer's device (Reference.Gpu).</summary>
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, GpuRecurrentLayer gpu) =>
+        Evaluate(c, Compute.Plain, gpu ?? throw new ArgumentNullException(nameof(gpu)));
+
+    private (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute, GpuRecurrentLayer? gpu)
     {
         var (config, input, h0, c0, lengths) = Read(c);
         var forward = gpu is null
-            ? RecurrentLayer.Forward(config, c.Params, input, h0, c0, lengths)
+            ? RecurrentLayer.Forward(config, c.Params, input, h0, c0, lengths, compute)
             : gpu.Forward(config, c.Params, input, h0, c0, lengths);
         var outputs = new NamedTensors();
         outputs.Add("output", forward.Output);
