@@ -1,7 +1,8 @@
 // Reference multi-layer, optionally bidirectional recurrent stack with PyTorch's semantics
 // (nn.RNN / nn.LSTM / nn.GRU, including packed variable-length batches). Readable first:
-// plain loops, no threads. The cell equations live in RnnCell, LstmCell and GruCell; this
-// file is the loop over layers, directions and time steps, and its reverse (BPTT).
+// plain loops, no threads. The cell equations live in RnnCell, LstmCell and GruCell (and
+// GruResetBeforeCell, the GRU form PyTorch has no module for: Keras reset_after=False, d2l, Ng);
+// this file is the loop over layers, directions and time steps, and its reverse (BPTT).
 //
 // T = steps, B = batch, I = input size, H = hidden size, G = gate blocks (RNN 1, LSTM 4,
 // GRU 3), L = layers, D = directions. All buffers are row-major and time-major inside.
@@ -142,7 +143,7 @@ public static class RecurrentLayer
 
         var hs = new double[(T + 1) * B * H];                                       // [T+1, B, H]
         var cs = config.HasCellState ? new double[(T + 1) * B * H] : [];            // [T+1, B, H] the LSTM's “carry” state c
-        var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? new double[T * B * GH] : [];
+        var gates = config.Kind is CellKind.Lstm || config.IsGru ? new double[T * B * GH] : [];
         var hhN = config.Kind == CellKind.Gru ? new double[T * B * H] : [];
         h0.CopyTo(hs, 0);
         if (config.HasCellState) c0.CopyTo(cs, 0);
@@ -167,6 +168,9 @@ public static class RecurrentLayer
                 case CellKind.Gru:
                     GruCell.StepForward(xp, hPrev, Whh, bhh, B, H,
                         gates.AsSpan(step * B * GH, B * GH), hhN.AsSpan(step * B * H, B * H), h);
+                    break;
+                case CellKind.GruResetBefore:
+                    GruResetBeforeCell.StepForward(xp, hPrev, Whh, bhh, B, H, gates.AsSpan(step * B * GH, B * GH), h);
                     break;
             }
 
@@ -252,6 +256,9 @@ public static class RecurrentLayer
                 case CellKind.Gru:
                     GruCell.StepBackward(dh, cached.Gates.AsSpan(step * B * GH, B * GH), cached.HhN.AsSpan(step * B * H, B * H),
                         hPrev, Whh, B, H, dxp, dhPrev, dWhh, dbhh);
+                    break;
+                case CellKind.GruResetBefore:
+                    GruResetBeforeCell.StepBackward(dh, cached.Gates.AsSpan(step * B * GH, B * GH), hPrev, Whh, B, H, dxp, dhPrev, dWhh, dbhh);
                     break;
             }
 

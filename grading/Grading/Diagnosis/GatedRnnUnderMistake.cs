@@ -1,9 +1,9 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:d781536e86fde07627ba1ab0ec60b84fa552c8c5414ac7d7593275dc35190be5
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:c9eb37eb5d764d1832990c1ddd0883babbb2fbf964b282493d5e29b9d3144f22
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:
 //   forward   int from = mistake == NotCarried ? 0 : t   RecurrentLayer: always the previous step's state
-//             two more cells in the switch (LstmWithoutCellTanh, GruResetBeforeCell): the mistaken cells
+//             one more cell in the switch (LstmWithoutCellTanh, the mistaken cell); GruResetBeforeCell is in both
 //   backward  (dh, dc) = mistake switch ...              RecurrentLayer: dh = dhNext + dOutput[t], dc = dcNext
 //             NotCarried adds every step's dhPrev, dcPrev to dH0, dC0, and the state's gradient is
 //             not carried; NoBpttThroughState drops dhNext
