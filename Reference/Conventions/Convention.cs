@@ -1,0 +1,238 @@
+// A convention is another framework's (or course's) way of naming and laying out the parameters
+// of the same recurrent cell: Keras's kernel [I, 4H], CS231n's Wx [D, 4H] with gates i, f, o, g,
+// d2l's one matrix per gate, Ng's gates on the concatenation [a_prev, x]. Each convention is a
+// lossless mapping to PyTorch's layout (the project's canonical one, Spec/conventions.md):
+//
+//   ToPyTorch            the convention's tensors -> weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ...
+//   FromPyTorch          the inverse, for parameter values
+//   GradientsFromPyTorch PyTorch's gradients -> the gradients of the convention's tensors
+//
+// Why gradients need their own mapping. Every mapping of a weight only moves, transposes or
+// negates elements (a signed permutation P), and then the gradient moves the same way
+// (dL/dθ_conv = Pᵀ dL/dθ_torch = P⁻¹ dL/dθ_torch). A merged bias is different: the convention's
+// one b becomes bias_ih = b, bias_hh = 0, so dL/db = dL/dbias_ih, not dL/dbias_ih + dL/dbias_hh
+// (adding them would double it). Because only b_ih + b_hh enters the cell, dL/dbias_ih equals
+// dL/dbias_hh, so either one is the gradient of b. GradientsFromPyTorch therefore applies the
+// value mapping with bias_hh's gradient replaced by zero where the convention merges the biases
+// (and unchanged where it keeps both, as Keras's reset-after GRU does).
+//
+// A convention describes one cell: one layer in one direction. A stack with more layers or
+// both directions gives each layer and direction's tensors under the convention's names with
+// PyTorch's suffix (kernel_l0, kernel_l0_reverse, kernel_l1, ...); one layer in one direction
+// uses the bare names (kernel).
+//
+// I = input size of the layer, H = hidden size, G = gate blocks (RNN 1, LSTM 4, GRU 3).
+using Rnn.Reference.Recurrent;
+using Rnn.Reference.Tensors;
+
+namespace Rnn.Reference.Conventions;
+
+/// <summary>One layer and direction of a stack, as a convention sees it.</summary>
+public readonly record struct CellShape(CellKind Kind, int InputSize, int HiddenSize, bool Bias)
+{
+    public int Gates => Kind switch { CellKind.Lstm => 4, CellKind.Gru or CellKind.GruResetBefore => 3, _ => 1 };
+
+    public bool IsRnn => Kind is CellKind.RnnTanh or CellKind.RnnRelu;
+
+    public override string ToString() => $"input_size {InputSize}, hidden_size {HiddenSize}, bias {(Bias ? "true" : "false")}";
+}
+
+/// <summary>
+/// PyTorch's tensors of one layer and direction: Wih = weight_ih [G*H, I], Whh = weight_hh [G*H, H],
+/// Bih = bias_ih and Bhh = bias_hh [G*H] (both empty without bias). Row-major.
+/// </summary>
+public sealed record PyTorchCell(double[] Wih, double[] Whh, double[] Bih, double[] Bhh);
+
+/// <summary>One parameter of a convention: its name, its shape, what it holds in PyTorch's terms, and whether it is a bias.</summary>
+public sealed record ConventionTensor(string Name, int[] Shape, string Holds, bool IsBias = false);
+
+public abstract class Convention
+{
+    /// <summary>The name a case file uses, e.g. "keras".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Who uses it, for messages and the Spec, e.g. "Keras (keras.layers, tf.keras)".</summary>
+    public abstract string Title { get; }
+
+    /// <summary>Why the convention has no such cell (e.g. CS231n has no GRU), or null when it has.</summary>
+    public abstract string? Unsupported(CellShape cell);
+
+    /// <summary>The cell's name in the convention, e.g. "Keras LSTM".</summary>
+    public abstract string CellTitle(CellShape cell);
+
+    /// <summary>The cell's tensors (bare names), in the convention's order.</summary>
+    public abstract IReadOnlyList<ConventionTensor> CellLayout(CellShape cell);
+
+    /// <summary>True when the convention keeps one bias where PyTorch keeps bias_ih and bias_hh.</summary>
+    public abstract bool MergesBiases(CellShape cell);
+
+    /// <summary>The convention's tensors of one cell (bare names, shapes checked) as PyTorch's.</summary>
+    protected abstract PyTorchCell CellToPyTorch(CellShape cell, NamedTensors tensors);
+
+    /// <summary>PyTorch's tensors of one cell as the convention's (bare names, CellLayout's order).</summary>
+    protected abstract NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell pytorch);
+
+    /// <summary>
+    /// What the result says about the biases when the convention merges them: how the merged
+    /// bias was split and why its gradient is bias_ih's. Null when nothing is merged.
+    /// </summary>
+    public virtual string? BiasNote(CellShape cell)
+    {
+        if (!cell.Bias || !MergesBiases(cell)) return null;
+        var biases = string.Join(", ", CellLayout(cell).Where(t => t.IsBias).Select(t => t.Name));
+        return $"{CellTitle(cell)} has one bias per gate ({biases}) where PyTorch has bias_ih and bias_hh; only their sum " +
+               "enters the cell, so the oracle ran PyTorch's cell with bias_ih = the convention's bias and bias_hh = 0, and " +
+               "the gradient returned for each bias is dL/dbias_ih (which equals dL/dbias_hh; their sum would count it twice)";
+    }
+
+    // ---- the stack: every layer and direction --------------------------------------------------
+
+    /// <summary>Every tensor the convention gives for the stack, in PyTorch's layer and direction order.</summary>
+    public IReadOnlyList<ConventionTensor> Layout(RecurrentConfig config)
+    {
+        var layout = new List<ConventionTensor>();
+        foreach (var (cell, l, d) in Cells(config))
+            foreach (var t in CellLayout(cell))
+                layout.Add(t with { Name = StackName(t.Name, config, l, d) });
+        return layout;
+    }
+
+    /// <summary>The convention's parameters as PyTorch's (RecurrentParameters.Layout's names and order).</summary>
+    public NamedTensors ToPyTorch(RecurrentConfig config, NamedTensors parameters)
+    {
+        Validate(config, parameters);
+        var result = new NamedTensors();
+        foreach (var (cell, l, d) in Cells(config))
+        {
+            var mine = new NamedTensors();
+            foreach (var t in CellLayout(cell))
+                mine.Add(t.Name, parameters[StackName(t.Name, config, l, d)]);
+            var p = CellToPyTorch(cell, mine);
+            AddPyTorchCell(result, config, cell, l, d, p);
+        }
+        return result;
+    }
+
+    /// <summary>PyTorch's parameters as the convention's (Layout's names and order).</summary>
+    public NamedTensors FromPyTorch(RecurrentConfig config, NamedTensors parameters)
+    {
+        RecurrentParameters.Validate(config, parameters);
+        return FromPyTorchCells(config, parameters, zeroRecurrentBias: false);
+    }
+
+    /// <summary>
+    /// PyTorch's gradients (named as RecurrentParameters.Layout) as the gradients of the
+    /// convention's tensors: the value mapping, with dL/dbias_hh replaced by zero where the
+    /// convention merges the biases (see the top of this file).
+    /// </summary>
+    public NamedTensors GradientsFromPyTorch(RecurrentConfig config, NamedTensors gradients)
+    {
+        RecurrentParameters.Validate(config, gradients, nameof(gradients));
+        return FromPyTorchCells(config, gradients, zeroRecurrentBias: true);
+    }
+
+    /// <summary>Checks the set holds exactly the convention's names with its shapes; the error names the convention, the tensor and the shapes.</summary>
+    public void Validate(RecurrentConfig config, NamedTensors parameters, string argumentName = "params")
+    {
+        ArgumentNullException.ThrowIfNull(parameters, argumentName);
+        var layout = Layout(config);
+        var expected = layout.Select(t => t.Name).ToArray();
+        string takes = string.Join(", ", layout.Select(t => $"{t.Name} {Tensor.ShapeText(t.Shape)}"));
+        string what = $"{CellTitle(FirstCell(config))} with {Describe(config)}";
+        foreach (var t in layout)
+        {
+            if (!parameters.TryGet(t.Name, out var given))
+            {
+                var unexpected = parameters.Names.Where(n => Array.IndexOf(expected, n) < 0).ToArray();
+                string found = unexpected.Length == 0 ? "" : $"; it has {string.Join(", ", unexpected.Select(n => $"'{n}'"))} instead";
+                throw new ArgumentException(
+                    $"convention \"{Name}\": {argumentName} has no '{t.Name}' (a {what} takes {takes}){found}{PyTorchNamesHint(unexpected)}",
+                    argumentName);
+            }
+            if (!given.HasShape(t.Shape))
+            {
+                string transposed = given.Rank == 2 && t.Shape.Length == 2 && given.Shape[0] == t.Shape[1] && given.Shape[1] == t.Shape[0]
+                    ? " (it is the transpose of what is expected)" : "";
+                throw new ArgumentException(
+                    $"convention \"{Name}\": {argumentName}['{t.Name}'] is {given.ShapeText()} but a {what} takes {Tensor.ShapeText(t.Shape)}" +
+                    $" ({t.Name} = {t.Holds}){transposed}",
+                    argumentName);
+            }
+        }
+        foreach (var name in parameters.Names)
+            if (Array.IndexOf(expected, name) < 0)
+                throw new ArgumentException(
+                    $"convention \"{Name}\": {argumentName} has an unexpected '{name}' (a {what} takes {takes}){PyTorchNamesHint([name])}",
+                    argumentName);
+    }
+
+    /// <summary>The merged-bias notes of the stack's cells (one per distinct note), for the result.</summary>
+    public IReadOnlyList<string> BiasNotes(RecurrentConfig config)
+    {
+        var notes = new List<string>();
+        foreach (var (cell, _, _) in Cells(config))
+            if (BiasNote(cell) is { } note && !notes.Contains(note)) notes.Add(note);
+        return notes;
+    }
+
+    /// <summary>The name of a cell's tensor in the stack: bare for one layer in one direction, else with PyTorch's suffix.</summary>
+    protected virtual string StackName(string name, RecurrentConfig config, int layer, int direction) =>
+        config.NumLayers == 1 && !config.Bidirectional ? name : name + RecurrentConfig.Suffix(layer, direction);
+
+    /// <summary>Every layer and direction of the stack with its cell shape; throws when the convention has no such cell.</summary>
+    protected IEnumerable<(CellShape Cell, int Layer, int Direction)> Cells(RecurrentConfig config)
+    {
+        config.Validate();
+        for (int l = 0; l < config.NumLayers; l++)
+            for (int d = 0; d < config.Directions; d++)
+            {
+                var cell = new CellShape(config.Kind, config.LayerInputSize(l), config.HiddenSize, config.Bias);
+                if (Unsupported(cell) is { } why)
+                    throw new ArgumentException($"convention \"{Name}\": {why}", "config");
+                yield return (cell, l, d);
+            }
+    }
+
+    private CellShape FirstCell(RecurrentConfig config) => Cells(config).First().Cell;
+
+    private NamedTensors FromPyTorchCells(RecurrentConfig config, NamedTensors pytorch, bool zeroRecurrentBias)
+    {
+        var result = new NamedTensors();
+        foreach (var (cell, l, d) in Cells(config))
+        {
+            string s = RecurrentConfig.Suffix(l, d);
+            double[] bhh = config.Bias ? pytorch["bias_hh" + s].Data : [];
+            if (zeroRecurrentBias && MergesBiases(cell)) bhh = new double[bhh.Length];
+            var p = new PyTorchCell(pytorch["weight_ih" + s].Data, pytorch["weight_hh" + s].Data,
+                config.Bias ? pytorch["bias_ih" + s].Data : [], bhh);
+            foreach (var (name, t) in CellFromPyTorch(cell, p))
+                result.Add(StackName(name, config, l, d), t);
+        }
+        return result;
+    }
+
+    private static void AddPyTorchCell(NamedTensors result, RecurrentConfig config, CellShape cell, int l, int d, PyTorchCell p)
+    {
+        string s = RecurrentConfig.Suffix(l, d);
+        int GH = cell.Gates * cell.HiddenSize;
+        result.Add("weight_ih" + s, new Tensor([GH, cell.InputSize], p.Wih));
+        result.Add("weight_hh" + s, new Tensor([GH, cell.HiddenSize], p.Whh));
+        if (config.Bias)
+        {
+            result.Add("bias_ih" + s, new Tensor([GH], p.Bih));
+            result.Add("bias_hh" + s, new Tensor([GH], p.Bhh));
+        }
+    }
+
+    private string PyTorchNamesHint(IEnumerable<string> names) =>
+        Name != "pytorch" && names.Any(n => n.StartsWith("weight_", StringComparison.Ordinal) || n.StartsWith("bias_", StringComparison.Ordinal))
+            ? $"; '{names.First(n => n.StartsWith("weight_", StringComparison.Ordinal) || n.StartsWith("bias_", StringComparison.Ordinal))}' is PyTorch's name: give PyTorch's names without a convention"
+            : "";
+
+    private static string Describe(RecurrentConfig c) =>
+        $"input_size {c.InputSize}, hidden_size {c.HiddenSize}" +
+        (c.NumLayers > 1 ? $", num_layers {c.NumLayers}" : "") + (c.Bidirectional ? ", bidirectional" : "") +
+        (c.Bias ? "" : ", bias false");
+
+    public override string ToString() => Name;
+}
