@@ -131,7 +131,11 @@ public abstract class Convention
         return FromPyTorchCells(config, gradients, zeroRecurrentBias: true);
     }
 
-    /// <summary>Checks the set holds exactly the convention's names with its shapes; the error names the convention, the tensor and the shapes.</summary>
+    /// <summary>
+    /// Checks the set holds exactly the convention's names with its shapes. The ArgumentException's
+    /// message names the convention, the tensor and both shapes; it carries no parameter name, so the
+    /// message reads the same wherever it is shown (the oracle puts it in the case's error).
+    /// </summary>
     public void Validate(RecurrentConfig config, NamedTensors parameters, string argumentName = "params")
     {
         ArgumentNullException.ThrowIfNull(parameters, argumentName);
@@ -146,8 +150,7 @@ public abstract class Convention
                 var unexpected = parameters.Names.Where(n => Array.IndexOf(expected, n) < 0).ToArray();
                 string found = unexpected.Length == 0 ? "" : $"; it has {string.Join(", ", unexpected.Select(n => $"'{n}'"))} instead";
                 throw new ArgumentException(
-                    $"convention \"{Name}\": {argumentName} has no '{t.Name}' (a {what} takes {takes}){found}{PyTorchNamesHint(unexpected)}",
-                    argumentName);
+                    $"convention \"{Name}\": {argumentName} has no '{t.Name}' (a {what} takes {takes}){found}{PyTorchNamesHint(unexpected)}");
             }
             if (!given.HasShape(t.Shape))
             {
@@ -155,15 +158,13 @@ public abstract class Convention
                     ? " (it is the transpose of what is expected)" : "";
                 throw new ArgumentException(
                     $"convention \"{Name}\": {argumentName}['{t.Name}'] is {given.ShapeText()} but a {what} takes {Tensor.ShapeText(t.Shape)}" +
-                    $" ({t.Name} = {t.Holds}){transposed}",
-                    argumentName);
+                    $" ({t.Name} = {t.Holds}){transposed}");
             }
         }
         foreach (var name in parameters.Names)
             if (Array.IndexOf(expected, name) < 0)
                 throw new ArgumentException(
-                    $"convention \"{Name}\": {argumentName} has an unexpected '{name}' (a {what} takes {takes}){PyTorchNamesHint([name])}",
-                    argumentName);
+                    $"convention \"{Name}\": {argumentName} has an unexpected '{name}' (a {what} takes {takes}){PyTorchNamesHint([name])}");
     }
 
     /// <summary>The merged-bias notes of the stack's cells (one per distinct note), for the result.</summary>
@@ -188,7 +189,7 @@ public abstract class Convention
             {
                 var cell = new CellShape(config.Kind, config.LayerInputSize(l), config.HiddenSize, config.Bias);
                 if (Unsupported(cell) is { } why)
-                    throw new ArgumentException($"convention \"{Name}\": {why}", "config");
+                    throw new ArgumentException($"convention \"{Name}\": {why}");
                 yield return (cell, l, d);
             }
     }
