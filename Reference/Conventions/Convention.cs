@@ -43,6 +43,13 @@ public readonly record struct CellShape(CellKind Kind, int InputSize, int Hidden
 /// </summary>
 public sealed record PyTorchCell(double[] Wih, double[] Whh, double[] Bih, double[] Bhh);
 
+/// <summary>
+/// A convention's dense layer y = x Wᵀ + b (PyTorch's nn.Linear: weight [Out, In], bias [Out]): what
+/// the convention calls the layer, the weight's name and whether it is stored transposed ([In, Out], for x · W), the bias's name (null
+/// when the convention's layer has none) and whether it is a column [Out, 1].
+/// </summary>
+public sealed record LinearNames(string Layer, string Weight, bool Transposed, string? Bias, bool BiasColumn);
+
 /// <summary>One parameter of a convention: its name, its shape, what it holds in PyTorch's terms, and whether it is a bias.</summary>
 public sealed record ConventionTensor(string Name, int[] Shape, string Holds, bool IsBias = false);
 
@@ -84,6 +91,9 @@ public abstract class Convention
                "enters the cell, so the oracle ran PyTorch's cell with bias_ih = the convention's bias and bias_hh = 0, and " +
                "the gradient returned for each bias is dL/dbias_ih (which equals dL/dbias_hh; their sum would count it twice)";
     }
+
+    /// <summary>The convention's names for a dense layer (the output layer of its RNN), or null when it names none.</summary>
+    public virtual LinearNames? Linear => null;
 
     // ---- the stack: every layer and direction --------------------------------------------------
 
@@ -139,10 +149,13 @@ public abstract class Convention
     public void Validate(RecurrentConfig config, NamedTensors parameters, string argumentName = "params")
     {
         ArgumentNullException.ThrowIfNull(parameters, argumentName);
-        var layout = Layout(config);
+        ValidateAgainst(Layout(config), parameters, $"{CellTitle(FirstCell(config))} with {Describe(config)}", argumentName);
+    }
+
+    private void ValidateAgainst(IReadOnlyList<ConventionTensor> layout, NamedTensors parameters, string what, string argumentName = "params")
+    {
         var expected = layout.Select(t => t.Name).ToArray();
         string takes = string.Join(", ", layout.Select(t => $"{t.Name} {Tensor.ShapeText(t.Shape)}"));
-        string what = $"{CellTitle(FirstCell(config))} with {Describe(config)}";
         foreach (var t in layout)
         {
             if (!parameters.TryGet(t.Name, out var given))
@@ -174,6 +187,62 @@ public abstract class Convention
         foreach (var (cell, _, _) in Cells(config))
             if (BiasNote(cell) is { } note && !notes.Contains(note)) notes.Add(note);
         return notes;
+    }
+
+    // ---- a dense layer ------------------------------------------------------------------------
+    // weight [Out, In] = W (or Wᵀ when the convention stores [In, Out]); bias [Out] = b (or b's one column).
+    // Both mappings only move elements, so gradients map exactly as values do.
+
+    /// <summary>The dense layer's tensors under the convention: In, Out from PyTorch's weight [Out, In].</summary>
+    public IReadOnlyList<ConventionTensor> LinearLayout(int In, int Out, bool bias)
+    {
+        var names = Linear ?? throw new ArgumentException($"convention \"{Name}\": {Title} names no dense layer; give it in PyTorch's layout (weight, bias)");
+        if (bias && names.Bias is null)
+            throw new ArgumentException($"convention \"{Name}\": the {names.Layer} ({names.Weight}) has no bias; bias must be false");
+        var layout = new List<ConventionTensor>
+        {
+            names.Transposed ? new(names.Weight, [In, Out], "weightᵀ: [in, out]") : new(names.Weight, [Out, In], "weight: [out, in]"),
+        };
+        if (bias)
+            layout.Add(names.BiasColumn ? new(names.Bias!, [Out, 1], "bias as a column [out, 1]", IsBias: true) : new(names.Bias!, [Out], "bias: [out]", IsBias: true));
+        return layout;
+    }
+
+    /// <summary>The dense layer's (In, Out) read from the convention's weight, which must be a matrix.</summary>
+    public (int In, int Out) LinearSizes(NamedTensors parameters)
+    {
+        var names = Linear ?? throw new ArgumentException($"convention \"{Name}\": {Title} names no dense layer; give it in PyTorch's layout (weight, bias)");
+        if (!parameters.TryGet(names.Weight, out var w))
+            throw new ArgumentException($"convention \"{Name}\": params has no '{names.Weight}' (the dense layer's weight, {(names.Transposed ? "[in, out]" : "[out, in]")})");
+        if (w.Rank != 2)
+            throw new ArgumentException($"convention \"{Name}\": params['{names.Weight}'] is {w.ShapeText()} but a matrix {(names.Transposed ? "[in, out]" : "[out, in]")} was expected");
+        return names.Transposed ? (w.Shape[0], w.Shape[1]) : (w.Shape[1], w.Shape[0]);
+    }
+
+    /// <summary>The convention's dense layer as PyTorch's weight [Out, In] and bias [Out].</summary>
+    public NamedTensors LinearToPyTorch(int In, int Out, bool bias, NamedTensors parameters)
+    {
+        ValidateAgainst(LinearLayout(In, Out, bias), parameters, $"{Linear!.Layer} with in_features {In}, out_features {Out}");
+        var names = Linear!;
+        var w = parameters[names.Weight].Data;
+        var result = new NamedTensors();
+        // weight = W, or (Wᵀ)ᵀ when stored [In, Out]
+        result.Add("weight", new Tensor([Out, In], names.Transposed ? GateBlocks.Transpose(w, In, Out) : (double[])w.Clone()));
+        // bias = b (a column's one column)
+        if (bias) result.Add("bias", new Tensor([Out], (double[])parameters[names.Bias!].Data.Clone()));
+        return result;
+    }
+
+    /// <summary>PyTorch's dense layer (weight [Out, In], bias [Out]) as the convention's; gradients map the same way.</summary>
+    public NamedTensors LinearFromPyTorch(int In, int Out, bool bias, NamedTensors pytorch)
+    {
+        var layout = LinearLayout(In, Out, bias);
+        var names = Linear!;
+        var w = pytorch["weight"].Data;
+        var result = new NamedTensors();
+        result.Add(names.Weight, new Tensor(layout[0].Shape, names.Transposed ? GateBlocks.Transpose(w, Out, In) : (double[])w.Clone()));
+        if (bias) result.Add(names.Bias!, new Tensor(layout[1].Shape, (double[])pytorch["bias"].Data.Clone()));
+        return result;
     }
 
     /// <summary>The name of a cell's tensor in the stack: bare for one layer in one direction, else with PyTorch's suffix.</summary>

@@ -8,6 +8,7 @@
 //   LSTM  Wx [D, 4H] = [W_ii; W_if; W_io; W_ig]ᵀ   gates i, f, o, g (PyTorch: i, f, g, o)
 //         Wh [H, 4H] = [W_hi; W_hf; W_ho; W_hg]ᵀ
 //         b  [4H]    = bias_ih + bias_hh, blocks i, f, o, g
+//   affine w [D, M]  = weightᵀ         b [M] = bias         (affine_forward: x.reshape(N, -1).dot(w) + b)
 //
 // The assignment has no GRU. Its sequences are batch-major (x [N, T, D]): give "batch_first": true
 // for that layout of the input.
@@ -50,6 +51,9 @@ public sealed class Cs231nConvention : Convention
     }
 
     public override bool MergesBiases(CellShape cell) => true;
+
+    /// <summary>affine_forward: out = x.reshape(N, -1).dot(w) + b, w [D, M], b [M].</summary>
+    public override LinearNames Linear => new("CS231n affine layer", "w", Transposed: true, "b", BiasColumn: false);
 
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {

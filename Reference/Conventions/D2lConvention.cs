@@ -7,6 +7,7 @@
 //         W_x• [I, H] = W_i•ᵀ        W_h• [H, H] = W_h•ᵀ        b_• [H] = b_i• + b_h•
 //   GRU   for each gate • of z, r, h (d2l's h is PyTorch's n):
 //         W_x• [I, H] = W_i•ᵀ        W_h• [H, H] = W_h•ᵀ        b_• [H] = b_i• + b_h•
+//   output layer W_hq [H, Q] = weightᵀ   b_q [Q] = bias   (Y = H @ W_hq + b_q)
 //
 // d2l's GRU is the reset-before form, H̃ = tanh(X W_xh + (R ⊙ H) W_hh + b_h), with
 // H = Z ⊙ H + (1 - Z) ⊙ H̃ (z as PyTorch's): it maps to the reset-before cell (reset_after false),
@@ -62,6 +63,9 @@ public sealed class D2lConvention : Convention
     }
 
     public override bool MergesBiases(CellShape cell) => true;
+
+    /// <summary>The output layer of d2l's RNNs: Y = H @ W_hq + b_q, W_hq [H, Q], b_q [Q].</summary>
+    public override LinearNames Linear => new("d2l output layer", "W_hq", Transposed: true, "b_q", BiasColumn: false);
 
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {

@@ -15,6 +15,7 @@
 //   GRU        kernel, recurrent_kernel as above; the reset-before cell (GruResetBeforeCell)
 //   reset_after=False
 //              bias [3H]                = [b_iz + b_hz, b_ir + b_hr, b_in + b_hn]
+//   Dense      kernel [in, out]         = weightᵀ      bias [out] = bias
 //
 // Keras's GRU update h = z ⊙ h_prev + (1 - z) ⊙ hh is PyTorch's: z is the same gate in both.
 // Source: keras/src/layers/rnn/simple_rnn.py, lstm.py, gru.py (build() for the shapes, call()
@@ -69,6 +70,9 @@ public sealed class KerasConvention : Convention
     }
 
     public override bool MergesBiases(CellShape cell) => cell.Kind != CellKind.Gru;
+
+    /// <summary>keras.layers.Dense: kernel [in, out] (x · kernel + bias), bias [out].</summary>
+    public override LinearNames Linear => new("Keras Dense", "kernel", Transposed: true, "bias", BiasColumn: false);
 
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {

@@ -11,6 +11,7 @@
 //   GRU   Wr [H, H+I] = [W_hr | W_ir]   br = b_ir + b_hr                      Γ_r = r
 //         Wc [H, H+I] = [W_hn | W_in]   bc = b_in + b_hn                      c̃ = n (reset before the product)
 //         Wu [H, H+I] = -[W_hz | W_iz]  bu = -(b_iz + b_hz)                   Γ_u = 1 - z
+//   output layer Wy [n_y, n_a] = weight, by [n_y, 1] = bias (the RNN notebook's Wya is the same)
 //
 // The GRU's update gate is the point to get right. Ng writes c<t> = Γ_u ⋆ c̃<t> + (1 - Γ_u) ⋆ c<t-1>:
 // Γ_u weights the new candidate, PyTorch's z the old state (h = (1 - z) ⊙ n + z ⊙ h_prev), so
@@ -72,6 +73,9 @@ public sealed class NgConvention : Convention
     }
 
     public override bool MergesBiases(CellShape cell) => true;
+
+    /// <summary>The LSTM notebook's output layer: yt = softmax(Wy a_next + by), Wy [n_y, n_a], by [n_y, 1] (the RNN notebook calls Wy Wya).</summary>
+    public override LinearNames Linear => new("Ng output layer", "Wy", Transposed: false, "by", BiasColumn: true);
 
     public override string? BiasNote(CellShape cell)
     {

@@ -45,6 +45,9 @@ public sealed class PyTorchConvention : Convention
 
     public override bool MergesBiases(CellShape cell) => false;
 
+    /// <summary>nn.Linear: weight [out, in], bias [out].</summary>
+    public override LinearNames Linear => new("PyTorch Linear", "weight", Transposed: false, "bias", BiasColumn: false);
+
     protected override string StackName(string name, RecurrentConfig config, int layer, int direction) =>
         name + RecurrentConfig.Suffix(layer, direction);
 

@@ -38,6 +38,9 @@ public sealed class Stats507Convention : Convention
 
     public override bool MergesBiases(CellShape cell) => false;
 
+    /// <summary>The slide's output = F.linear(self.h, self.Why): Why [O, H] is nn.Linear(H, O, bias=False)'s weight.</summary>
+    public override LinearNames Linear => new("STATS 507 output layer", "Why", Transposed: false, null, BiasColumn: false);
+
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {
         var t = new NamedTensors();
