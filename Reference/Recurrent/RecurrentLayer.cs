@@ -77,7 +77,16 @@ public static class RecurrentLayer
     /// HN and CN, shaped as those (null means zeros). Returns the gradient of the input, of
     /// h0 and c0, and of every parameter (named as the parameters).
     /// </summary>
-    public static RecurrentGradients Backward(RecurrentCache cache, Tensor? dOutput = null, Tensor? dHN = null, Tensor? dCN = null)
+    public static RecurrentGradients Backward(RecurrentCache cache, Tensor? dOutput = null, Tensor? dHN = null, Tensor? dCN = null) =>
+        Backward(cache, dOutput, dHN, dCN, recordSteps: false);
+
+    /// <summary>
+    /// Backward that can also record, for every layer and direction, what each step of the
+    /// reversed loop saw (recordSteps: true fills RecurrentGradients.Steps): the gradient reaching
+    /// h_t and c_t, the gates' pre-activation gradients, and dW_hh / db_hh as accumulated so far.
+    /// The gradients returned are the same either way.
+    /// </summary>
+    public static RecurrentGradients Backward(RecurrentCache cache, Tensor? dOutput, Tensor? dHN, Tensor? dCN, bool recordSteps)
     {
         ArgumentNullException.ThrowIfNull(cache);
         var config = cache.Config;
@@ -94,6 +103,7 @@ public static class RecurrentLayer
         }
 
         var grads = cache.Parameters.ZerosLike();
+        var steps = recordSteps ? new RecurrentStepGradients[L * D] : null;
         var dH0 = new double[L * D * B * H];                                 // [L*D, B, H]
         var dC0 = config.HasCellState ? new double[L * D * B * H] : null;
         // dLayerOut: gradient reaching the current layer's output sequence, [T, B, D*H]
@@ -107,8 +117,9 @@ public static class RecurrentLayer
                 int ld = l * D + d;
                 var dhLast = dHN is null ? new double[B * H] : dHN.Data.AsSpan(ld * B * H, B * H).ToArray();
                 var dcLast = dCN is null ? new double[B * H] : dCN.Data.AsSpan(ld * B * H, B * H).ToArray();
+                var record = steps is null ? null : steps[ld] = RecurrentStepGradients.Empty(config, l, d, T, B);
                 DirectionBackward(cache, grads, l, d, dLayerOut, dhLast, dcLast, dLayerIn,
-                    dH0.AsSpan(ld * B * H, B * H), dC0 is null ? Span<double>.Empty : dC0.AsSpan(ld * B * H, B * H));
+                    dH0.AsSpan(ld * B * H, B * H), dC0 is null ? Span<double>.Empty : dC0.AsSpan(ld * B * H, B * H), record);
             }
             dLayerOut = dLayerIn;
         }
@@ -117,7 +128,10 @@ public static class RecurrentLayer
         var dInput = cache.Unbatched ? new Tensor([T, I], dLayerOut)
             : config.BatchFirst ? new Tensor([B, T, I], FromTimeMajor(dLayerOut, T, B, I))
             : new Tensor([T, B, I], dLayerOut);
-        return new RecurrentGradients(dInput, new Tensor(stateShape, dH0), dC0 is null ? null : new Tensor(stateShape, dC0), grads);
+        return new RecurrentGradients(dInput, new Tensor(stateShape, dH0), dC0 is null ? null : new Tensor(stateShape, dC0), grads)
+        {
+            Steps = steps,
+        };
     }
 
     // ---- one layer, one direction ------------------------------------------------------------
@@ -199,7 +213,8 @@ public static class RecurrentLayer
         double[] dcNext,       // [B, H]       starts as dc_n (LSTM)
         double[] dLayerIn,     // [T, B, I_l]  += gradient of this layer's input
         Span<double> dh0,      // [B, H]       written: gradient of h0
-        Span<double> dc0)      // [B, H]       written: gradient of c0 (LSTM)
+        Span<double> dc0,      // [B, H]       written: gradient of c0 (LSTM)
+        RecurrentStepGradients? record)  // filled step by step when recording
     {
         var config = cache.Config;
         int T = cache.T, B = cache.B, H = config.HiddenSize, In = config.LayerInputSize(l);
@@ -260,6 +275,16 @@ public static class RecurrentLayer
                 case CellKind.GruResetBefore:
                     GruResetBeforeCell.StepBackward(dh, cached.Gates.AsSpan(step * B * GH, B * GH), hPrev, Whh, B, H, dxp, dhPrev, dWhh, dbhh);
                     break;
+            }
+
+            if (record is not null)
+            {
+                dh.CopyTo(record.dH.AsSpan(t * B * H, B * H));
+                if (config.HasCellState) dcStep.CopyTo(record.dC.AsSpan(t * B * H, B * H));
+                dxp.CopyTo(record.dGates.AsSpan(t * B * GH, B * GH));
+                int k = T - 1 - step;                                               // backward steps taken so far, minus one
+                dWhh.CopyTo(record.dWhhSoFar.AsSpan(k * GH * H, GH * H));
+                dbhh.CopyTo(record.dbhhSoFar.AsSpan(k * dbhh.Length, dbhh.Length));
             }
 
             // forward, past an element's length: state(after) = state(before); the gradient passes straight through

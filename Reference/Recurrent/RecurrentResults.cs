@@ -10,7 +10,43 @@ namespace Rnn.Reference.Recurrent;
 public sealed record RecurrentOutput(Tensor Output, Tensor HN, Tensor? CN, RecurrentCache Cache);
 
 /// <summary>Gradients of the loss with respect to every input of the forward pass, shaped as those inputs.</summary>
-public sealed record RecurrentGradients(Tensor dInput, Tensor dH0, Tensor? dC0, NamedTensors dParameters);
+public sealed record RecurrentGradients(Tensor dInput, Tensor dH0, Tensor? dC0, NamedTensors dParameters)
+{
+    /// <summary>What each step of the reversed loop saw, per layer and direction (index l*D + d); null unless recorded.</summary>
+    public IReadOnlyList<RecurrentStepGradients>? Steps { get; init; }
+}
+
+/// <summary>
+/// One layer and direction's backward pass, step by step, indexed by time t (like the output):
+///   dH[t]  = ∂L/∂h_t, everything reaching h_t: the output's gradient at t plus dhNext from step t+1
+///            (and ∂L/∂h_n at the last step); zero at a step past an element's length;
+///   dC[t]  = ∂L/∂c_t through the carry alone (dcNext from step t+1, ∂L/∂c_n at the last step),
+///            before the path through h_t = o ⊙ tanh(c_t) is added (LSTM; empty otherwise);
+///   dGates[t] = the gradient of step t's pre-activations, G blocks in PyTorch's gate order
+///            (LSTM a_i a_f a_g a_o, GRU a_r a_z a_n, RNN a): also each step's share of db_ih;
+///   dWhhSoFar[k], dbhhSoFar[k] = dW_hh and db_hh after k + 1 steps of the reversed loop
+///            (k = 0: after time T-1 for the forward direction, after time 0 for the reverse one).
+/// B = batch, H = hidden size, G = gate blocks. Spec/bptt.md, "Step by step".
+/// </summary>
+public sealed record RecurrentStepGradients(
+    int Layer, int Direction, int T, int B, int H, int G,
+    double[] dH,           // [T, B, H]
+    double[] dC,           // [T, B, H] (LSTM) or empty
+    double[] dGates,       // [T, B, G*H]
+    double[] dWhhSoFar,    // [T, G*H, H]  by backward step k
+    double[] dbhhSoFar)    // [T, G*H]     by backward step k (empty without bias)
+{
+    internal static RecurrentStepGradients Empty(RecurrentConfig config, int layer, int direction, int T, int B)
+    {
+        int H = config.HiddenSize, G = config.Gates;
+        return new RecurrentStepGradients(layer, direction, T, B, H, G,
+            new double[T * B * H],
+            config.HasCellState ? new double[T * B * H] : [],
+            new double[T * B * G * H],
+            new double[T * G * H * H],
+            config.Bias ? new double[T * G * H] : []);
+    }
+}
 
 /// <summary>One layer and direction's activations, by processing step s (time t = s forward, T-1-s reverse).</summary>
 public sealed record DirectionCache(

@@ -2,7 +2,7 @@
 // single real number parameter w" and the curve of the loss L over w; "2D example L(w)".
 // A surface is a function of the parameters returning the loss and its gradient; the named
 // ones below are the shapes the slides draw (a bowl; a hill with "a better solution beyond
-// the hill") and the classic 2-D test (Rosenbrock's valley). Spec/gradient-descent.md.
+// the hill"), a saddle, and the classic 2-D test (Rosenbrock's valley). Spec/gradient-descent.md.
 namespace Rnn.Reference.Training;
 
 /// <summary>The loss at w and its gradient dW = dL/dw (one entry per parameter).</summary>
@@ -78,6 +78,24 @@ public static class LossSurfaces
         {
             double x = w[0], y = w[1], r = y - x * x;
             return new LossAndGradient((a - x) * (a - x) + b * r * r, [-2 * (a - x) - 4 * b * x * r, 2 * b * r]);
+        });
+    }
+
+    /// <summary>
+    /// A saddle with two valleys: L(x, y) = (a / 2) x^2 + y^4 / 4 - y^2 / 2,
+    ///   dL/dx = a x,  dL/dy = y^3 - y.
+    /// (0, 0) is a saddle point (a minimum along x, a maximum along y, L = 0); the minima are
+    /// (0, -1) and (0, 1) with L = -1/4. Started near y = 0, gradient descent lingers at the saddle
+    /// while the slope downwards is "very gradual/not steep", as the slides warn.
+    /// </summary>
+    public static LossSurface Saddle(double curvature = 1.0)
+    {
+        RequirePositive(curvature, "curvature");
+        return new LossSurface($"saddle (a = {curvature})", 2, w =>
+        {
+            double x = w[0], y = w[1];
+            // L = a/2 x^2 + y^4/4 - y^2/2;  dL/dx = a x;  dL/dy = y^3 - y
+            return new LossAndGradient(0.5 * curvature * x * x + 0.25 * y * y * y * y - 0.5 * y * y, [curvature * x, y * y * y - y]);
         });
     }
 

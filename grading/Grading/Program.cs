@@ -1,6 +1,7 @@
 // rnn-grading: the command-line program.
 //   eval CASES -o RESULTS   the oracle: outputs and every gradient for each case (Spec/formats.md)
 //   grade ...               the autograder (Spec/autograder.md)
+//   trace, demo, figures, gallery   the teaching tools (Spec/figures.md)
 using Rnn.Grading.Commands;
 
 namespace Rnn.Grading;
@@ -22,6 +23,14 @@ public static class Program
               Grade every student's folder in DIR and write a CSV of scores (rnn-grading grade-all --help).
           rnn-grading bundle --assignment A -o autograder.zip [--runtime linux-x64 | --grader-dir DIR] [--force]
               Build Gradescope's autograder zip (rnn-grading bundle --help).
+          rnn-grading trace CASES [--case ID] [--json]
+              Every intermediate value of a recurrent case, forward then backward, step by step (trace --help).
+          rnn-grading demo NAME [-o DIR] [--small] [--seed N] [--quiet] [--force]
+              Train a demo: text-generation, sentiment, next-word, time-series (demo --help).
+          rnn-grading figures -o DIR [--only NAME] [--small] [--force]
+              The slides' pictures computed by the reference, as SVG and CSV (figures --help).
+          rnn-grading gallery -o DIR [--small] [--seed N] [--quiet] [--force]
+              Every figure and demo with an index.html gallery (gallery --help).
         eval's exit codes: 0 every case evaluated; 1 some case has an error (the others are still in
         RESULTS); 2 wrong command line; 3 CASES could not be read; 4 RESULTS could not be written.
         """;
@@ -35,12 +44,16 @@ public static class Program
         }
         return args[0] switch
         {
-            "eval" => EvalCommand.Run(args[1..], Console.In, Console.OpenStandardInput, Console.OpenStandardOutput, Console.Error),
+            "eval" => EvalCommand.Run(args[1..], Console.OpenStandardInput, Console.OpenStandardOutput, Console.Error),
             "ops" => ListOps(),
             "grade" => GradeCommand.Run(args[1..]),
             "grade-all" => GradeAllCommand.Run(args[1..]),
             "bundle" => BundleCommand.Run(args[1..]),
-            _ => UsageError($"unknown command '{args[0]}'"),
+            "trace" => TraceCommand.Run(args[1..], Console.Out, Console.Error),
+            "demo" => DemoCommand.Run(args[1..], Console.Out, Console.Error),
+            "figures" => FiguresCommand.Run(args[1..], Console.Out, Console.Error),
+            "gallery" => GalleryCommand.Run(args[1..], Console.Out, Console.Error),
+            _ => CommandLine.Fail(Console.Error, ExitCodes.Usage, $"unknown command '{args[0]}'", Usage),
         };
     }
 
@@ -49,20 +62,4 @@ public static class Program
         foreach (var name in Oracle.OpRegistry.Names) Console.WriteLine(name);
         return ExitCodes.Ok;
     }
-
-    public static int UsageError(string message)
-    {
-        Console.Error.WriteLine($"rnn-grading: {message}");
-        Console.Error.WriteLine(Usage);
-        return ExitCodes.Usage;
-    }
-}
-
-public static class ExitCodes
-{
-    public const int Ok = 0;
-    public const int SomeCasesFailed = 1;
-    public const int Usage = 2;
-    public const int UnreadableInput = 3;
-    public const int CannotWriteOutput = 4;
 }

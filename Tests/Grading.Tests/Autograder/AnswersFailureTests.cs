@@ -2,7 +2,6 @@
 // what was wrong. One assignment of small identical problems, graded from a folder with one
 // answers file per problem (the layout a submission run produces); each problem's file has
 // one kind of fault and every other problem is answered correctly.
-using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Rnn.Grading.Autograder;
 using Rnn.Grading.Oracle;

@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Rnn.Grading.Autograder;
 using Rnn.Grading.Oracle;
-using Rnn.Reference.Tensors;
 using static Rnn.Grading.Tests.Autograder.AutograderTestSupport;
 
 namespace Rnn.Grading.Tests.Autograder;

@@ -25,7 +25,7 @@ public sealed class GradeCommandTests
     {
         string results = Path.Combine(TempDir(), "results.json");
         var (code, output, err) = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results", results);
-        Assert.That(code, Is.EqualTo(GradeCommand.Graded), err);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
         GradescopeSchema.AssertValid(results);
         var lines = output.Split('\n');
         Assert.That(lines, Has.Some.Matches(@"^#\s+problem\s+op\s+visibility\s+points\s+tensors\s+status$"));
@@ -41,7 +41,7 @@ public sealed class GradeCommandTests
     {
         string results = Path.Combine(TempDir(), "results.json");
         var (code, output, _) = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results", results, "--report", "none");
-        Assert.That(code, Is.EqualTo(GradeCommand.Graded));
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
         Assert.That(output, Is.Empty);
         Assert.That(File.Exists(results));
     }
@@ -58,7 +58,7 @@ public sealed class GradeCommandTests
     public void WrongCommandLinesExitTwo(string[] args, string message)
     {
         var (code, _, err) = Run(args);
-        Assert.That(code, Is.EqualTo(GradeCommand.UsageError));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(err, Does.Contain(message));
     }
 
@@ -70,7 +70,7 @@ public sealed class GradeCommandTests
         foreach (var p in a.Problems) WriteAnswers(Path.Combine(dir, p.Name + ".json"), CorrectAnswers(a, p));
         string results = Path.Combine(TempDir(), "results.json");
         var (code, output, err) = Run("--assignment", ShippedAssignmentPath, "--answers", dir, "--results", results);
-        Assert.That(code, Is.EqualTo(GradeCommand.Graded), err);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
         Assert.That(output, Does.Contain($"answers: answers folder {dir}"));
         Assert.That(JsonNode.Parse(File.ReadAllText(results))!["score"]!.GetValue<double>(), Is.EqualTo(100.0));
     }
@@ -80,7 +80,7 @@ public sealed class GradeCommandTests
     {
         var (code, _, err) = Run((_, _) => throw new AssertionException("no source should be made"),
             "--assignment", ShippedAssignmentPath, "--submission", Path.Combine(TempDir(), "missing"));
-        Assert.That(code, Is.EqualTo(GradeCommand.UsageError));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(err, Does.Contain("is not a folder"));
     }
 
@@ -92,7 +92,7 @@ public sealed class GradeCommandTests
         string? askedFor = null;
         var (code, _, err) = Run((d, _) => { askedFor = d; return new ListSource(CorrectAnswers(a)); },
             "--assignment", ShippedAssignmentPath, "--submission", dir, "--results", Path.Combine(dir, "results.json"), "--report", "none");
-        Assert.That(code, Is.EqualTo(GradeCommand.Graded), err);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
         Assert.That(askedFor, Is.EqualTo(dir));
         Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!["score"]!.GetValue<double>(), Is.EqualTo(100.0));
     }
@@ -110,7 +110,7 @@ public sealed class GradeCommandTests
         string dir = TempDir();
         string results = Path.Combine(dir, "results.json");
         var (code, output, err) = Run((_, _) => new ThrowingSource(), "--assignment", ShippedAssignmentPath, "--submission", dir, "--results", results);
-        Assert.That(code, Is.EqualTo(GradeCommand.InternalError));
+        Assert.That(code, Is.EqualTo(ExitCodes.GraderFailed));
         Assert.That(err, Does.Contain("internal error: while grading problem relu-rnn-forward: IOException: disk full"));
         Assert.That(output, Does.Contain("INTERNAL ERROR"));
         GradescopeSchema.AssertValid(results);
@@ -124,7 +124,7 @@ public sealed class GradeCommandTests
         File.WriteAllText(assignment, "{\"format\": \"rnn-reference/assignment@1\"}");
         string results = Path.Combine(dir, "results.json");
         var (code, _, err) = Run("--assignment", assignment, "--answers", DemoAnswersPath, "--results", results);
-        Assert.That(code, Is.EqualTo(GradeCommand.AssignmentUnreadable));
+        Assert.That(code, Is.EqualTo(ExitCodes.UnreadableInput));
         Assert.That(err, Does.Contain($"{assignment}: name must be a non-empty string but is missing"));
         GradescopeSchema.AssertValid(results);
         Assert.That(File.ReadAllText(results), Does.Contain("The autograder is misconfigured"));
@@ -135,7 +135,7 @@ public sealed class GradeCommandTests
     {
         string results = Path.Combine(TempDir(), "missing-folder", "results.json");
         var (code, _, err) = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results", results);
-        Assert.That(code, Is.EqualTo(GradeCommand.CannotWrite));
+        Assert.That(code, Is.EqualTo(ExitCodes.CannotWriteOutput));
         Assert.That(err, Does.Contain($"cannot write '{results}'"));
     }
 
@@ -144,7 +144,7 @@ public sealed class GradeCommandTests
     {
         string file = Path.Combine(TempDir(), "samples.json");
         var (code, _, err) = Run("sample-cases", "--assignment", ShippedAssignmentPath, "-o", file);
-        Assert.That(code, Is.EqualTo(GradeCommand.Graded), err);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
         Assert.That(err, Does.Contain("problems not visible to students left out: lstm-bptt, gru-bptt"));
         using var s = File.OpenRead(file);
         var samples = CaseFile.ReadCases(s, "samples.json");

@@ -31,7 +31,7 @@ public sealed class BundleCommandTests
     public void WrongCommandLinesExitTwo(string[] args, string message)
     {
         var (code, _, err) = Run(args);
-        Assert.That(code, Is.EqualTo(BundleCommand.UsageError));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(err, Does.Contain(message));
     }
 
@@ -41,7 +41,7 @@ public sealed class BundleCommandTests
         string zip = Path.Combine(TempDir(), "autograder.zip");
         File.WriteAllText(zip, "staff's earlier bundle");
         var (code, _, err) = Run("--assignment", ShippedAssignmentPath, "-o", zip);
-        Assert.That(code, Is.EqualTo(BundleCommand.CannotWrite));
+        Assert.That(code, Is.EqualTo(ExitCodes.CannotWriteOutput));
         Assert.That(err, Does.Contain($"{zip} exists; give --force to replace it"));
         Assert.That(File.ReadAllText(zip), Is.EqualTo("staff's earlier bundle"));
     }
@@ -54,7 +54,7 @@ public sealed class BundleCommandTests
         File.WriteAllText(bad, "{\"format\": \"rnn-reference/assignment@1\", \"name\": \"x\"}");
         string zip = Path.Combine(dir, "autograder.zip");
         var (code, _, err) = Run("--assignment", bad, "-o", zip);
-        Assert.That(code, Is.EqualTo(BundleCommand.AssignmentUnreadable));
+        Assert.That(code, Is.EqualTo(ExitCodes.UnreadableInput));
         Assert.That(err, Does.Contain("bad.json"));
         Assert.That(File.Exists(zip), Is.False);
     }
@@ -65,7 +65,7 @@ public sealed class BundleCommandTests
         string dir = TempDir();
         string zip = Path.Combine(TempDir(), "autograder.zip");
         var (code, _, err) = Run("--assignment", ShippedAssignmentPath, "-o", zip, "--grader-dir", dir);
-        Assert.That(code, Is.EqualTo(BundleCommand.GraderUnavailable));
+        Assert.That(code, Is.EqualTo(ExitCodes.GraderFailed));
         Assert.That(err, Does.Contain($"{dir} has no rnn-grading"));
         Assert.That(File.Exists(zip), Is.False);
     }

@@ -12,7 +12,6 @@ using NUnit.Framework;
 using Rnn.Grading.Commands;
 using Rnn.Grading.Diagnosis;
 using Rnn.Grading.Tests.Autograder;
-using Rnn.Grading.Tests.Diagnosis;
 using Rnn.Grading.Tests.Sandbox;
 using Rnn.Grading.Tests.Support;
 using static Rnn.Grading.Tests.Autograder.AutograderTestSupport;
@@ -39,7 +38,7 @@ public sealed class BundleTests
         var stderr = new StringWriter();
         var clock = Stopwatch.StartNew();
         int code = BundleCommand.Run(["--assignment", ShippedAssignmentPath, "-o", _zip], stdout, stderr);
-        Assert.That(code, Is.EqualTo(BundleCommand.Written), $"{stdout}\n{stderr}");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), $"{stdout}\n{stderr}");
         TestContext.Progress.WriteLine($"bundle: {clock.Elapsed.TotalSeconds:0.0} s, {new FileInfo(_zip).Length / 1e6:0.0} MB; {stderr.ToString().Trim()}");
         _unpacked = Path.Combine(_work, "unpacked");
         ZipFile.ExtractToDirectory(_zip, _unpacked);
@@ -198,7 +197,7 @@ public sealed class BundleTests
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int code = BundleCommand.Run(["--assignment", ShippedAssignmentPath, "-o", again, "--grader-dir", Path.Combine(_unpacked, "grader")], stdout, stderr);
-        Assert.That(code, Is.EqualTo(BundleCommand.Written), stderr.ToString());
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr.ToString());
         Assert.That(stderr.ToString(), Does.Not.Contain("publishing"));
         using var first = ZipFile.OpenRead(_zip);
         using var second = ZipFile.OpenRead(again);
@@ -207,7 +206,7 @@ public sealed class BundleTests
             Assert.That(second.GetEntry(entry.FullName)!.Crc32, Is.EqualTo(entry.Crc32), entry.FullName);
 
         var refused = BundleCommand.Run(["--assignment", ShippedAssignmentPath, "-o", again, "--grader-dir", Path.Combine(_unpacked, "grader")], stdout, stderr);
-        Assert.That(refused, Is.EqualTo(BundleCommand.CannotWrite), "an existing zip is not replaced without --force");
+        Assert.That(refused, Is.EqualTo(ExitCodes.CannotWriteOutput), "an existing zip is not replaced without --force");
     }
 
     /// <summary>Gradescope's layout with the bundle unpacked in source/ (0700) and the submission; runs run_autograder there.</summary>

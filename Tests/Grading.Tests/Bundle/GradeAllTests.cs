@@ -42,7 +42,7 @@ public sealed class GradeAllTests
         var (code, output, err) = Run(GradeCommand.OpenSubmission,
             dir, "--assignment", ShippedAssignmentPath, "--jobs", "2", "--out", csv, "--results-dir", results);
 
-        Assert.That(code, Is.EqualTo(GradeAllCommand.AllGraded), err);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
         Assert.That(output, Does.Contain("graded 3 of 3 students"));
         var rows = BundleKit.ReadCsv(File.ReadAllText(csv));
         Assert.That(rows[0], Is.EqualTo(new[] { "student", "score", "max_score" }
@@ -92,7 +92,7 @@ public sealed class GradeAllTests
         // a second run replaces nothing
         byte[] before = File.ReadAllBytes(csv);
         var again = Run(GradeCommand.OpenSubmission, dir, "--assignment", ShippedAssignmentPath, "--out", csv, "--results-dir", results);
-        Assert.That(again.Code, Is.EqualTo(GradeAllCommand.CannotWrite));
+        Assert.That(again.Code, Is.EqualTo(ExitCodes.CannotWriteOutput));
         Assert.That(again.Err, Does.Contain(csv).And.Contain("give --force to replace them"));
         Assert.That(File.ReadAllBytes(csv), Is.EqualTo(before));
     }
@@ -137,7 +137,7 @@ public sealed class GradeAllTests
         string dir = Students(a, ("full", []), ("partial", ["b/0"]), ("silent", null));
         string work = TempDir();
         var (code, _, err) = Run(AnswersInFolder, dir, "--assignment", assignmentPath, "--out", Path.Combine(work, "s.csv"));
-        Assert.That(code, Is.EqualTo(GradeAllCommand.AllGraded), err);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
         var rows = BundleKit.ReadCsv(File.ReadAllText(Path.Combine(work, "s.csv")));
         Assert.That(rows, Is.EqualTo(new[]
         {
@@ -159,7 +159,7 @@ public sealed class GradeAllTests
             : AnswersInFolder(folder, assignment);
         string csv = Path.Combine(TempDir(), "s.csv");
         var (code, output, _) = Run(source, dir, "--assignment", assignmentPath, "--out", csv, "--jobs", "3");
-        Assert.That(code, Is.EqualTo(GradeAllCommand.SomeGraderErrors));
+        Assert.That(code, Is.EqualTo(ExitCodes.SomeNotEvaluated));
         Assert.That(output, Does.Contain("graded 2 of 3 students (1 grader error"));
         var rows = BundleKit.ReadCsv(File.ReadAllText(csv));
         Assert.That(rows[1], Is.EqualTo(new[] { "ann", "8", "8", "4", "4", "graded" }));
@@ -175,7 +175,7 @@ public sealed class GradeAllTests
         Func<string, string, IAnswerSource> source = (folder, _) => new FailsOnProblem("b", new AnswersFileSource(Path.Combine(folder, "answers.json")));
         string csv = Path.Combine(TempDir(), "s.csv");
         var (code, _, _) = Run(source, dir, "--assignment", assignmentPath, "--out", csv);
-        Assert.That(code, Is.EqualTo(GradeAllCommand.SomeGraderErrors));
+        Assert.That(code, Is.EqualTo(ExitCodes.SomeNotEvaluated));
         var rows = BundleKit.ReadCsv(File.ReadAllText(csv));
         Assert.That(rows[1], Is.EqualTo(new[] { "dan", "", "8", "4", "", "grader error: while grading problem b: IOException: disk gone" }));
         GradescopeSchema.AssertValid(Path.Combine(Path.GetDirectoryName(csv)!, "results", "dan", "results.json"));
@@ -198,19 +198,19 @@ public sealed class GradeAllTests
         string csv = Path.Combine(work, "s.csv");
         File.WriteAllText(csv, "kept\r\n");
         var refused = Run(AnswersInFolder, dir, "--assignment", assignmentPath, "--out", csv);
-        Assert.That(refused.Code, Is.EqualTo(GradeAllCommand.CannotWrite));
+        Assert.That(refused.Code, Is.EqualTo(ExitCodes.CannotWriteOutput));
         Assert.That(refused.Err, Does.Contain($"1 file would be replaced: {csv}; give --force to replace them"));
         Assert.That(File.ReadAllText(csv), Is.EqualTo("kept\r\n"));
         Assert.That(Directory.Exists(Path.Combine(work, "results")), Is.False, "nothing was graded");
 
         var forced = Run(AnswersInFolder, dir, "--assignment", assignmentPath, "--out", csv, "--force");
-        Assert.That(forced.Code, Is.EqualTo(GradeAllCommand.AllGraded), forced.Err);
+        Assert.That(forced.Code, Is.EqualTo(ExitCodes.Ok), forced.Err);
         Assert.That(BundleKit.ReadCsv(File.ReadAllText(csv))[1], Is.EqualTo(new[] { "eve", "4", "8", "0", "4", "graded" }));
 
         // an existing per-student results.json is protected the same way
         File.Delete(csv);
         var results = Run(AnswersInFolder, dir, "--assignment", assignmentPath, "--out", csv);
-        Assert.That(results.Code, Is.EqualTo(GradeAllCommand.CannotWrite));
+        Assert.That(results.Code, Is.EqualTo(ExitCodes.CannotWriteOutput));
         Assert.That(results.Err, Does.Contain(Path.Combine(work, "results", "eve", "results.json")));
         Assert.That(File.Exists(csv), Is.False);
     }
@@ -223,7 +223,7 @@ public sealed class GradeAllTests
         File.WriteAllText(Path.Combine(dir, "submission_metadata.yml"), "{}");
         string csv = Path.Combine(TempDir(), "s.csv");
         var (code, _, err) = Run(AnswersInFolder, dir, "--assignment", assignmentPath, "--out", csv);
-        Assert.That(code, Is.EqualTo(GradeAllCommand.AllGraded), err);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
         Assert.That(BundleKit.ReadCsv(File.ReadAllText(csv)).Skip(1).Select(r => r[0]), Is.EqualTo(new[] { "zed" }));
         Assert.That(err, Does.Contain("folders starting with '.' are not graded: .git"));
         Assert.That(err, Does.Contain("1 file directly in"));
@@ -237,7 +237,7 @@ public sealed class GradeAllTests
         string dir = Students(a, [.. names.Select(n => (n, (string[]?)Array.Empty<string>()))]);
         string csv = Path.Combine(TempDir(), "s.csv");
         var (code, _, err) = Run(AnswersInFolder, dir, "--assignment", assignmentPath, "--out", csv, "--jobs", "4");
-        Assert.That(code, Is.EqualTo(GradeAllCommand.AllGraded), err);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
         // ordinal (UTF-16 code units): 'B' 0x42 < 'Z' 0x5A < '_' 0x5F < 'a' 0x61 < 'b' 0x62 < 'é' 0xE9; "a" < "a,1"
         Assert.That(BundleKit.ReadCsv(File.ReadAllText(csv)).Skip(1).Select(r => r[0]),
             Is.EqualTo(new[] { "B1", "Zoe", "_x", "a", "a,1", "b2", "\u00e9mile" }));
@@ -262,7 +262,7 @@ public sealed class GradeAllTests
         string dir = Students(a, ("fay", []));
         var (code, _, err) = Run(AnswersInFolder, dir, "--assignment", assignmentPath, "--out", Path.Combine(TempDir(), "s.csv"),
             "--results-dir", Path.Combine(dir, "fay"));
-        Assert.That(code, Is.EqualTo(GradeAllCommand.UsageError));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(err, Does.Contain("is inside DIR"));
         Assert.That(Directory.GetFiles(Path.Combine(dir, "fay")), Is.EqualTo(new[] { Path.Combine(dir, "fay", "answers.json") }), "nothing was written there");
     }
@@ -272,7 +272,7 @@ public sealed class GradeAllTests
     {
         var (assignmentPath, _) = SmallAssignment();
         var (code, _, err) = Run(AnswersInFolder, TempDir(), "--assignment", assignmentPath, "--out", Path.Combine(TempDir(), "s.csv"));
-        Assert.That(code, Is.EqualTo(GradeAllCommand.UsageError));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(err, Does.Contain("holds no student folders"));
     }
 
@@ -282,7 +282,7 @@ public sealed class GradeAllTests
         string bad = Path.Combine(TempDir(), "bad.json");
         File.WriteAllText(bad, "{\"format\": \"rnn-reference/assignment@1\"}");
         var (code, _, err) = Run(AnswersInFolder, TempDir(), "--assignment", bad, "--out", Path.Combine(TempDir(), "s.csv"));
-        Assert.That(code, Is.EqualTo(GradeAllCommand.AssignmentUnreadable));
+        Assert.That(code, Is.EqualTo(ExitCodes.UnreadableInput));
         Assert.That(err, Does.Contain("bad.json"));
     }
 
@@ -299,7 +299,7 @@ public sealed class GradeAllTests
     public void WrongCommandLinesExitTwo(string[] args, string message)
     {
         var (code, _, err) = Run(AnswersInFolder, args);
-        Assert.That(code, Is.EqualTo(GradeAllCommand.UsageError));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(err, Does.Contain(message));
     }
 
@@ -308,7 +308,7 @@ public sealed class GradeAllTests
     {
         string missing = Path.Combine(TempDir(), "missing");
         var (code, _, err) = Run(AnswersInFolder, missing, "--assignment", "a.json");
-        Assert.That(code, Is.EqualTo(GradeAllCommand.UsageError));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(err, Does.Contain($"DIR {missing} is not a folder"));
     }
 }

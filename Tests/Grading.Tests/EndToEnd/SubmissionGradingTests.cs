@@ -70,7 +70,7 @@ public sealed class SubmissionGradingTests
         ExternalTools.RequirePython("numpy");
         var run = EndToEndKit.Grade(_assignment, Submission("correct", CorrectSource), Path.Combine(_dir, "correct-results.json"));
 
-        Assert.That(run.ExitCode, Is.EqualTo(GradeCommand.Graded), run.Show());
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Show());
         Assert.That(run.Score, Is.EqualTo(100.0), run.Show());
         var shipped = EndToEndKit.Shipped();
         Assert.That(run.Problems.Select(p => p.MaxScore), Is.EqualTo(shipped.Problems.Select(p => p.Points)));
@@ -105,7 +105,7 @@ public sealed class SubmissionGradingTests
         var (expectedLost, why) = ExpectedLost(id);
         string source = StudentKit.Apply(CorrectSource, StudentKit.ReadPatch(id));
         var run = EndToEndKit.Grade(_assignment, Submission(id, source), Path.Combine(_dir, id + "-results.json"));
-        Assert.That(run.ExitCode, Is.EqualTo(GradeCommand.Graded), run.Show());
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Show());
 
         var catalog = new MistakeCatalog();
         string message = catalog.Get(id).Message;

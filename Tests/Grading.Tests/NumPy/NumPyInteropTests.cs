@@ -7,7 +7,6 @@
 //  (b) Our writer writes files and archives plus a manifest; a NumPy script loads them with
 //      np.load, compares every value bit for bit, checks that np.save of the same array
 //      gives byte-identical output, and exits non-zero on any mismatch.
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Rnn.Grading.NumPy;

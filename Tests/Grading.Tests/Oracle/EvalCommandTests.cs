@@ -2,7 +2,6 @@
 // half-written or the case file itself.
 using System.Text;
 using NUnit.Framework;
-using Rnn.Grading;
 using Rnn.Grading.Commands;
 using Rnn.Grading.Oracle;
 
@@ -26,7 +25,7 @@ public sealed class EvalCommandTests
     {
         var err = new StringWriter();
         var stdout = new MemoryStream();
-        int code = EvalCommand.Run(args, TextReader.Null, () => new MemoryStream(stdin), () => new NonClosingStream(stdout), err);
+        int code = EvalCommand.Run(args, () => new MemoryStream(stdin), () => new NonClosingStream(stdout), err);
         return (code, err.ToString(), stdout.ToArray());
     }
 
@@ -76,7 +75,7 @@ public sealed class EvalCommandTests
         File.WriteAllText(cases, json[..at] + "\"op\": \"rnnn\"" + json[(at + "\"op\": \"rnn\"".Length)..]);
         string results = Path.Combine(_dir, "results.json");
         var (code, stderr, _) = Run(cases, "-o", results);
-        Assert.That(code, Is.EqualTo(ExitCodes.SomeCasesFailed));
+        Assert.That(code, Is.EqualTo(ExitCodes.SomeNotEvaluated));
         Assert.That(stderr, Does.Contain("unknown op \"rnnn\""));
         using var rs = File.OpenRead(results);
         var read = CaseFile.ReadResults(rs, "results.json");
@@ -98,7 +97,7 @@ public sealed class EvalCommandTests
             """);
         string results = Path.Combine(_dir, "r.json");
         var (code, _, _) = Run(cases, "-o", results);
-        Assert.That(code, Is.EqualTo(ExitCodes.SomeCasesFailed));
+        Assert.That(code, Is.EqualTo(ExitCodes.SomeNotEvaluated));
         using var rs = File.OpenRead(results);
         Assert.That(CaseFile.ReadResults(rs, "r.json")[0].Error,
             Does.Contain("input is [5, 2, 3]").And.Contain("expects input size 4"));
@@ -121,7 +120,7 @@ public sealed class EvalCommandTests
                              "bias_ih_l0": {"shape": [1], "data": [0]}, "bias_hh_l0": {"shape": [1], "data": [0]}}}]}
                 """;
             var (code, _, stdout) = Run(["-", "-o", "-"], Encoding.UTF8.GetBytes(text));
-            Assert.That(code, Is.EqualTo(ExitCodes.SomeCasesFailed), expected);
+            Assert.That(code, Is.EqualTo(ExitCodes.SomeNotEvaluated), expected);
             Assert.That(CaseFile.ReadResults(new MemoryStream(stdout), "out")[0].Error, Does.Contain(expected));
         }
     }
@@ -175,6 +174,22 @@ public sealed class EvalCommandTests
         var self = Run(ExampleCases, "-o", ExampleCases);
         Assert.That(self.Code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(self.StdErr, Does.Contain("is the case file itself"));
+    }
+
+    [Test]
+    public void OutputMayBeSpelledOutInFullButGivenOnlyOnce()
+    {
+        string results = Path.Combine(_dir, "r.json");
+        var (code, stderr, _) = Run(ExampleCases, "--output", results);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+        Assert.That(File.Exists(results));
+
+        var twice = Run(ExampleCases, "-o", results, "--output", Path.Combine(_dir, "s.json"));
+        Assert.That(twice.Code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(twice.StdErr, Does.Contain("-o was given twice").And.Contain("usage: rnn-grading eval CASES -o RESULTS"));
+        var two = Run(ExampleCases, ExampleCases, "-o", results);
+        Assert.That(two.Code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(two.StdErr, Does.Contain($"unexpected argument '{ExampleCases}'"));
     }
 
     [Test]

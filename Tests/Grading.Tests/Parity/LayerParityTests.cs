@@ -2,7 +2,6 @@
 // are written by Tests/Fixtures/gen_layers.py (see Tests/Fixtures/README.md); this test only
 // reads them, so it needs no Python.
 using NUnit.Framework;
-using Rnn.Grading.Tests.Support;
 
 namespace Rnn.Grading.Tests.Parity;
 

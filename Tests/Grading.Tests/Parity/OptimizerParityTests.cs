@@ -2,7 +2,6 @@
 // come from Tests/Fixtures/gen_training_optim.py (how to run it is at its top); every case
 // runs 20 steps with non-default hyperparameters. Worst differences print per op.
 using NUnit.Framework;
-using Rnn.Grading.Tests.Support;
 
 namespace Rnn.Grading.Tests.Parity;
 

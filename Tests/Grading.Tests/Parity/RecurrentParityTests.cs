@@ -3,7 +3,6 @@
 // is evaluated through the oracle's code path and must agree within 1e-10 of each
 // tensor's largest magnitude.
 using NUnit.Framework;
-using Rnn.Grading.Tests.Support;
 
 namespace Rnn.Grading.Tests.Parity;
 

@@ -1,6 +1,6 @@
-// Tests that need Debian's Python with NumPy or PyTorch. On a developer's machine without
-// them such a test is skipped with the reason; in CI (CI=true) it fails instead, so nothing
-// is skipped silently there.
+// Tests that need Debian's Python with NumPy or PyTorch, or rsvg-convert. On a developer's
+// machine without them such a test is skipped with the reason; in CI (CI=true) it fails
+// instead, so nothing is skipped silently there.
 using System.Diagnostics;
 using NUnit.Framework;
 
@@ -30,6 +30,22 @@ public static class ExternalTools
             Assert.Ignore(reason);
         }
         return PythonPath;
+    }
+
+    /// <summary>
+    /// Returns the path of rsvg-convert (Debian's librsvg2-bin, installed by .ci/run); otherwise
+    /// skips the test with the reason, or fails it in CI.
+    /// </summary>
+    public static string RequireRsvgConvert()
+    {
+        const string path = "/usr/bin/rsvg-convert";
+        if (!File.Exists(path))
+        {
+            const string reason = path + " is not installed (install Debian's librsvg2-bin)";
+            if (InCi) Assert.Fail("required in CI: " + reason);
+            Assert.Ignore(reason);
+        }
+        return path;
     }
 
     /// <summary>Runs a program to completion (killing it after the timeout) and returns exit code, stdout and stderr.</summary>

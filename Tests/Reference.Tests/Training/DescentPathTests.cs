@@ -101,6 +101,8 @@ public sealed class DescentPathTests
             (LossSurfaces.HillThenBetterSolution(0.3), [1.7]),
             (LossSurfaces.Rosenbrock(), [-1.2, 1.3]),
             (LossSurfaces.Rosenbrock(2, 50), [0.4, -0.6]),
+            (LossSurfaces.Saddle(), [0.8, 0.3]),
+            (LossSurfaces.Saddle(3), [-0.5, -1.4]),
         ];
         foreach (var (surface, at) in cases)
         {
@@ -114,6 +116,13 @@ public sealed class DescentPathTests
         // the minima: gradient exactly 0 at the bowl's centre and at Rosenbrock's (a, a^2)
         Assert.That(LossSurfaces.Rosenbrock(2, 50).Evaluate([2.0, 4.0]).dW, Is.EqualTo(new double[] { 0, 0 }));
         Assert.That(LossSurfaces.Bowl2d(3, 1, 1, -2).Evaluate([1.0, -2.0]).Loss, Is.EqualTo(0));
+        // the saddle: flat at (0, 0) with L = 0, minima at (0, +-1) with L = 1/4 - 1/2 = -1/4
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([0.0, 0.0]).dW, Is.EqualTo(new double[] { 0, 0 }));
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([0.0, 1.0]).dW, Is.EqualTo(new double[] { 0, 0 }));
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([0.0, -1.0]).Loss, Is.EqualTo(-0.25));
+        // hand-derived: at (1, 2) with a = 2, L = 1 + 16/4 - 4/2 = 3, dL/dx = 2, dL/dy = 8 - 2 = 6
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([1.0, 2.0]).Loss, Is.EqualTo(3.0));
+        Assert.That(LossSurfaces.Saddle(2).Evaluate([1.0, 2.0]).dW, Is.EqualTo(new double[] { 2, 6 }));
     }
 
     [Test]

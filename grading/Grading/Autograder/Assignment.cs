@@ -10,8 +10,7 @@ public sealed record Assignment(
     string Name,
     string Title,
     ulong Seed,
-    IReadOnlyList<Problem> Problems,
-    string SourceName)
+    IReadOnlyList<Problem> Problems)
 {
     public const string Format = "rnn-reference/assignment@1";
 

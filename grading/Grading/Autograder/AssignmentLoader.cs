@@ -84,7 +84,7 @@ public static partial class AssignmentLoader
             seen[problem.Name] = i;
             problems.Add(problem);
         }
-        return new Assignment(name, title, seed, problems, sourceName);
+        return new Assignment(name, title, seed, problems);
     }
 
     private static Problem ReadProblem(JsonNode? node, string source, int i)

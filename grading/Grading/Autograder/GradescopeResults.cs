@@ -8,85 +8,66 @@
 // the grader's alone (mode 0600): it holds the feedback of every problem graded so far,
 // hidden ones too (with expected values of wrong answers), while the student's program runs
 // for the next problem under another user.
-using System.Text.Json;
 
 namespace Rnn.Grading.Autograder;
 
 public static class GradescopeResults
 {
-    public static void Write(string path, GradingRun run)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(temp, options))
-            {
-                WriteJson(stream, run);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Writes results.json (mode 0600) through a temporary file and a rename.</summary>
+    public static void Write(string path, GradingRun run) =>
+        AtomicFile.Write(path, stream => WriteJson(stream, run), mode: AtomicFile.OwnerOnly);
 
     public static void WriteJson(Stream stream, GradingRun run)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        w.WriteStartObject();
-        w.WriteNumber("score", Math.Round(run.Score, 6));
-        w.WriteNumber("execution_time", Math.Round(run.Elapsed.TotalSeconds, 2));
-        w.WriteString("output", TopOutput(run));
-        w.WriteString("output_format", "text");
-        w.WriteString("test_output_format", "text");
-        w.WriteString("visibility", "visible");
-        w.WriteString("stdout_visibility", "hidden");
-        w.WriteStartArray("tests");
-        foreach (var o in run.Problems)
+        JsonOutput.Write(stream, indented: true, w =>
         {
             w.WriteStartObject();
-            w.WriteString("name", $"{o.Problem.Name}: {o.Problem.Title}");
-            w.WriteString("number", o.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteNumber("score", Math.Round(o.Score, 6));
-            w.WriteNumber("max_score", o.Problem.Points);
-            w.WriteString("status", o.FullMarks ? "passed" : "failed");
-            w.WriteString("output", Feedback.ForProblem(o));
+            w.WriteNumber("score", Math.Round(run.Score, 6));
+            w.WriteNumber("execution_time", Math.Round(run.Elapsed.TotalSeconds, 2));
+            w.WriteString("output", TopOutput(run));
             w.WriteString("output_format", "text");
-            w.WriteString("visibility", o.Problem.Visibility.ToJson());
-            w.WriteStartArray("tags");
-            w.WriteStringValue(o.Problem.Op);
+            w.WriteString("test_output_format", "text");
+            w.WriteString("visibility", "visible");
+            w.WriteString("stdout_visibility", "hidden");
+            w.WriteStartArray("tests");
+            foreach (var o in run.Problems)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", $"{o.Problem.Name}: {o.Problem.Title}");
+                w.WriteString("number", o.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteNumber("score", Math.Round(o.Score, 6));
+                w.WriteNumber("max_score", o.Problem.Points);
+                w.WriteString("status", o.FullMarks ? "passed" : "failed");
+                w.WriteString("output", Feedback.ForProblem(o));
+                w.WriteString("output_format", "text");
+                w.WriteString("visibility", o.Problem.Visibility.ToJson());
+                w.WriteStartArray("tags");
+                w.WriteStringValue(o.Problem.Op);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
-        stream.Write("\n"u8);
+        });
     }
 
     /// <summary>results.json for a run that could not start because the assignment file is unusable: 0 points, no tests (staff read why on stderr).</summary>
     public static void WriteMisconfigured(Stream stream)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        w.WriteStartObject();
-        w.WriteNumber("score", 0);
-        w.WriteNumber("execution_time", 0);
-        w.WriteString("output", "The autograder is misconfigured and graded nothing. This is not a fault of your code; "
-            + "course staff can see what happened.");
-        w.WriteString("output_format", "text");
-        w.WriteString("visibility", "visible");
-        w.WriteString("stdout_visibility", "hidden");
-        w.WriteStartArray("tests");
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
-        stream.Write("\n"u8);
+        JsonOutput.Write(stream, indented: true, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("score", 0);
+            w.WriteNumber("execution_time", 0);
+            w.WriteString("output", "The autograder is misconfigured and graded nothing. This is not a fault of your code; "
+                + "course staff can see what happened.");
+            w.WriteString("output_format", "text");
+            w.WriteString("visibility", "visible");
+            w.WriteString("stdout_visibility", "hidden");
+            w.WriteStartArray("tests");
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
     }
 
     /// <summary>The text above the tests. Never names hidden problems' results.</summary>

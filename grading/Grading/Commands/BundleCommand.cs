@@ -14,7 +14,7 @@
 //   dotnet publish grading/Grading/Grading.csproj -c Release -r RUNTIME --self-contained true -p:PublishSingleFile=true
 // (the .NET SDK is needed; the build's own folders are grading/Grading/obj/bundle/, apart from the
 // ordinary build's), or taken from DIR (--grader-dir), a folder published that way.
-// Exit codes: 0 written; 2 wrong command line; 3 the assignment could not be read; 4 the zip
+// Exit codes (ExitCodes): 0 written; 2 wrong command line; 3 the assignment could not be read; 4 the zip
 // exists (without --force) or could not be written; 5 the repository, the SDK or a usable
 // grader could not be found, or publishing failed.
 using System.ComponentModel;
@@ -27,12 +27,6 @@ namespace Rnn.Grading.Commands;
 
 public static class BundleCommand
 {
-    public const int Written = 0;
-    public const int UsageError = 2;
-    public const int AssignmentUnreadable = 3;
-    public const int CannotWrite = 4;
-    public const int GraderUnavailable = 5;
-
     /// <summary>The runtimes a bundle can be built for (Gradescope's images are Ubuntu, x64 by default).</summary>
     public static readonly string[] Runtimes = ["linux-x64", "linux-arm64"];
 
@@ -55,6 +49,10 @@ public static class BundleCommand
         found, or publishing failed.
         """;
 
+    /// <summary>The line printed after a wrong command line.</summary>
+    private const string UsageLine =
+        "usage: rnn-grading bundle --assignment A -o autograder.zip [--runtime linux-x64 | --grader-dir DIR] [--force]   (see rnn-grading bundle --help)";
+
     /// <summary>One file of the zip: its name there, where its bytes come from, and whether it is executable.</summary>
     public sealed record BundleFile(string Name, string SourcePath, bool Executable);
 
@@ -65,13 +63,13 @@ public static class BundleCommand
         if (args.Length > 0 && args[0] is "-h" or "--help")
         {
             stdout.WriteLine(Usage);
-            return Written;
+            return ExitCodes.Ok;
         }
-        var options = Parse(args, stderr, out int code);
-        if (options is null) return code;
+        var options = Parse(args, out string? error);
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         string output = Path.GetFullPath(options.Output);
-        if (Directory.Exists(output)) return Fail(stderr, CannotWrite, $"-o {output} is a folder");
-        if (File.Exists(output) && !options.Force) return Fail(stderr, CannotWrite, $"{output} exists; give --force to replace it");
+        if (Directory.Exists(output)) return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"-o {output} is a folder", UsageLine);
+        if (File.Exists(output) && !options.Force) return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"{output} exists; give --force to replace it", UsageLine);
 
         Assignment assignment;
         try
@@ -80,13 +78,13 @@ public static class BundleCommand
         }
         catch (AssignmentFormatException e)
         {
-            return Fail(stderr, AssignmentUnreadable, e.Message);
+            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
         }
 
         string? repo = FindRepository([Environment.CurrentDirectory, AppContext.BaseDirectory]);
         if (repo is null)
-            return Fail(stderr, GraderUnavailable, "bundling needs this project's repository (grading/bundle/ and grading/student-kit/runner.py), "
-                + $"and none was found above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}: run it inside the repository");
+            return CommandLine.Fail(stderr, ExitCodes.GraderFailed, "bundling needs this project's repository (grading/bundle/ and grading/student-kit/runner.py), "
+                + $"and none was found above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}: run it inside the repository", UsageLine);
 
         string? published = null;
         try
@@ -99,10 +97,10 @@ public static class BundleCommand
                 published = Directory.CreateTempSubdirectory("rnn-bundle-").FullName;
                 graderDir = published;
                 string? failure = Publish(repo, options.Runtime, graderDir, stderr);
-                if (failure is not null) return Fail(stderr, GraderUnavailable, failure);
+                if (failure is not null) return CommandLine.Fail(stderr, ExitCodes.GraderFailed, failure, UsageLine);
             }
             string? problem = GraderProblem(graderDir);
-            if (problem is not null) return Fail(stderr, GraderUnavailable, problem);
+            if (problem is not null) return CommandLine.Fail(stderr, ExitCodes.GraderFailed, problem, UsageLine);
 
             var files = Contents(repo, options.Assignment, graderDir, stderr);
             try
@@ -111,11 +109,11 @@ public static class BundleCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return Fail(stderr, CannotWrite, $"cannot write {output}: {e.Message}");
+                return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot write {output}: {e.Message}", UsageLine);
             }
             stdout.WriteLine($"wrote {output} ({new FileInfo(output).Length / 1e6:0.0} MB): {string.Join(", ", files.Select(f => f.Name))}; "
                 + $"assignment {assignment.Name} ({assignment.Problems.Count} problems, {assignment.MaxScore.ToString(CultureInfo.InvariantCulture)} points)");
-            return Written;
+            return ExitCodes.Ok;
         }
         finally
         {
@@ -266,78 +264,56 @@ public static class BundleCommand
     // ---- the zip ------------------------------------------------------------------------
 
     /// <summary>Writes the zip through a temporary file beside it and a rename; Unix modes are kept (0755 for executables, else 0644).</summary>
-    private static void WriteZip(string path, IReadOnlyList<BundleFile> files, bool force)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+    private static void WriteZip(string path, IReadOnlyList<BundleFile> files, bool force) =>
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            foreach (var file in files)
             {
-                foreach (var file in files)
-                {
-                    var entry = zip.CreateEntry(file.Name, CompressionLevel.Optimal);
-                    // the upper 16 bits hold st_mode: S_IFREG (0100000) | permissions; `unzip` restores them
-                    uint mode = 0x8000u | (file.Executable ? 0b111_101_101u : 0b110_100_100u);
-                    entry.ExternalAttributes = unchecked((int)(mode << 16));
-                    entry.LastWriteTime = File.GetLastWriteTime(file.SourcePath);
-                    using var source = File.OpenRead(file.SourcePath);
-                    using var target = entry.Open();
-                    source.CopyTo(target);
-                }
+                var entry = zip.CreateEntry(file.Name, CompressionLevel.Optimal);
+                // the upper 16 bits hold st_mode: S_IFREG (0100000) | permissions; `unzip` restores them
+                uint mode = 0x8000u | (file.Executable ? 0b111_101_101u : 0b110_100_100u);
+                entry.ExternalAttributes = unchecked((int)(mode << 16));
+                entry.LastWriteTime = File.GetLastWriteTime(file.SourcePath);
+                using var source = File.OpenRead(file.SourcePath);
+                using var target = entry.Open();
+                source.CopyTo(target);
             }
-            File.Move(temp, path, overwrite: force);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        }, overwrite: force);
 
     // ---- the command line ---------------------------------------------------------------
 
     private sealed record Options(string Assignment, string Output, string Runtime, string? GraderDir, bool Force);
 
-    private static Options? Parse(string[] args, TextWriter stderr, out int code)
+    /// <summary>The options, or null and what is wrong with the command line.</summary>
+    private static Options? Parse(string[] args, out string? error)
     {
-        code = Written;
-        var parsed = CommandLine.Parse(args, ["--assignment", "-o", "--runtime", "--grader-dir"], ["--force"], null, out string? error);
-        if (parsed is null)
-        {
-            code = Fail(stderr, UsageError, error!);
-            return null;
-        }
+        var parsed = CommandLine.Parse(args, ["--assignment", "-o", "--runtime", "--grader-dir"], ["--force"], null, out error);
+        if (parsed is null) return null;
         var values = parsed.Values;
         bool force = parsed.Flags.Contains("--force");
         if (!values.TryGetValue("--assignment", out var assignment) || !values.TryGetValue("-o", out var output))
         {
-            code = Fail(stderr, UsageError, "bundle needs --assignment A and -o FILE.zip");
+            error = "bundle needs --assignment A and -o FILE.zip";
             return null;
         }
         if (!output.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
         {
-            code = Fail(stderr, UsageError, $"-o must end in .zip (Gradescope takes a zip) but is '{output}'");
+            error = $"-o must end in .zip (Gradescope takes a zip) but is '{output}'";
             return null;
         }
         bool hasRuntime = values.TryGetValue("--runtime", out var runtime);
         if (hasRuntime && values.ContainsKey("--grader-dir"))
         {
-            code = Fail(stderr, UsageError, "--runtime and --grader-dir exclude each other: the grader in --grader-dir is already built for its runtime");
+            error = "--runtime and --grader-dir exclude each other: the grader in --grader-dir is already built for its runtime";
             return null;
         }
         runtime ??= Runtimes[0];
         if (!Runtimes.Contains(runtime))
         {
-            code = Fail(stderr, UsageError, $"--runtime must be one of {string.Join(", ", Runtimes)} but is '{runtime}'");
+            error = $"--runtime must be one of {string.Join(", ", Runtimes)} but is '{runtime}'";
             return null;
         }
         return new Options(assignment, output, runtime, values.GetValueOrDefault("--grader-dir"), force);
-    }
-
-    private static int Fail(TextWriter stderr, int code, string message)
-    {
-        stderr.WriteLine($"rnn-grading: {message}");
-        if (code == UsageError) stderr.WriteLine("usage: rnn-grading bundle --assignment A -o autograder.zip [--runtime linux-x64 | --grader-dir DIR] [--force]   (see rnn-grading bundle --help)");
-        return code;
     }
 }

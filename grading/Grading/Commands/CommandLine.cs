@@ -1,6 +1,7 @@
 // The commands' argument reading, one strict rule for all: options "--name VALUE" (each at most
-// once), flags "--name", and up to a given number of positional arguments. Anything else is an
-// error message naming the argument; the caller prints it with its own usage line.
+// once, under any of its spellings), flags "--name", and at most one positional argument ("-"
+// alone is positional: standard input or output). Anything else is an error message naming the
+// argument, which the command prints with Fail and its own usage line.
 namespace Rnn.Grading.Commands;
 
 public sealed record CommandArgs(
@@ -13,8 +14,9 @@ public static class CommandLine
     /// <param name="valued">options that take a value</param>
     /// <param name="flags">options that take none</param>
     /// <param name="positionalName">the name of the one positional argument (e.g. "DIR"), or null when none is taken</param>
+    /// <param name="aliases">other spellings of options (e.g. "--output" for "-o"); an option is filed, and named in errors, under its own name</param>
     public static CommandArgs? Parse(string[] args, IReadOnlyCollection<string> valued, IReadOnlyCollection<string> flags,
-        string? positionalName, out string? error)
+        string? positionalName, out string? error, IReadOnlyDictionary<string, string>? aliases = null)
     {
         error = null;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -22,7 +24,7 @@ public static class CommandLine
         var positionals = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
-            string a = args[i];
+            string a = aliases?.GetValueOrDefault(args[i]) ?? args[i];
             if (flags.Contains(a))
                 set.Add(a);
             else if (valued.Contains(a))
@@ -36,5 +38,16 @@ public static class CommandLine
             else positionals.Add(a);
         }
         return new CommandArgs(values, set, positionals);
+    }
+
+    /// <summary>
+    /// Prints "rnn-grading: message" on stderr and, when code is ExitCodes.Usage (a wrong command
+    /// line), the command's usage after it; returns code. Every command reports failure this way.
+    /// </summary>
+    public static int Fail(TextWriter stderr, int code, string message, string usage)
+    {
+        stderr.WriteLine($"rnn-grading: {message}");
+        if (code == ExitCodes.Usage) stderr.WriteLine(usage);
+        return code;
     }
 }

@@ -8,7 +8,7 @@
 //   student,score,max_score,<one column per problem: its points>,status
 // A student whose grading fails inside the grader gets the status "grader error: ..." and the
 // others are still graded. Nothing that exists is replaced without --force.
-// Exit codes: 0 every student graded (whatever the scores); 1 the grader failed for some
+// Exit codes (ExitCodes): 0 every student graded (whatever the scores); 1 the grader failed for some
 // students (their rows say so; the CSV is written); 2 wrong command line; 3 the assignment
 // could not be read; 4 an output exists (without --force) or could not be written.
 using System.Collections.Concurrent;
@@ -27,12 +27,6 @@ public sealed record StudentScore(string Student, double? Score, double MaxScore
 
 public static class GradeAllCommand
 {
-    public const int AllGraded = 0;
-    public const int SomeGraderErrors = 1;
-    public const int UsageError = 2;
-    public const int AssignmentUnreadable = 3;
-    public const int CannotWrite = 4;
-
     public const int MaxJobs = 64;
     public const string GraderErrorPrefix = "grader error: ";
 
@@ -50,6 +44,10 @@ public static class GradeAllCommand
         exists (give --force) or could not be written.
         """;
 
+    /// <summary>The line printed after a wrong command line.</summary>
+    private const string UsageLine =
+        "usage: rnn-grading grade-all DIR --assignment A [--jobs N] [--out scores.csv] [--results-dir RDIR] [--force]   (see rnn-grading grade-all --help)";
+
     public static int Run(string[] args) =>
         Run(args, Console.Out, Console.Error, GradeCommand.OpenSubmission, GradeCommand.Diagnoser);
 
@@ -61,18 +59,18 @@ public static class GradeAllCommand
         if (args.Length > 0 && args[0] is "-h" or "--help")
         {
             stdout.WriteLine(Usage);
-            return AllGraded;
+            return ExitCodes.Ok;
         }
-        var options = Parse(args, stderr, out int code);
-        if (options is null) return code;
+        var options = Parse(args, out string? error);
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
 
         if (!Directory.Exists(options.Dir))
-            return Fail(stderr, UsageError, $"DIR {options.Dir} is not a folder");
+            return CommandLine.Fail(stderr, ExitCodes.Usage, $"DIR {options.Dir} is not a folder", UsageLine);
         string dir = Path.GetFullPath(options.Dir);
         string csv = Path.GetFullPath(options.Out);
         string resultsDir = Path.GetFullPath(options.ResultsDir ?? Path.Combine(Path.GetDirectoryName(csv)!, "results"));
         if (IsSameOrInside(resultsDir, dir))
-            return Fail(stderr, UsageError, $"--results-dir {resultsDir} is inside DIR {dir}: the results would mix with the submissions");
+            return CommandLine.Fail(stderr, ExitCodes.Usage, $"--results-dir {resultsDir} is inside DIR {dir}: the results would mix with the submissions", UsageLine);
 
         Assignment assignment;
         try
@@ -81,15 +79,15 @@ public static class GradeAllCommand
         }
         catch (AssignmentFormatException e)
         {
-            return Fail(stderr, AssignmentUnreadable, e.Message);
+            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
         }
 
         var students = FindStudents(dir, stderr);
         if (students.Count == 0)
-            return Fail(stderr, UsageError, $"DIR {dir} holds no student folders (one subfolder per student)");
+            return CommandLine.Fail(stderr, ExitCodes.Usage, $"DIR {dir} holds no student folders (one subfolder per student)", UsageLine);
 
         if (Directory.Exists(csv))
-            return Fail(stderr, CannotWrite, $"--out {csv} is a folder");
+            return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"--out {csv} is a folder", UsageLine);
         if (!options.Force)
         {
             var existing = new List<string>();
@@ -98,8 +96,8 @@ public static class GradeAllCommand
                 foreach (string file in new[] { ResultsPath(resultsDir, s.Name), ReportPath(resultsDir, s.Name) })
                     if (File.Exists(file)) existing.Add(file);
             if (existing.Count > 0)
-                return Fail(stderr, CannotWrite, $"{Files(existing.Count)} would be replaced: {string.Join(", ", existing.Take(5))}"
-                    + (existing.Count > 5 ? $" and {existing.Count - 5} more" : "") + "; give --force to replace them");
+                return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"{Files(existing.Count)} would be replaced: {string.Join(", ", existing.Take(5))}"
+                    + (existing.Count > 5 ? $" and {existing.Count - 5} more" : "") + "; give --force to replace them", UsageLine);
         }
         try
         {
@@ -110,7 +108,7 @@ public static class GradeAllCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail(stderr, CannotWrite, $"cannot make --results-dir {resultsDir}: {e.Message}");
+            return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot make --results-dir {resultsDir}: {e.Message}", UsageLine);
         }
 
         stderr.WriteLine($"rnn-grading: grading {students.Count} {(students.Count == 1 ? "student" : "students")} of {dir}, "
@@ -123,13 +121,13 @@ public static class GradeAllCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail(stderr, CannotWrite, $"cannot write --out {csv}: {e.Message} (the per-student results are in {resultsDir})");
+            return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot write --out {csv}: {e.Message} (the per-student results are in {resultsDir})", UsageLine);
         }
         int errors = scores.Count(s => s.GraderError);
         stdout.WriteLine($"graded {scores.Count - errors} of {scores.Count} students"
             + (errors > 0 ? $" ({errors} grader {(errors == 1 ? "error" : "errors")}: see the status column)" : "")
             + $"; scores in {csv}, results in {resultsDir}");
-        return errors > 0 ? SomeGraderErrors : AllGraded;
+        return errors > 0 ? ExitCodes.SomeNotEvaluated : ExitCodes.Ok;
     }
 
     private sealed record Student(string Name, string Dir);
@@ -261,57 +259,42 @@ public static class GradeAllCommand
     private static string Number(double v) => Math.Round(v, 6).ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>Written to a temporary file beside it, then renamed; an existing file is replaced only with --force.</summary>
-    private static void WriteCsv(string path, Assignment assignment, IReadOnlyList<StudentScore> scores, bool force)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, Csv(assignment, scores), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temp, path, overwrite: force);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    private static void WriteCsv(string path, Assignment assignment, IReadOnlyList<StudentScore> scores, bool force) =>
+        AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(Csv(assignment, scores))), overwrite: force);
 
     // ---- the command line ---------------------------------------------------------------
 
     private sealed record Options(string Dir, string Assignment, int Jobs, string Out, string? ResultsDir, bool Force);
 
-    private static Options? Parse(string[] args, TextWriter stderr, out int code)
+    /// <summary>The options, or null and what is wrong with the command line.</summary>
+    private static Options? Parse(string[] args, out string? error)
     {
-        code = AllGraded;
-        var parsed = CommandLine.Parse(args, ["--assignment", "--jobs", "--out", "--results-dir"], ["--force"], "DIR", out string? error);
-        if (parsed is null)
-        {
-            code = Fail(stderr, UsageError, error!);
-            return null;
-        }
+        var parsed = CommandLine.Parse(args, ["--assignment", "--jobs", "--out", "--results-dir"], ["--force"], "DIR", out error);
+        if (parsed is null) return null;
         var values = parsed.Values;
         string? dir = parsed.Positionals.FirstOrDefault();
         bool force = parsed.Flags.Contains("--force");
         if (dir is null)
         {
-            code = Fail(stderr, UsageError, "grade-all needs DIR, the folder with one subfolder per student");
+            error = "grade-all needs DIR, the folder with one subfolder per student";
             return null;
         }
         if (!values.TryGetValue("--assignment", out var assignment))
         {
-            code = Fail(stderr, UsageError, "grade-all needs --assignment A");
+            error = "grade-all needs --assignment A";
             return null;
         }
         int jobs = 1;
         if (values.TryGetValue("--jobs", out var jobsText)
             && (!int.TryParse(jobsText, NumberStyles.None, CultureInfo.InvariantCulture, out jobs) || jobs < 1 || jobs > MaxJobs))
         {
-            code = Fail(stderr, UsageError, $"--jobs must be a whole number from 1 to {MaxJobs} but is '{jobsText}'");
+            error = $"--jobs must be a whole number from 1 to {MaxJobs} but is '{jobsText}'";
             return null;
         }
         string output = values.GetValueOrDefault("--out") ?? "scores.csv";
         if (!output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
-            code = Fail(stderr, UsageError, $"--out must end in .csv but is '{output}'");
+            error = $"--out must end in .csv but is '{output}'";
             return null;
         }
         return new Options(dir, assignment, jobs, output, values.GetValueOrDefault("--results-dir"), force);
@@ -326,11 +309,4 @@ public static class GradeAllCommand
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
     private static string Files(int n) => n == 1 ? "1 file" : $"{n} files";
-
-    private static int Fail(TextWriter stderr, int code, string message)
-    {
-        stderr.WriteLine($"rnn-grading: {message}");
-        if (code == UsageError) stderr.WriteLine("usage: rnn-grading grade-all DIR --assignment A [--jobs N] [--out scores.csv] [--results-dir RDIR] [--force]   (see rnn-grading grade-all --help)");
-        return code;
-    }
 }

@@ -2,7 +2,7 @@
 //   grade --assignment A (--answers FILE|DIR | --submission DIR) [--results PATH] [--report text|none]
 //   grade sample-cases --assignment A -o FILE
 //   grade demo-answers --assignment A -o FILE      (builds grading/examples/answers/with-mistakes.json)
-// Exit codes: 0 graded (points lost or not); 2 wrong command line; 3 the assignment could not be
+// Exit codes (ExitCodes): 0 graded (points lost or not); 2 wrong command line; 3 the assignment could not be
 // read; 4 results.json (or the -o file) could not be written; 5 the grader itself failed (an
 // internal error: results.json still exists and says so).
 using Rnn.Grading.Autograder;
@@ -13,12 +13,6 @@ namespace Rnn.Grading.Commands;
 
 public static class GradeCommand
 {
-    public const int Graded = 0;
-    public const int UsageError = 2;
-    public const int AssignmentUnreadable = 3;
-    public const int CannotWrite = 4;
-    public const int InternalError = 5;
-
     public const string Usage =
         """
         usage:
@@ -32,6 +26,10 @@ public static class GradeCommand
         exit codes: 0 graded (points lost or not); 2 wrong command line; 3 assignment unreadable;
         4 results could not be written; 5 internal error in the grader (results.json says so).
         """;
+
+    /// <summary>The line printed after a wrong command line.</summary>
+    private const string UsageLine =
+        "usage: rnn-grading grade --assignment A (--answers FILE | --submission DIR)   (see rnn-grading grade --help)";
 
     /// <summary>
     /// The answer source for --submission DIR (given the submission folder and the assignment
@@ -55,31 +53,31 @@ public static class GradeCommand
         if (args.Length > 0 && args[0] is "-h" or "--help")
         {
             stdout.WriteLine(Usage);
-            return Graded;
+            return ExitCodes.Ok;
         }
         if (args.Length > 0 && args[0] is "sample-cases" or "demo-answers")
             return WriteCaseOrAnswerFile(args[0], args[1..], stderr);
 
-        var options = ParseOptions(args, ["--assignment", "--answers", "--submission", "--results", "--report"], stderr, out int code);
-        if (options is null) return code;
+        var options = CommandLine.Parse(args, ["--assignment", "--answers", "--submission", "--results", "--report"], [], null, out string? error)?.Values;
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath))
-            return Fail(stderr, UsageError, "grade needs --assignment A");
+            return CommandLine.Fail(stderr, ExitCodes.Usage, "grade needs --assignment A", UsageLine);
         bool hasAnswers = options.TryGetValue("--answers", out var answersPath);
         bool hasSubmission = options.TryGetValue("--submission", out var submissionDir);
         if (hasAnswers == hasSubmission)
-            return Fail(stderr, UsageError, "grade needs exactly one of --answers FILE|DIR and --submission DIR");
+            return CommandLine.Fail(stderr, ExitCodes.Usage, "grade needs exactly one of --answers FILE|DIR and --submission DIR", UsageLine);
         string resultsPath = options.GetValueOrDefault("--results") ?? "results.json";
         string report = options.GetValueOrDefault("--report") ?? "text";
         if (report is not ("text" or "none"))
-            return Fail(stderr, UsageError, $"--report must be text or none but is '{report}'");
+            return CommandLine.Fail(stderr, ExitCodes.Usage, $"--report must be text or none but is '{report}'", UsageLine);
 
         IAnswerSource source;
         if (hasSubmission)
         {
             if (submissionSource is null)
-                return Fail(stderr, UsageError, "grade --submission is not available in this build; grade an answers file with --answers FILE");
+                return CommandLine.Fail(stderr, ExitCodes.Usage, "grade --submission is not available in this build; grade an answers file with --answers FILE", UsageLine);
             if (!Directory.Exists(submissionDir))
-                return Fail(stderr, UsageError, $"--submission {submissionDir} is not a folder");
+                return CommandLine.Fail(stderr, ExitCodes.Usage, $"--submission {submissionDir} is not a folder", UsageLine);
             source = submissionSource(submissionDir!, assignmentPath);
             if (source is SubmissionSource running)
                 foreach (var note in running.StaffNotes) stderr.WriteLine($"rnn-grading: note: {note}");
@@ -94,9 +92,9 @@ public static class GradeCommand
         }
         catch (AssignmentFormatException e)
         {
-            stderr.WriteLine($"rnn-grading: {e.Message}");
+            int unreadable = CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
             TryWriteMisconfigured(resultsPath, stderr);
-            return AssignmentUnreadable;
+            return unreadable;
         }
 
         GradingRun run;
@@ -106,25 +104,22 @@ public static class GradeCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail(stderr, CannotWrite, $"cannot write '{resultsPath}': {e.Message}");
+            return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot write '{resultsPath}': {e.Message}", UsageLine);
         }
         if (report == "text") stdout.Write(StaffReport.Render(run));
         if (run.InternalError is not null)
-        {
-            stderr.WriteLine($"rnn-grading: internal error: {run.InternalError}");
-            return InternalError;
-        }
-        return Graded;
+            return CommandLine.Fail(stderr, ExitCodes.GraderFailed, $"internal error: {run.InternalError}", UsageLine);
+        return ExitCodes.Ok;
     }
 
     private static int WriteCaseOrAnswerFile(string command, string[] args, TextWriter stderr)
     {
-        var options = ParseOptions(args, ["--assignment", "-o"], stderr, out int code);
-        if (options is null) return code;
+        var options = CommandLine.Parse(args, ["--assignment", "-o"], [], null, out string? error)?.Values;
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath) || !options.TryGetValue("-o", out var output))
-            return Fail(stderr, UsageError, $"grade {command} needs --assignment A and -o FILE");
+            return CommandLine.Fail(stderr, ExitCodes.Usage, $"grade {command} needs --assignment A and -o FILE", UsageLine);
         if (!output.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-            return Fail(stderr, UsageError, $"-o FILE must end in .json (the file is JSON) but is '{output}'");
+            return CommandLine.Fail(stderr, ExitCodes.Usage, $"-o FILE must end in .json (the file is JSON) but is '{output}'", UsageLine);
         Assignment assignment;
         try
         {
@@ -132,14 +127,14 @@ public static class GradeCommand
         }
         catch (AssignmentFormatException e)
         {
-            return Fail(stderr, AssignmentUnreadable, e.Message);
+            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
         }
         try
         {
             if (command == "sample-cases")
             {
                 var cases = SampleCases.ForVisibleProblems(assignment);
-                WriteAtomically(output, s => CaseFile.WriteCases(s, cases));
+                AtomicFile.Write(output, s => CaseFile.WriteCases(s, cases));
                 var left = assignment.Problems.Where(p => p.Visibility != Visibility.Visible).Select(p => p.Name).ToList();
                 stderr.WriteLine($"rnn-grading: wrote {cases.Count} sample cases to {output}"
                     + (left.Count > 0 ? $"; problems not visible to students left out: {string.Join(", ", left)}" : ""));
@@ -147,15 +142,15 @@ public static class GradeCommand
             else
             {
                 var answers = DemoAnswers.Build(assignment);
-                WriteAtomically(output, s => CaseFile.WriteResults(s, answers));
+                AtomicFile.Write(output, s => CaseFile.WriteResults(s, answers));
                 stderr.WriteLine($"rnn-grading: wrote {answers.Count} answers (with the documented mistakes) to {output}");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail(stderr, CannotWrite, $"cannot write '{output}': {e.Message}");
+            return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot write '{output}': {e.Message}", UsageLine);
         }
-        return Graded;
+        return ExitCodes.Ok;
     }
 
     /// <summary>A results.json that tells the student the autograder is misconfigured (instead of "the autograder failed").</summary>
@@ -163,41 +158,11 @@ public static class GradeCommand
     {
         try
         {
-            WriteAtomically(resultsPath, s => GradescopeResults.WriteMisconfigured(s));
+            AtomicFile.Write(resultsPath, s => GradescopeResults.WriteMisconfigured(s));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"rnn-grading: cannot write '{resultsPath}' either: {e.Message}");
         }
-    }
-
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) write(s);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
-
-    private static IReadOnlyDictionary<string, string>? ParseOptions(string[] args, string[] known, TextWriter stderr, out int code)
-    {
-        code = Graded;
-        var parsed = CommandLine.Parse(args, known, [], null, out string? error);
-        if (parsed is null) code = Fail(stderr, UsageError, error!);
-        return parsed?.Values;
-    }
-
-    private static int Fail(TextWriter stderr, int code, string message)
-    {
-        stderr.WriteLine($"rnn-grading: {message}");
-        if (code == UsageError) stderr.WriteLine("usage: rnn-grading grade --assignment A (--answers FILE | --submission DIR)   (see rnn-grading grade --help)");
-        return code;
     }
 }

@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:c9eb37eb5d764d1832990c1ddd0883babbb2fbf964b282493d5e29b9d3144f22
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:08699a6705aebe26948e300c05342c6e7219034857522633667a03f9aacf3d42
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:
@@ -7,8 +7,9 @@
 //   backward  (dh, dc) = mistake switch ...              RecurrentLayer: dh = dhNext + dOutput[t], dc = dcNext
 //             NotCarried adds every step's dhPrev, dcPrev to dH0, dC0, and the state's gradient is
 //             not carried; NoBpttThroughState drops dhNext
-// When RecurrentLayer.cs changes, carry the change over (the time loops; the stack, batch_first
-// and lengths are not copied) and record its new hash (DeliberateCopyTests).
+// When RecurrentLayer.cs changes, carry the change over (the time loops; the stack, batch_first,
+// lengths and the per-step record of Backward(..., recordSteps) are not copied) and record its
+// new hash (DeliberateCopyTests).
 //
 // One LSTM or GRU layer (one direction, no lengths) run the way an implementation with a known
 // mistake runs it: with a mistaken cell (the table's h = o ⊙ c, the reset-before GRU) and/or a

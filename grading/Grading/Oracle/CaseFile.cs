@@ -94,51 +94,51 @@ public static class CaseFile
 
     public static void WriteResults(Stream stream, IEnumerable<CaseResult> results)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
-        w.WriteStartObject();
-        w.WriteString("format", ResultsFormat);
-        w.WriteStartArray("results");
-        foreach (var r in results)
+        JsonOutput.Write(stream, indented: false, w =>
         {
             w.WriteStartObject();
-            w.WriteString("id", r.Id);
-            if (r.Error is not null)
-                w.WriteString("error", r.Error);
-            else
+            w.WriteString("format", ResultsFormat);
+            w.WriteStartArray("results");
+            foreach (var r in results)
             {
-                WriteTensors(w, "outputs", r.Outputs);
-                WriteTensors(w, "grads", r.Grads);
+                w.WriteStartObject();
+                w.WriteString("id", r.Id);
+                if (r.Error is not null)
+                    w.WriteString("error", r.Error);
+                else
+                {
+                    WriteTensors(w, "outputs", r.Outputs);
+                    WriteTensors(w, "grads", r.Grads);
+                }
+                w.WriteEndObject();
             }
+            w.WriteEndArray();
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
-        stream.Write("\n"u8);
+        });
     }
 
     public static void WriteCases(Stream stream, IEnumerable<Case> cases)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
-        w.WriteStartObject();
-        w.WriteString("format", CasesFormat);
-        w.WriteStartArray("cases");
-        foreach (var c in cases)
+        JsonOutput.Write(stream, indented: false, w =>
         {
             w.WriteStartObject();
-            w.WriteString("id", c.Id);
-            w.WriteString("op", c.Op);
-            w.WritePropertyName("config");
-            c.Config.WriteTo(w);
-            WriteTensors(w, "inputs", c.Inputs);
-            WriteTensors(w, "params", c.Params);
-            WriteTensors(w, "grad_outputs", c.GradOutputs);
+            w.WriteString("format", CasesFormat);
+            w.WriteStartArray("cases");
+            foreach (var c in cases)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", c.Id);
+                w.WriteString("op", c.Op);
+                w.WritePropertyName("config");
+                c.Config.WriteTo(w);
+                WriteTensors(w, "inputs", c.Inputs);
+                WriteTensors(w, "params", c.Params);
+                WriteTensors(w, "grad_outputs", c.GradOutputs);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
-        stream.Write("\n"u8);
+        });
     }
 
     private static void WriteTensors(Utf8JsonWriter w, string key, NamedTensors set)

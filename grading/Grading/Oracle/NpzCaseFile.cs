@@ -4,7 +4,6 @@
 //   results: "__results__.json" {"format": "rnn-reference/results@1", "results": [{"id"} or {"id", "error"}]}
 //            plus ID/outputs/NAME and ID/grads/NAME
 // Array keys are matched to cases by their "ID/" prefix, so an id may itself contain '/'.
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rnn.Grading.NumPy;

@@ -110,7 +110,7 @@ public sealed class LayerOpsTests
         var x = new Tensor([1, 2, 5], new double[10]);
         var w = new Tensor([1, 2, 2], new double[4]);
         Assert.That(Error(MakeCase("linear", "{}", [("x", new Tensor([2], [1, 2]))], [("weight", Tensor.Zeros(1, 2))])),
-            Does.Contain("inputs.x is not one of op 'linear''s inputs"));
+            Does.Contain("inputs.x is not taken by op 'linear'; it takes input"));
         Assert.That(Error(MakeCase("linear", """{"bias": false}""", [("input", new Tensor([2], [1, 2]))],
             [("weight", Tensor.Zeros(1, 2)), ("bias", Tensor.Zeros(1))])), Does.Contain("config.bias is false"));
         Assert.That(Error(MakeCase("linear", "{}", [("input", new Tensor([2], [1, 2]))], [("weight", Tensor.Zeros(1, 2))])),

@@ -15,60 +15,6 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Grading.Oracle.Ops;
 
-/// <summary>Reading a case's tensors for an op: names checked, integers converted, omitted upstream gradients zero.</summary>
-internal static class OpTensors
-{
-    public static void OnlyNames(NamedTensors set, string kind, string op, params string[] known)
-    {
-        foreach (var name in set.Names)
-            if (Array.IndexOf(known, name) < 0)
-                throw new ArgumentException(
-                    $"{kind}.{name} is not one of op '{op}''s {kind}; they are {(known.Length == 0 ? "(none)" : string.Join(", ", known))}");
-    }
-
-    public static Tensor Required(NamedTensors set, string kind, string name, string op) =>
-        set.TryGet(name, out var t) ? t : throw new ArgumentException($"{kind}.{name} is required by op '{op}' but missing");
-
-    public static Tensor? Optional(NamedTensors set, string name) => set.TryGet(name, out var t) ? t : null;
-
-    /// <summary>grad_outputs[name] checked against the output's shape, or zeros of that shape when omitted.</summary>
-    public static Tensor Upstream(Case c, string name, int[] shape)
-    {
-        if (!c.GradOutputs.TryGet(name, out var g)) return Tensor.Zeros(shape);
-        if (!g.HasShape(shape))
-            throw new ArgumentException(
-                $"grad_outputs.{name} is {g.ShapeText()} but output {name} is {Tensor.ShapeText(shape)}");
-        return g;
-    }
-
-    /// <summary>A tensor of whole numbers (indices, class labels) as ints; the message names the first bad element.</summary>
-    public static int[] Integers(Tensor t, string where)
-    {
-        var result = new int[t.Length];
-        for (int k = 0; k < t.Length; k++)
-        {
-            double v = t.Data[k];
-            if (!(v == Math.Floor(v)) || v < int.MinValue || v > int.MaxValue)
-                throw new ArgumentException(
-                    $"{where} holds {v} at flat position {k} but must hold whole numbers (indices)");
-            result[k] = (int)v;
-        }
-        return result;
-    }
-
-    /// <summary>An int config value that may also be given as null (PyTorch's None), read as missing.</summary>
-    public static int? OptionalInt(JsonObject config, string key) =>
-        config[key] is null ? null : ConfigReader.Int(config, key);
-
-    public static NamedTensors Set(params (string Name, Tensor? Tensor)[] items)
-    {
-        var set = new NamedTensors();
-        foreach (var (name, t) in items)
-            if (t is not null) set.Add(name, t);
-        return set;
-    }
-}
-
 public sealed class LinearOp : IOp
 {
     public string Name => "linear";
@@ -76,26 +22,23 @@ public sealed class LinearOp : IOp
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "bias", "in_features", "out_features");
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
-        OpTensors.OnlyNames(c.Params, "params", Name, "weight", "bias");
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
-        var weight = OpTensors.Required(c.Params, "params", "weight", Name);
-        bool hasBias = ConfigReader.Bool(c.Config, "bias", true);
-        var bias = OpTensors.Optional(c.Params, "bias");
-        if (hasBias && bias is null) throw new ArgumentException("params.bias is required because config.bias is true");
-        if (!hasBias && bias is not null) throw new ArgumentException("params.bias is given but config.bias is false");
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
+        CaseTensors.OnlyNames(c.Params, "params", Name, "weight", "bias");
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
+        var weight = CaseTensors.Required(c.Params, "params", "weight", Name);
+        var bias = CaseTensors.BiasAsConfigured(c);
         if (weight.Rank == 2)
         {
-            int? inF = OpTensors.OptionalInt(c.Config, "in_features"), outF = OpTensors.OptionalInt(c.Config, "out_features");
+            int? inF = CaseTensors.OptionalInt(c.Config, "in_features"), outF = CaseTensors.OptionalInt(c.Config, "out_features");
             if (inF is int i && i != weight.Shape[1]) throw new ArgumentException($"params.weight is {weight.ShapeText()} but config.in_features is {i}");
             if (outF is int o && o != weight.Shape[0]) throw new ArgumentException($"params.weight is {weight.ShapeText()} but config.out_features is {o}");
         }
 
         var (output, cache) = Dense.Forward(input, weight, bias);
-        var grads = Dense.Backward(OpTensors.Upstream(c, "output", output.Shape), cache);
-        return (OpTensors.Set(("output", output)),
-            OpTensors.Set(("input", grads.dInput), ("weight", grads.dWeight), ("bias", grads.dBias)));
+        var grads = Dense.Backward(CaseTensors.Upstream(c, "output", output.Shape), cache);
+        return (CaseTensors.Set(("output", output)),
+            CaseTensors.Set(("input", grads.dInput), ("weight", grads.dWeight), ("bias", grads.dBias)));
     }
 }
 
@@ -106,20 +49,20 @@ public sealed class EmbeddingOp : IOp
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "num_embeddings", "embedding_dim", "padding_idx");
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
-        OpTensors.OnlyNames(c.Params, "params", Name, "weight");
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
-        var weight = OpTensors.Required(c.Params, "params", "weight", Name);
-        int? V = OpTensors.OptionalInt(c.Config, "num_embeddings"), D = OpTensors.OptionalInt(c.Config, "embedding_dim");
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
+        CaseTensors.OnlyNames(c.Params, "params", Name, "weight");
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
+        var weight = CaseTensors.Required(c.Params, "params", "weight", Name);
+        int? V = CaseTensors.OptionalInt(c.Config, "num_embeddings"), D = CaseTensors.OptionalInt(c.Config, "embedding_dim");
         if ((V is int v && (weight.Rank != 2 || weight.Shape[0] != v)) || (D is int d && (weight.Rank != 2 || weight.Shape[1] != d)))
             throw new ArgumentException(
                 $"params.weight is {weight.ShapeText()} but config gives num_embeddings {V?.ToString() ?? "-"}, embedding_dim {D?.ToString() ?? "-"}");
-        int[] indices = OpTensors.Integers(input, "inputs.input");
+        int[] indices = CaseTensors.Integers(input, "inputs.input");
 
-        var (output, cache) = Embedding.Forward(indices, input.Shape, weight, OpTensors.OptionalInt(c.Config, "padding_idx"));
-        var dWeight = Embedding.Backward(OpTensors.Upstream(c, "output", output.Shape), cache);
-        return (OpTensors.Set(("output", output)), OpTensors.Set(("weight", dWeight)));
+        var (output, cache) = Embedding.Forward(indices, input.Shape, weight, CaseTensors.OptionalInt(c.Config, "padding_idx"));
+        var dWeight = Embedding.Backward(CaseTensors.Upstream(c, "output", output.Shape), cache);
+        return (CaseTensors.Set(("output", output)), CaseTensors.Set(("weight", dWeight)));
     }
 }
 
@@ -131,15 +74,12 @@ public sealed class Conv1dOp : IOp
     {
         ConfigReader.OnlyKeys(c.Config, Name, "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation",
             "bias", "groups", "padding_mode");
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
-        OpTensors.OnlyNames(c.Params, "params", Name, "weight", "bias");
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
-        var weight = OpTensors.Required(c.Params, "params", "weight", Name);
-        bool hasBias = ConfigReader.Bool(c.Config, "bias", true);
-        var bias = OpTensors.Optional(c.Params, "bias");
-        if (hasBias && bias is null) throw new ArgumentException("params.bias is required because config.bias is true");
-        if (!hasBias && bias is not null) throw new ArgumentException("params.bias is given but config.bias is false");
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
+        CaseTensors.OnlyNames(c.Params, "params", Name, "weight", "bias");
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
+        var weight = CaseTensors.Required(c.Params, "params", "weight", Name);
+        var bias = CaseTensors.BiasAsConfigured(c);
         string paddingMode = ConfigReader.String(c.Config, "padding_mode", "zeros");
         if (paddingMode != "zeros")
             throw new ArgumentException($"config.padding_mode is \"{paddingMode}\" but only \"zeros\" is implemented");
@@ -158,16 +98,16 @@ public sealed class Conv1dOp : IOp
             ConfigReader.Int(c.Config, "stride", 1), ConfigReader.Int(c.Config, "padding", 0),
             ConfigReader.Int(c.Config, "dilation", 1), groups);
         if (unbatched) output = new Tensor(output.Shape[1..], output.Data);
-        var dOutput = OpTensors.Upstream(c, "output", output.Shape);
+        var dOutput = CaseTensors.Upstream(c, "output", output.Shape);
         var grads = Conv1d.Backward(unbatched ? new Tensor([1, .. dOutput.Shape], dOutput.Data) : dOutput, cache);
         var dInput = unbatched ? new Tensor(input.Shape, grads.dInput.Data) : grads.dInput;
-        return (OpTensors.Set(("output", output)),
-            OpTensors.Set(("input", dInput), ("weight", grads.dWeight), ("bias", grads.dBias)));
+        return (CaseTensors.Set(("output", output)),
+            CaseTensors.Set(("input", dInput), ("weight", grads.dWeight), ("bias", grads.dBias)));
     }
 
     private static void CheckSize(JsonObject config, string key, int actual, Tensor weight)
     {
-        if (OpTensors.OptionalInt(config, key) is int v && v != actual)
+        if (CaseTensors.OptionalInt(config, key) is int v && v != actual)
             throw new ArgumentException($"params.weight is {weight.ShapeText()} but config.{key} is {v}");
     }
 }
@@ -179,23 +119,23 @@ public sealed class MaxPool1dOp : IOp
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices");
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
-        OpTensors.OnlyNames(c.Params, "params", Name);
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
+        CaseTensors.OnlyNames(c.Params, "params", Name);
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
         var (output, cache) = MaxPool1d.Forward(input,
-            ConfigReader.Int(c.Config, "kernel_size"), OpTensors.OptionalInt(c.Config, "stride"),
+            ConfigReader.Int(c.Config, "kernel_size"), CaseTensors.OptionalInt(c.Config, "stride"),
             ConfigReader.Int(c.Config, "padding", 0), ConfigReader.Int(c.Config, "dilation", 1),
             ConfigReader.Bool(c.Config, "ceil_mode", false));
-        var dInput = MaxPool1d.Backward(OpTensors.Upstream(c, "output", output.Shape), cache);
-        var outputs = OpTensors.Set(("output", output));
+        var dInput = MaxPool1d.Backward(CaseTensors.Upstream(c, "output", output.Shape), cache);
+        var outputs = CaseTensors.Set(("output", output));
         if (ConfigReader.Bool(c.Config, "return_indices", false))
         {
             var indices = new double[cache.Argmax.Length];
             for (int k = 0; k < indices.Length; k++) indices[k] = cache.Argmax[k];
             outputs.Add("indices", new Tensor(output.Shape, indices));
         }
-        return (outputs, OpTensors.Set(("input", dInput)));
+        return (outputs, CaseTensors.Set(("input", dInput)));
     }
 }
 
@@ -206,16 +146,16 @@ public sealed class AvgPool1dOp : IOp
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad");
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
-        OpTensors.OnlyNames(c.Params, "params", Name);
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
+        CaseTensors.OnlyNames(c.Params, "params", Name);
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
         var (output, cache) = AvgPool1d.Forward(input,
-            ConfigReader.Int(c.Config, "kernel_size"), OpTensors.OptionalInt(c.Config, "stride"),
+            ConfigReader.Int(c.Config, "kernel_size"), CaseTensors.OptionalInt(c.Config, "stride"),
             ConfigReader.Int(c.Config, "padding", 0), ConfigReader.Bool(c.Config, "ceil_mode", false),
             ConfigReader.Bool(c.Config, "count_include_pad", true));
-        var dInput = AvgPool1d.Backward(OpTensors.Upstream(c, "output", output.Shape), cache);
-        return (OpTensors.Set(("output", output)), OpTensors.Set(("input", dInput)));
+        var dInput = AvgPool1d.Backward(CaseTensors.Upstream(c, "output", output.Shape), cache);
+        return (CaseTensors.Set(("output", output)), CaseTensors.Set(("input", dInput)));
     }
 }
 
@@ -234,13 +174,13 @@ public sealed class ElementwiseActivationOp(string name, Func<Tensor, Tensor> fo
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name);
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
-        OpTensors.OnlyNames(c.Params, "params", Name);
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
+        CaseTensors.OnlyNames(c.Params, "params", Name);
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
         var output = forward(input);
-        var dInput = backward(OpTensors.Upstream(c, "output", output.Shape), input, output);
-        return (OpTensors.Set(("output", output)), OpTensors.Set(("input", dInput)));
+        var dInput = backward(CaseTensors.Upstream(c, "output", output.Shape), input, output);
+        return (CaseTensors.Set(("output", output)), CaseTensors.Set(("input", dInput)));
     }
 }
 
@@ -251,13 +191,13 @@ public sealed class SoftmaxOp : IOp
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "dim");
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
-        OpTensors.OnlyNames(c.Params, "params", Name);
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
+        CaseTensors.OnlyNames(c.Params, "params", Name);
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
         int dim = ConfigReader.Int(c.Config, "dim");
         var output = Softmax.Forward(input, dim);
-        var dInput = Softmax.Backward(OpTensors.Upstream(c, "output", output.Shape), output, dim);
-        return (OpTensors.Set(("output", output)), OpTensors.Set(("input", dInput)));
+        var dInput = Softmax.Backward(CaseTensors.Upstream(c, "output", output.Shape), output, dim);
+        return (CaseTensors.Set(("output", output)), CaseTensors.Set(("input", dInput)));
     }
 }

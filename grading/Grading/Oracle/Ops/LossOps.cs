@@ -18,12 +18,12 @@ public sealed class CrossEntropyOp : IOp
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "reduction", "ignore_index");
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input", "target", "weight");
-        OpTensors.OnlyNames(c.Params, "params", Name);
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
-        var target = OpTensors.Required(c.Inputs, "inputs", "target", Name);
-        var weight = OpTensors.Optional(c.Inputs, "weight");
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input", "target", "weight");
+        CaseTensors.OnlyNames(c.Params, "params", Name);
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
+        var target = CaseTensors.Required(c.Inputs, "inputs", "target", Name);
+        var weight = CaseTensors.Optional(c.Inputs, "weight");
         var reduction = Reductions.Parse(ConfigReader.String(c.Config, "reduction", "mean"));
         int ignoreIndex = ConfigReader.Int(c.Config, "ignore_index", CrossEntropy.DefaultIgnoreIndex);
         int[] targetShape = input.Rank >= 1 ? CrossEntropy.TargetShape(input.Shape) : [];
@@ -32,11 +32,11 @@ public sealed class CrossEntropyOp : IOp
                 target.HasShape(input.Shape)
                     ? $"inputs.target is {target.ShapeText()}, the input's shape: class-probability targets are not supported, give class indices of shape {Tensor.ShapeText(targetShape)}"
                     : $"inputs.target is {target.ShapeText()} but input {input.ShapeText()} needs class indices of shape {Tensor.ShapeText(targetShape)}");
-        int[] classes = OpTensors.Integers(target, "inputs.target");
+        int[] classes = CaseTensors.Integers(target, "inputs.target");
 
         var (loss, cache) = CrossEntropy.Forward(input, classes, weight, reduction, ignoreIndex);
-        var dInput = CrossEntropy.Backward(OpTensors.Upstream(c, "output", loss.Shape), cache);
-        return (OpTensors.Set(("output", loss)), OpTensors.Set(("input", dInput)));
+        var dInput = CrossEntropy.Backward(CaseTensors.Upstream(c, "output", loss.Shape), cache);
+        return (CaseTensors.Set(("output", loss)), CaseTensors.Set(("input", dInput)));
     }
 }
 
@@ -47,17 +47,17 @@ public sealed class BinaryCrossEntropyWithLogitsOp : IOp
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "reduction");
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input", "target", "weight", "pos_weight");
-        OpTensors.OnlyNames(c.Params, "params", Name);
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
-        var target = OpTensors.Required(c.Inputs, "inputs", "target", Name);
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input", "target", "weight", "pos_weight");
+        CaseTensors.OnlyNames(c.Params, "params", Name);
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
+        var target = CaseTensors.Required(c.Inputs, "inputs", "target", Name);
         var reduction = Reductions.Parse(ConfigReader.String(c.Config, "reduction", "mean"));
 
         var (loss, cache) = BinaryCrossEntropyWithLogits.Forward(input, target,
-            OpTensors.Optional(c.Inputs, "weight"), OpTensors.Optional(c.Inputs, "pos_weight"), reduction);
-        var grads = BinaryCrossEntropyWithLogits.Backward(OpTensors.Upstream(c, "output", loss.Shape), cache);
-        return (OpTensors.Set(("output", loss)), OpTensors.Set(("input", grads.dInput), ("target", grads.dTarget)));
+            CaseTensors.Optional(c.Inputs, "weight"), CaseTensors.Optional(c.Inputs, "pos_weight"), reduction);
+        var grads = BinaryCrossEntropyWithLogits.Backward(CaseTensors.Upstream(c, "output", loss.Shape), cache);
+        return (CaseTensors.Set(("output", loss)), CaseTensors.Set(("input", grads.dInput), ("target", grads.dTarget)));
     }
 }
 
@@ -68,15 +68,15 @@ public sealed class MseLossOp : IOp
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "reduction");
-        OpTensors.OnlyNames(c.Inputs, "inputs", Name, "input", "target");
-        OpTensors.OnlyNames(c.Params, "params", Name);
-        OpTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
-        var input = OpTensors.Required(c.Inputs, "inputs", "input", Name);
-        var target = OpTensors.Required(c.Inputs, "inputs", "target", Name);
+        CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input", "target");
+        CaseTensors.OnlyNames(c.Params, "params", Name);
+        CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
+        var target = CaseTensors.Required(c.Inputs, "inputs", "target", Name);
         var reduction = Reductions.Parse(ConfigReader.String(c.Config, "reduction", "mean"));
 
         var (loss, cache) = MseLoss.Forward(input, target, reduction);
-        var grads = MseLoss.Backward(OpTensors.Upstream(c, "output", loss.Shape), cache);
-        return (OpTensors.Set(("output", loss)), OpTensors.Set(("input", grads.dInput), ("target", grads.dTarget)));
+        var grads = MseLoss.Backward(CaseTensors.Upstream(c, "output", loss.Shape), cache);
+        return (CaseTensors.Set(("output", loss)), CaseTensors.Set(("input", grads.dInput), ("target", grads.dTarget)));
     }
 }

@@ -131,13 +131,7 @@ public sealed class OptimizerOp : IOp
     {
         ConfigReader.OnlyKeys(config, "optimizer (adam)", "name", "lookahead",
             "lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "form");
-        string form = ConfigReader.String(config, "form", "pytorch");
-        var d = form switch
-        {
-            "pytorch" => new AdamOptions(),
-            "keras" => AdamOptions.Keras,
-            _ => throw new ArgumentException($"config.form must be \"pytorch\" or \"keras\" but is \"{form}\""),
-        };
+        var d = ReadForm(config, new AdamOptions(), AdamOptions.Keras);
         return new Adam(d with
         {
             Lr = ConfigReader.Double(config, "lr", d.Lr),
@@ -169,13 +163,7 @@ public sealed class OptimizerOp : IOp
     {
         ConfigReader.OnlyKeys(config, "optimizer (rmsprop)", "name", "lookahead",
             "lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize", "form");
-        string form = ConfigReader.String(config, "form", "pytorch");
-        var d = form switch
-        {
-            "pytorch" => new RmsPropOptions(),
-            "keras" => RmsPropOptions.Keras,
-            _ => throw new ArgumentException($"config.form must be \"pytorch\" or \"keras\" but is \"{form}\""),
-        };
+        var d = ReadForm(config, new RmsPropOptions(), RmsPropOptions.Keras);
         return new RmsProp(d with
         {
             Lr = ConfigReader.Double(config, "lr", d.Lr),
@@ -217,6 +205,18 @@ public sealed class OptimizerOp : IOp
             WeightDecay = ConfigReader.Double(config, "weight_decay", d.WeightDecay),
             Maximize = ConfigReader.Bool(config, "maximize", d.Maximize),
         });
+    }
+
+    /// <summary>The defaults config.form names: PyTorch's ("pytorch", the default) or Keras's ("keras").</summary>
+    private static T ReadForm<T>(JsonObject config, T pytorch, T keras)
+    {
+        string form = ConfigReader.String(config, "form", "pytorch");
+        return form switch
+        {
+            "pytorch" => pytorch,
+            "keras" => keras,
+            _ => throw new ArgumentException($"config.form must be \"pytorch\" or \"keras\" but is \"{form}\""),
+        };
     }
 
     private static (double, double) ReadBetas(JsonObject config, (double, double) fallback)

@@ -17,7 +17,8 @@ public sealed class RecurrentOp(string name) : IOp
 {
     public string Name { get; } = name;
 
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    /// <summary>Reads the case's config and inputs as this op defines them (the checks and messages of Evaluate).</summary>
+    public Inputs Read(Case c)
     {
         bool lstm = Name == "lstm";
         var known = new List<string> { "input_size", "hidden_size", "num_layers", "bias", "batch_first", "bidirectional", "dropout" };
@@ -49,7 +50,7 @@ public sealed class RecurrentOp(string name) : IOp
 
         CaseTensors.OnlyNames(c.Inputs, "inputs", Name, lstm ? ["input", "h0", "c0", "lengths"] : ["input", "h0", "lengths"]);
         CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, lstm ? ["output", "h_n", "c_n"] : ["output", "h_n"]);
-        var input = CaseTensors.Required(c.Inputs, "inputs", "input");
+        var input = CaseTensors.Required(c.Inputs, "inputs", "input", Name);
         var h0 = CaseTensors.Optional(c.Inputs, "h0");
         var c0 = CaseTensors.Optional(c.Inputs, "c0");
         var lengthsTensor = CaseTensors.Optional(c.Inputs, "lengths");
@@ -61,6 +62,15 @@ public sealed class RecurrentOp(string name) : IOp
             lengths = CaseTensors.Integers(lengthsTensor, "inputs.lengths");
         }
 
+        return new Inputs(config, input, h0, c0, lengths);
+    }
+
+    /// <summary>A recurrent case read and checked: the stack's config and its inputs (null: zeros, or every length T).</summary>
+    public sealed record Inputs(RecurrentConfig Config, Tensor Input, Tensor? H0, Tensor? C0, int[]? Lengths);
+
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    {
+        var (config, input, h0, c0, lengths) = Read(c);
         var forward = RecurrentLayer.Forward(config, c.Params, input, h0, c0, lengths);
         var outputs = new NamedTensors();
         outputs.Add("output", forward.Output);

@@ -17,31 +17,40 @@ public sealed class ReluRnnSlideOp : IOp
 {
     public string Name => "relu_rnn_slide";
 
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    /// <summary>The case's weights and inputs, checked as this op defines them.</summary>
+    public sealed record Inputs(Tensor W, Tensor U, Tensor b, Tensor Input, Tensor? H0);
+
+    public Inputs Read(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name);
         CaseTensors.OnlyNames(c.Inputs, "inputs", Name, ["input", "h0"]);
         CaseTensors.OnlyNames(c.Params, "params", Name, ["W", "U", "b"]);
         CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, ["output", "last_output"]);
-        var W = CaseTensors.Required(c.Params, "params", "W");
-        var U = CaseTensors.Required(c.Params, "params", "U");
-        var b = CaseTensors.Required(c.Params, "params", "b");
-        var input = CaseTensors.Required(c.Inputs, "inputs", "input");
-        var h0 = CaseTensors.Optional(c.Inputs, "h0");
+        return new Inputs(CaseTensors.Required(c.Params, "params", "W", Name), CaseTensors.Required(c.Params, "params", "U", Name),
+            CaseTensors.Required(c.Params, "params", "b", Name), CaseTensors.Required(c.Inputs, "inputs", "input", Name), CaseTensors.Optional(c.Inputs, "h0"));
+    }
 
-        var outputs = SlideReluRnn.Forward(W, U, b, input, h0);
+    /// <summary>The upstream gradient of every step's output: grad_outputs.output plus grad_outputs.last_output at the last step.</summary>
+    public static Tensor UpstreamOfEveryStep(Case c, Tensor outputs)
+    {
         var last = SlideReluRnn.LastOutput(outputs);
-        var dOutputs = CaseTensors.Optional(c.GradOutputs, "output")?.Clone() ?? Tensor.Zeros(outputs.Shape);
-        if (!dOutputs.HasShape(outputs.Shape))
-            throw new ArgumentException($"grad_outputs.output is {dOutputs.ShapeText()} but output is {outputs.ShapeText()}");
-        if (CaseTensors.Optional(c.GradOutputs, "last_output") is { } dLast)
+        var dOutputs = CaseTensors.Upstream(c, "output", outputs.Shape).Clone();
+        if (c.GradOutputs.Contains("last_output"))
         {
-            if (!dLast.HasShape(last.Shape))
-                throw new ArgumentException($"grad_outputs.last_output is {dLast.ShapeText()} but last_output is {last.ShapeText()}");
+            var dLast = CaseTensors.Upstream(c, "last_output", last.Shape);
             // last_output is outputs[T-1], so its gradient adds to that step's
             int offset = dOutputs.Length - dLast.Length;
             for (int k = 0; k < dLast.Length; k++) dOutputs.Data[offset + k] += dLast.Data[k];
         }
+        return dOutputs;
+    }
+
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    {
+        var (W, U, b, input, h0) = Read(c);
+        var outputs = SlideReluRnn.Forward(W, U, b, input, h0);
+        var last = SlideReluRnn.LastOutput(outputs);
+        var dOutputs = UpstreamOfEveryStep(c, outputs);
         var g = SlideReluRnn.Backward(W, U, b, input, outputs, dOutputs, h0);
 
         var outs = new NamedTensors();
@@ -61,17 +70,22 @@ public sealed class TanhRnnSlideOp : IOp
 {
     public string Name => "tanh_rnn_slide";
 
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    /// <summary>The case's weights and inputs, checked as this op defines them.</summary>
+    public sealed record Inputs(Tensor Wxh, Tensor Whh, Tensor Why, Tensor Input, Tensor? H0);
+
+    public Inputs Read(Case c)
     {
         ConfigReader.OnlyKeys(c.Config, Name);
         CaseTensors.OnlyNames(c.Inputs, "inputs", Name, ["input", "h0"]);
         CaseTensors.OnlyNames(c.Params, "params", Name, ["Wxh", "Whh", "Why"]);
         CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, ["output", "h_n"]);
-        var Wxh = CaseTensors.Required(c.Params, "params", "Wxh");
-        var Whh = CaseTensors.Required(c.Params, "params", "Whh");
-        var Why = CaseTensors.Required(c.Params, "params", "Why");
-        var input = CaseTensors.Required(c.Inputs, "inputs", "input");
-        var h0 = CaseTensors.Optional(c.Inputs, "h0");
+        return new Inputs(CaseTensors.Required(c.Params, "params", "Wxh", Name), CaseTensors.Required(c.Params, "params", "Whh", Name),
+            CaseTensors.Required(c.Params, "params", "Why", Name), CaseTensors.Required(c.Inputs, "inputs", "input", Name), CaseTensors.Optional(c.Inputs, "h0"));
+    }
+
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    {
+        var (Wxh, Whh, Why, input, h0) = Read(c);
 
         var forward = SlideTanhRnn.Forward(Wxh, Whh, Why, input, h0);
         var g = SlideTanhRnn.Backward(Wxh, Whh, Why, input, forward,

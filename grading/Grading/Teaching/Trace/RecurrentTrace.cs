@@ -1,0 +1,207 @@
+// The step-by-step trace of a recurrent case: the oracle's ops lstm, gru and rnn (any layers and
+// directions), and the slides' cells relu_rnn_slide and tanh_rnn_slide, which are the rnn cell
+// with the slides' names (linear = input W^T + b + state U^T is nn.RNN's relu form with
+// bias_hh = 0; the STATS 507 cell is nn.RNN's tanh form without biases, plus y_t = h_t Why^T).
+// Every value comes from the library: the forward values from RecurrentLayer.Forward's cache,
+// the pre-activations from MatMul (the product the cells compute), the backward values from
+// RecurrentLayer.Backward's per-step record (dL/dh_t, dL/dc_t, the gates' pre-activation
+// gradients, dW_hh so far); only dW_ih so far is summed here, step by step, with MatMul.Backward,
+// where the library sums all steps in one product. Spec/figures.md, "Trace".
+using Rnn.Grading.Oracle;
+using Rnn.Grading.Oracle.Ops;
+using Rnn.Reference.Numerics;
+using Rnn.Reference.Recurrent;
+using Rnn.Reference.Tensors;
+
+namespace Rnn.Grading.Teaching.Trace;
+
+public static class RecurrentTrace
+{
+    public static readonly string[] Ops = ["lstm", "gru", "rnn", "relu_rnn_slide", "tanh_rnn_slide"];
+
+    /// <summary>The trace of one case; throws ArgumentException naming what is wrong with it.</summary>
+    public static CaseTrace Of(Case c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c.Op switch
+        {
+            "lstm" or "gru" or "rnn" => FromStack(c),
+            "relu_rnn_slide" => FromReluSlide(c),
+            "tanh_rnn_slide" => FromTanhSlide(c),
+            _ => throw new ArgumentException(
+                $"case '{c.Id}' has op '{c.Op}' but trace follows the recurrent ops only: {string.Join(", ", Ops)}"),
+        };
+    }
+
+    private static CaseTrace FromStack(Case c)
+    {
+        var read = new RecurrentOp(c.Op).Read(c);
+        var names = Names.For(read.Config.Kind, slideRelu: false);
+        var upstream = (Output: CaseTensors.Optional(c.GradOutputs, "output"), HN: CaseTensors.Optional(c.GradOutputs, "h_n"), CN: CaseTensors.Optional(c.GradOutputs, "c_n"));
+        var sections = Run(read.Config, c.Params, read.Input, read.H0, read.C0, read.Lengths, upstream.Output, upstream.HN, upstream.CN, names);
+        var cfg = read.Config;
+        var description = new List<string>
+        {
+            $"{cfg.ModuleName} (nn.{cfg.ModuleName}{(c.Op == "rnn" ? $", nonlinearity {(cfg.Kind == CellKind.RnnRelu ? "relu" : "tanh")}" : "")}): " +
+            $"input_size {cfg.InputSize}, hidden_size {cfg.HiddenSize}, num_layers {cfg.NumLayers}, bidirectional {cfg.Bidirectional.ToString().ToLowerInvariant()}",
+        };
+        description.AddRange(names.Equations);
+        return new CaseTrace(c.Id, c.Op, description, "L = sum(output * grad_output) + sum(h_n * grad_h_n)" + (cfg.HasCellState ? " + sum(c_n * grad_c_n)" : ""), sections);
+    }
+
+    private static CaseTrace FromReluSlide(Case c)
+    {
+        var (W, U, b, input, h0Given) = new ReluRnnSlideOp().Read(c);
+        // the slide's own forward checks every shape and says what is wrong
+        var outputs = SlideReluRnn.Forward(W, U, b, input, h0Given);
+        int H = W.Shape[0], I = W.Shape[1], T = input.Shape[0], B = input.Rank == 3 ? input.Shape[1] : 1;
+        var p = new NamedTensors
+        {
+            { "weight_ih_l0", W }, { "weight_hh_l0", U }, { "bias_ih_l0", b }, { "bias_hh_l0", Tensor.Zeros(H) },
+        };
+        var dOut = new Tensor([T, B, H], ReluRnnSlideOp.UpstreamOfEveryStep(c, outputs).Data);
+        var h0 = h0Given is null ? null : new Tensor([1, B, H], h0Given.Data);
+        var sections = Run(new RecurrentConfig(CellKind.RnnRelu, I, H), p, new Tensor([T, B, I], input.Data), h0, null, null, dOut, null, null,
+            Names.For(CellKind.RnnRelu, slideRelu: true));
+        return new CaseTrace(c.Id, c.Op,
+        [
+            "the 95-865 slide's vanilla ReLU RNN: W [H, I], U [H, H], b [H]",
+            "slide: linear = np.dot(input, W.T) + b + np.dot(current_state, U.T); output = np.maximum(0, linear); current_state = output",
+            "(PyTorch: nn.RNN(nonlinearity='relu') with weight_ih = W, weight_hh = U, bias_ih = b, bias_hh = 0)",
+        ], "L = sum(output * grad_output) + sum(last_output * grad_last_output)", sections);
+    }
+
+    private static CaseTrace FromTanhSlide(Case c)
+    {
+        var (Wxh, Whh, Why, input, h0Given) = new TanhRnnSlideOp().Read(c);
+        var slide = SlideTanhRnn.Forward(Wxh, Whh, Why, input, h0Given);  // checks every shape
+        int H = Wxh.Shape[0], I = Wxh.Shape[1], O = Why.Shape[0], T = input.Shape[0], B = input.Rank == 3 ? input.Shape[1] : 1;
+        // y_t = h_t Why^T: its gradient reaches h_t as dy_t Why
+        var dY = CaseTensors.Optional(c.GradOutputs, "output");
+        var dH = Tensor.Zeros(T, B, H);
+        var dWhy = new double[O * H];
+        var hs = slide.Hs;                                          // [T+1, B, H]
+        if (dY is not null)
+            for (int t = 0; t < T; t++)
+                MatMul.Backward(dY.Data.AsSpan(t * B * O, B * O), hs.AsSpan((t + 1) * B * H, B * H), Why.Data, B, H, O,
+                    dH.Data.AsSpan(t * B * H, B * H), dWhy, []);
+        var dHN = CaseTensors.Optional(c.GradOutputs, "h_n") is { } g ? new Tensor([1, B, H], g.Data) : null;
+        var p = new NamedTensors { { "weight_ih_l0", Wxh }, { "weight_hh_l0", Whh } };
+        var sections = Run(new RecurrentConfig(CellKind.RnnTanh, I, H, Bias: false), p, new Tensor([T, B, I], input.Data),
+            h0Given is null ? null : new Tensor([1, B, H], h0Given.Data), null, null, dH, dHN, null, Names.For(CellKind.RnnTanh, slideRelu: false, tanhSlide: true));
+        // add y_t to every forward step, and dWhy (all steps) to the last backward step
+        var forward = sections[0].Forward.Select(s => new TraceStep(s.T,
+            [.. s.Values, new TraceValue("y_t", "y_hat_t = W_hy^T h_t", B, O, slide.Y.Data.AsSpan(s.T * B * O, B * O).ToArray())])).ToList();
+        var backward = sections[0].Backward.ToList();
+        var last = backward[^1];
+        backward[^1] = new TraceStep(last.T, [.. last.Values, new TraceValue("dWhy (all steps)", "", O, H, dWhy)]);
+        return new CaseTrace(c.Id, c.Op,
+        [
+            "the STATS 507 slide's tanh cell (MATH80629's U = Wxh, W = Whh, V = Why): Wxh [H, I], Whh [H, H], Why [O, H], no biases",
+            "slide: h_t = tanh(W_hh^T h_(t-1) + W_xh^T x_t); y_hat_t = W_hy^T h_t   (code: h = tanh(x @ Wxh.t() + h @ Whh.t()); y = h @ Why.t())",
+            "(PyTorch: nn.RNN(bias=False) with weight_ih = Wxh, weight_hh = Whh, then a bias-free nn.Linear with weight Why)",
+        ], "L = sum(output * grad_output) + sum(h_n * grad_h_n); dL/dh_t includes dy_t Why", [sections[0] with { Forward = forward, Backward = backward }]);
+    }
+
+    /// <summary>Forward, backward with per-step records, then the steps of every layer and direction.</summary>
+    private static List<TraceSection> Run(RecurrentConfig config, NamedTensors p, Tensor input, Tensor? h0, Tensor? c0, int[]? lengths,
+        Tensor? dOutput, Tensor? dHN, Tensor? dCN, Names names)
+    {
+        var forward = RecurrentLayer.Forward(config, p, input, h0, c0, lengths);
+        var back = RecurrentLayer.Backward(forward.Cache, dOutput, dHN, dCN, recordSteps: true);
+        var cache = forward.Cache;
+        var sections = new List<TraceSection>();
+        for (int l = 0; l < config.NumLayers; l++)
+            for (int d = 0; d < config.Directions; d++)
+                sections.Add(Section(cache, back.Steps![l * config.Directions + d], l, d, names));
+        return sections;
+    }
+
+    private static TraceSection Section(RecurrentCache cache, RecurrentStepGradients rec, int l, int d, Names names)
+    {
+        var config = cache.Config;
+        int T = cache.T, B = cache.B, H = config.HiddenSize, G = config.Gates, GH = G * H, In = config.LayerInputSize(l);
+        string s = RecurrentConfig.Suffix(l, d);
+        var Wih = cache.Parameters["weight_ih" + s].Data;
+        var Whh = cache.Parameters["weight_hh" + s].Data;
+        ReadOnlySpan<double> bih = config.Bias ? cache.Parameters["bias_ih" + s].Data : [];
+        ReadOnlySpan<double> bhh = config.Bias ? cache.Parameters["bias_hh" + s].Data : [];
+        var dir = cache.Directions[l * config.Directions + d];
+        var x = cache.LayerInputs[l];                                            // [T, B, I_l]
+
+        var forward = new List<TraceStep>();
+        for (int step = 0; step < T; step++)
+        {
+            int t = d == 0 ? step : T - 1 - step;
+            var xt = x.AsSpan(t * B * In, B * In);
+            var hPrev = dir.H.AsSpan(step * B * H, B * H);
+            var xProj = new double[B * GH];                                      // x_t W_ih^T + b_ih
+            var hProj = new double[B * GH];                                      // h_(t-1) W_hh^T + b_hh
+            MatMul.Forward(xt, Wih, bih, B, In, GH, xProj);
+            MatMul.Forward(hPrev, Whh, bhh, B, H, GH, hProj);
+            var values = new List<TraceValue>
+            {
+                new(names.X, names.XSlide, B, In, xt.ToArray()),
+                new("h_(t-1)", names.HPrevSlide, B, H, hPrev.ToArray()),
+            };
+            if (config.HasCellState) values.Add(new("c_(t-1)", "c<t-1>", B, H, dir.C.AsSpan(step * B * H, B * H).ToArray()));
+            var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? dir.Gates.AsSpan(step * B * GH, B * GH) : default;
+            for (int g = 0; g < G; g++)
+            {
+                // pre-activation of block g: x-part + h-part (GRU's n: x-part + r * h-part)
+                var a = new double[B * H];
+                for (int b = 0; b < B; b++)
+                    for (int j = 0; j < H; j++)
+                    {
+                        int k = b * GH + g * H + j;
+                        double hPart = config.Kind == CellKind.Gru && g == 2 ? gates[b * GH + j] * hProj[k] : hProj[k];
+                        a[b * H + j] = xProj[k] + hPart;
+                    }
+                if (config.Kind == CellKind.Gru && g == 2)
+                {
+                    values.Add(new("x W_in^T + b_in", "", B, H, Block(xProj, B, GH, 2 * H, H)));
+                    values.Add(new("h_(t-1) W_hn^T + b_hn", "", B, H, Block(hProj, B, GH, 2 * H, H)));
+                }
+                values.Add(new(names.PreActivations[g], names.PreActivationSlides[g], B, H, a));
+            }
+            for (int g = 0; g < (gates.IsEmpty ? 0 : G); g++)
+                values.Add(new(names.Gates[g], names.GateSlides[g], B, H, Block(gates.ToArray(), B, GH, g * H, H)));
+            if (config.HasCellState) values.Add(new("c_t", "c<t>", B, H, dir.C.AsSpan((step + 1) * B * H, B * H).ToArray()));
+            values.Add(new("h_t", names.HSlide, B, H, dir.H.AsSpan((step + 1) * B * H, B * H).ToArray()));
+            forward.Add(new TraceStep(t, values));
+        }
+
+        var backward = new List<TraceStep>();
+        var dWih = new double[GH * In];                                          // dW_ih so far
+        var dbih = new double[config.Bias ? GH : 0];
+        for (int k = 0; k < T; k++)
+        {
+            int step = T - 1 - k, t = d == 0 ? step : T - 1 - step;
+            var dGates = rec.dGates.AsSpan(t * B * GH, B * GH);
+            // forward: xProj = x_t W_ih^T + b_ih, so dW_ih += da^T x_t and db_ih += da, one step at a time
+            var dxScratch = new double[B * In];
+            MatMul.Backward(dGates, x.AsSpan(t * B * In, B * In), Wih, B, In, GH, dxScratch, dWih, dbih);
+            var values = new List<TraceValue> { new("dL/dh_t", "", B, H, rec.dH.AsSpan(t * B * H, B * H).ToArray()) };
+            if (config.HasCellState) values.Add(new("dL/dc_t (from step t+1)", "", B, H, rec.dC.AsSpan(t * B * H, B * H).ToArray()));
+            for (int g = 0; g < G; g++)
+                values.Add(new("dL/d" + names.PreActivations[g], "", B, H, Block(dGates.ToArray(), B, GH, g * H, H)));
+            values.Add(new("dW_ih so far", names.WihSlide, GH, In, (double[])dWih.Clone()));
+            values.Add(new("dW_hh so far", names.WhhSlide, GH, H, rec.dWhhSoFar.AsSpan(k * GH * H, GH * H).ToArray()));
+            if (config.Bias)
+            {
+                values.Add(new("db_ih so far", names.BihSlide, 1, GH, (double[])dbih.Clone()));
+                if (names.ShowBhh) values.Add(new("db_hh so far", "", 1, GH, rec.dbhhSoFar.AsSpan(k * GH, GH).ToArray()));
+            }
+            backward.Add(new TraceStep(t, values));
+        }
+        return new TraceSection(l, d, forward, backward);
+    }
+
+    /// <summary>Columns [from, from + width) of every row of a [rows, stride] block.</summary>
+    private static double[] Block(double[] data, int rows, int stride, int from, int width)
+    {
+        var block = new double[rows * width];
+        for (int r = 0; r < rows; r++) data.AsSpan(r * stride + from, width).CopyTo(block.AsSpan(r * width, width));
+        return block;
+    }
+}
