@@ -92,6 +92,13 @@ public abstract class Convention
                "the gradient returned for each bias is dL/dbias_ih (which equals dL/dbias_hh; their sum would count it twice)";
     }
 
+    /// <summary>
+    /// The GRU a "gru" case means under the convention when it does not say (Keras's reset_after):
+    /// true for PyTorch's reset-after cell (PyTorch's and Keras's default), false where the
+    /// convention's only GRU applies the reset gate before the product (d2l, Ng).
+    /// </summary>
+    public virtual bool GruResetAfterByDefault => true;
+
     /// <summary>The convention's names for a dense layer (the output layer of its RNN), or null when it names none.</summary>
     public virtual LinearNames? Linear => null;
 

@@ -64,6 +64,9 @@ public sealed class D2lConvention : Convention
 
     public override bool MergesBiases(CellShape cell) => true;
 
+    /// <summary>Its only GRU applies the reset gate before the product.</summary>
+    public override bool GruResetAfterByDefault => false;
+
     /// <summary>The output layer of d2l's RNNs: Y = H @ W_hq + b_q, W_hq [H, Q], b_q [Q].</summary>
     public override LinearNames Linear => new("d2l output layer", "W_hq", Transposed: true, "b_q", BiasColumn: false);
 

@@ -74,6 +74,9 @@ public sealed class NgConvention : Convention
 
     public override bool MergesBiases(CellShape cell) => true;
 
+    /// <summary>Its only GRU applies the reset gate before the product.</summary>
+    public override bool GruResetAfterByDefault => false;
+
     /// <summary>The LSTM notebook's output layer: yt = softmax(Wy a_next + by), Wy [n_y, n_a], by [n_y, 1] (the RNN notebook calls Wy Wya).</summary>
     public override LinearNames Linear => new("Ng output layer", "Wy", Transposed: false, "by", BiasColumn: true);
 

@@ -12,7 +12,8 @@ public static class Evaluator
         try
         {
             var (outputs, grads) = op.Evaluate(c);
-            return new CaseResult(c.Id, outputs, grads);
+            var notes = op.Notes(c);
+            return new CaseResult(c.Id, outputs, grads, Notes: notes.Count == 0 ? null : notes);
         }
         catch (ArgumentException e)
         {
