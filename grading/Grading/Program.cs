@@ -1,5 +1,6 @@
 // rnn-grading: the command-line program.
 //   eval CASES -o RESULTS   the oracle: outputs and every gradient for each case (Spec/formats.md)
+//   vectors, check          the conformance vectors and the check of another implementation (Spec/vectors.md)
 //   grade ...               the autograder (Spec/autograder.md)
 //   trace, demo, figures, gallery   the teaching tools (Spec/figures.md)
 using Rnn.Grading.Commands;
@@ -16,6 +17,12 @@ public static class Program
               the outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON).
           rnn-grading ops
               List the ops the oracle knows.
+          rnn-grading vectors -o DIR [--force]
+              Write the conformance vectors (every op and convention, with edge cases): cases,
+              expected results and a manifest of tolerances and SHA-256s (Spec/vectors.md).
+          rnn-grading check CASES RESULTS [--rtol R --atol A] [--only OP,...] [--report FILE.md]
+              Compare another implementation's RESULTS for CASES with the oracle's, tensor by
+              tensor, naming known mistakes (Spec/vectors.md); exit 0 all pass, 1 some fail.
           rnn-grading grade --assignment A (--answers FILE | --submission DIR) [--results PATH] [--report text|none]
           rnn-grading grade sample-cases --assignment A -o FILE
               Grade students' answers against the reference (rnn-grading grade --help for more).
@@ -46,6 +53,8 @@ public static class Program
         {
             "eval" => EvalCommand.Run(args[1..], Console.OpenStandardInput, Console.OpenStandardOutput, Console.Error),
             "ops" => ListOps(),
+            "vectors" => VectorsCommand.Run(args[1..], Console.Out, Console.Error),
+            "check" => CheckCommand.Run(args[1..], Console.Out, Console.Error),
             "grade" => GradeCommand.Run(args[1..]),
             "grade-all" => GradeAllCommand.Run(args[1..]),
             "bundle" => BundleCommand.Run(args[1..]),
