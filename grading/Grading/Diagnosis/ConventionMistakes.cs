@@ -29,7 +29,10 @@ public static class ConventionMistakes
     private static KnownMistake OnConventionCases(KnownMistake m) =>
         new(m.Id, m.Message, m.Ops, m.Detection, m.Source, c =>
         {
-            if (!RecurrentOps.Contains(c.Op) || ConventionOption.Read(c.Config) is null) return m.ReevaluateForms(c);
+            var convention = RecurrentOps.Contains(c.Op) ? ConventionOption.Read(c.Config) : null;
+            if (convention is null) return m.ReevaluateForms(c);
+            // on Ng's GRU the reversed update gate is Ng's own mistake below, told in Ng's terms
+            if (convention.Name == "ng" && m.Id == KnownMistakes.GruUpdateGateReversed) return [];
             var (pytorch, back) = PyTorchForm(c);
             return m.ReevaluateForms(pytorch).Select(back);
         });
