@@ -103,7 +103,7 @@ public static class CheckCommand
             : $"rtol {Tolerance.Float64.Rtol:G}, atol {Tolerance.Float64.Atol:G} (float64){(rtol is not null || atol is not null ? ", with the one given on the command line" : "")}";
 
         if (notAnswered.Count > 0)
-            source += $"; {notAnswered.Count} case{(notAnswered.Count == 1 ? "" : "s")} not answered (--skip-missing): {string.Join(", ", notAnswered)}";
+            source += $"; {notAnswered.Count} case{(notAnswered.Count == 1 ? "" : "s")} not answered (--skip-missing): {string.Join(", ", notAnswered.Take(12))}{(notAnswered.Count > 12 ? $" and {notAnswered.Count - 12} more" : "")}";
         stdout.Write(Text(checks, source));
         if (reportPath is not null)
         {
