@@ -11,7 +11,7 @@ sum(output * grad_output) over the outputs); every other case is left out, and i
 on standard error. The slides' two cells have no torch module: their loops are written in torch
 as on the slides, and autograd gives their gradients.
 
-The conformance-vector test (Tests/Grading.Tests/Vectors) runs this on Spec/vectors/cases.json
+The conformance-vector test (Tests/Grading.Tests/Vectors/ConformanceVectorTests.cs) runs this on Spec/vectors/cases.json
 and compares the answers with the committed expected results.
 """
 import json
