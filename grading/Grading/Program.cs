@@ -20,9 +20,10 @@ public static class Program
           rnn-grading vectors -o DIR [--force]
               Write the conformance vectors (every op and convention, with edge cases): cases,
               expected results and a manifest of tolerances and SHA-256s (Spec/vectors.md).
-          rnn-grading check CASES RESULTS [--rtol R --atol A] [--only OP,...] [--report FILE.md]
+          rnn-grading check CASES RESULTS [--rtol R] [--atol A] [--only OP|ID-PREFIX,...] [--skip-missing] [--report FILE.md]
               Compare another implementation's RESULTS for CASES with the oracle's, tensor by
-              tensor, naming known mistakes (Spec/vectors.md); exit 0 all pass, 1 some fail.
+              tensor, naming layout slips and known mistakes (Spec/vectors.md); exit 0 every case
+              passes, 1 some fails, 2 wrong command line, 3 CASES or RESULTS unreadable, 4 report not written.
           rnn-grading grade --assignment A (--answers FILE | --submission DIR) [--results PATH] [--report text|none]
           rnn-grading grade sample-cases --assignment A -o FILE
               Grade students' answers against the reference (rnn-grading grade --help for more).
