@@ -275,6 +275,22 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public void AnotherProgramsManifestBesideTheCasesIsIgnored()
+    {
+        string cases = Path.Combine(_dir, "cases.json");
+        File.Copy(CasesPath, cases);
+        File.WriteAllText(Path.Combine(_dir, "manifest.json"), "{\"name\": \"my-package\", \"version\": 2}");
+        var (code, output, err) = Run(cases, Path.Combine(Vectors, VectorFiles.ExpectedJson));
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
+        Assert.That(output, Does.Contain("tolerance from rtol 1e-07, atol 1e-10 (float64)"));
+        // one that says it is a vectors manifest but is broken is an error naming it
+        File.WriteAllText(Path.Combine(_dir, "manifest.json"), "{\"format\": \"rnn-reference/vectors@1\", \"cases\": 3}");
+        (code, _, err) = Run(cases, Path.Combine(Vectors, VectorFiles.ExpectedJson));
+        Assert.That(code, Is.EqualTo(ExitCodes.UnreadableInput));
+        Assert.That(err, Does.Contain("manifest.json: a malformed rnn-reference/vectors@1 manifest"));
+    }
+
+    [Test]
     public void BadCommandLinesAndFilesGetTheDocumentedCodes()
     {
         string answers = Path.Combine(Vectors, VectorFiles.ExpectedJson);

@@ -141,7 +141,7 @@ public sealed class ConformanceVectorTests
         using var s = File.OpenRead(Path.Combine(Committed, VectorFiles.ExpectedJson));
         var expected = CaseFile.ReadResults(s, "expected.json");
         using var m = File.OpenRead(Path.Combine(Committed, VectorFiles.Manifest));
-        var tolerances = VectorFiles.ReadTolerances(m, "manifest.json");
+        var tolerances = VectorFiles.ReadTolerances(m, "manifest.json")!;
         foreach (var r in expected)
         {
             Assert.That(r.Error, Is.Null, r.Id);

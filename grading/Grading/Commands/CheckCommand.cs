@@ -100,7 +100,7 @@ public static class CheckCommand
         var checks = Checker.Check(chosen, answers, ToleranceOf);
         string source = rtol is not null && atol is not null ? "--rtol/--atol"
             : manifest is not null ? $"{VectorFiles.Manifest} beside CASES{(rtol is not null || atol is not null ? ", with the one given on the command line" : "")}"
-            : $"rtol {Tolerance.Float64.Rtol:G}, atol {Tolerance.Float64.Atol:G} (float64){(rtol is not null || atol is not null ? ", with the one given on the command line" : "")}";
+            : $"rtol {Autograder.TensorComparison.Short(Tolerance.Float64.Rtol)}, atol {Autograder.TensorComparison.Short(Tolerance.Float64.Atol)} (float64){(rtol is not null || atol is not null ? ", with the one given on the command line" : "")}";
 
         if (notAnswered.Count > 0)
             source += $"; {notAnswered.Count} case{(notAnswered.Count == 1 ? "" : "s")} not answered (--skip-missing): {string.Join(", ", notAnswered.Take(12))}{(notAnswered.Count > 12 ? $" and {notAnswered.Count - 12} more" : "")}";

@@ -104,11 +104,11 @@ public static class ConformanceSuite
     private static void Slides(Builder b)
     {
         b.Slide("relu_rnn_slide/one-sequence", "relu_rnn_slide", T: 4, B: 0, I: 3, H: 2, O: 0,
-            "the 95-865 slide's loop on one sequence [T, I], h0 given");
-        b.Slide("relu_rnn_slide/batch", "relu_rnn_slide", T: 3, B: 2, I: 2, H: 3, O: 0, "a batch [T, B, I], h0 zeros (not given)");
-        b.Slide("relu_rnn_slide/t1", "relu_rnn_slide", T: 1, B: 0, I: 1, H: 1, O: 0, "one step, one unit");
-        b.Slide("tanh_rnn_slide/batch", "tanh_rnn_slide", T: 3, B: 2, I: 3, H: 2, O: 2, "the STATS 507 cell, a batch, h0 given");
-        b.Slide("tanh_rnn_slide/one-sequence", "tanh_rnn_slide", T: 2, B: 0, I: 2, H: 3, O: 1, "one sequence [T, I], one output");
+            "the 95-865 slide's loop on one sequence [T, I], h0 given", h0: true);
+        b.Slide("relu_rnn_slide/batch", "relu_rnn_slide", T: 3, B: 2, I: 2, H: 3, O: 0, "a batch [T, B, I], h0 zeros (not given)", h0: false);
+        b.Slide("relu_rnn_slide/t1", "relu_rnn_slide", T: 1, B: 0, I: 1, H: 1, O: 0, "one step, one unit", h0: true);
+        b.Slide("tanh_rnn_slide/batch", "tanh_rnn_slide", T: 3, B: 2, I: 3, H: 2, O: 2, "the STATS 507 cell, a batch, h0 given", h0: true);
+        b.Slide("tanh_rnn_slide/one-sequence", "tanh_rnn_slide", T: 2, B: 0, I: 2, H: 3, O: 1, "one sequence [T, I], one output", h0: true);
     }
 
     // ---- layers ---------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ public static class ConformanceSuite
                 "pytorch", upstream: true);
         }
 
-        public void Slide(string id, string op, int T, int B, int I, int H, int O, string covers)
+        public void Slide(string id, string op, int T, int B, int I, int H, int O, string covers, bool h0)
         {
             Next();
             bool relu = op == "relu_rnn_slide";
@@ -305,7 +305,7 @@ public static class ConformanceSuite
                 ? new NamedTensors { { "W", Uniform(0.7, H, I) }, { "U", Uniform(0.7, H, H) }, { "b", Uniform(0.3, H) } }
                 : new NamedTensors { { "Wxh", Uniform(0.7, H, I) }, { "Whh", Uniform(0.7, H, H) }, { "Why", Uniform(0.7, O, H) } };
             var inputs = new NamedTensors { { "input", B == 0 ? Uniform(1, T, I) : Uniform(1, T, B, I) } };
-            if (!covers.Contains("not given", StringComparison.Ordinal)) inputs.Add("h0", B == 0 ? Uniform(0.5, H) : Uniform(0.5, B, H));
+            if (h0) inputs.Add("h0", B == 0 ? Uniform(0.5, H) : Uniform(0.5, B, H));
             Finish(new Case(id, op, new JsonObject(), inputs, parameters, new NamedTensors()), covers, "pytorch", upstream: true);
         }
 
@@ -319,7 +319,7 @@ public static class ConformanceSuite
 
         public void Simple(string id, string op, JsonObject config, NamedTensors inputs, NamedTensors parameters, string covers, bool upstream = true)
         {
-            // the tensors were drawn before this case's seed: draw the upstream gradients from it
+            // the case's tensors were drawn (as the call's arguments) before its seed; its upstream gradients come from it
             Next();
             Finish(new Case(id, op, config, inputs, parameters, new NamedTensors()), covers, "pytorch", upstream);
         }

@@ -96,16 +96,21 @@ public static class VectorFiles
         return s.ToArray();
     }
 
-    /// <summary>The tolerances a manifest gives, by case id and tensor ("outputs.NAME", "grads.NAME"); empty for a case it does not list.</summary>
-    public static Dictionary<string, Dictionary<string, Tolerance>> ReadTolerances(Stream manifest, string sourceName)
+    /// <summary>
+    /// The tolerances a manifest gives, by case id and tensor ("outputs.NAME", "grads.NAME"); null when
+    /// the file is not a vectors manifest at all (another program's manifest.json); an error when it
+    /// says it is one but is malformed.
+    /// </summary>
+    public static Dictionary<string, Dictionary<string, Tolerance>>? ReadTolerances(Stream manifest, string sourceName)
     {
         var result = new Dictionary<string, Dictionary<string, Tolerance>>(StringComparer.Ordinal);
         try
         {
             using var doc = JsonDocument.Parse(manifest);
             var root = doc.RootElement;
-            if (!root.TryGetProperty("format", out var f) || f.ValueKind != JsonValueKind.String || f.GetString() != ManifestFormat)
-                throw new CaseFileFormatException($"{sourceName}: \"format\" must be \"{ManifestFormat}\"");
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var f)
+                || f.ValueKind != JsonValueKind.String || f.GetString() != ManifestFormat)
+                return null;
             foreach (var c in root.GetProperty("cases").EnumerateArray())
             {
                 var byTensor = new Dictionary<string, Tolerance>(StringComparer.Ordinal);
@@ -114,9 +119,13 @@ public static class VectorFiles
                 result[c.GetProperty("id").GetString()!] = byTensor;
             }
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (JsonException)
         {
-            throw new CaseFileFormatException($"{sourceName}: not a vectors manifest ({e.Message})");
+            return null;
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new CaseFileFormatException($"{sourceName}: a malformed {ManifestFormat} manifest ({e.Message})");
         }
         return result;
     }
