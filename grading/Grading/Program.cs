@@ -1,5 +1,6 @@
 // rnn-grading: the command-line program.
 //   eval CASES -o RESULTS   the oracle: outputs and every gradient for each case (Spec/formats.md)
+//   vectors, check          the conformance vectors and the check of another implementation (Spec/vectors.md)
 //   grade ...               the autograder (Spec/autograder.md)
 //   trace, demo, figures, gallery   the teaching tools (Spec/figures.md)
 using Rnn.Grading.Commands;
@@ -18,6 +19,13 @@ public static class Program
               --compute plain asks for the readable loops; both agree within rounding.
           rnn-grading ops
               List the ops the oracle knows.
+          rnn-grading vectors -o DIR [--force]
+              Write the conformance vectors (every op and convention, with edge cases): cases,
+              expected results and a manifest of tolerances and SHA-256s (Spec/vectors.md).
+          rnn-grading check CASES RESULTS [--rtol R] [--atol A] [--only OP|ID-PREFIX,...] [--skip-missing] [--report FILE.md]
+              Compare another implementation's RESULTS for CASES with the oracle's, tensor by
+              tensor, naming layout slips and known mistakes (Spec/vectors.md); exit 0 every case
+              passes, 1 some fails, 2 wrong command line, 3 CASES or RESULTS unreadable, 4 report not written.
           rnn-grading grade --assignment A (--answers FILE | --submission DIR) [--results PATH] [--report text|none]
           rnn-grading grade sample-cases --assignment A -o FILE
               Grade students' answers against the reference (rnn-grading grade --help for more).
@@ -48,6 +56,8 @@ public static class Program
         {
             "eval" => EvalCommand.Run(args[1..], Console.OpenStandardInput, Console.OpenStandardOutput, Console.Error),
             "ops" => ListOps(),
+            "vectors" => VectorsCommand.Run(args[1..], Console.Out, Console.Error),
+            "check" => CheckCommand.Run(args[1..], Console.Out, Console.Error),
             "grade" => GradeCommand.Run(args[1..]),
             "grade-all" => GradeAllCommand.Run(args[1..]),
             "bundle" => BundleCommand.Run(args[1..]),

@@ -1,9 +1,9 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:a1ab8b0df1291bf124f935b4d37e32313b3d34b7c50c7dabbfbee4f6430fe2af
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:dfaa49cc2a4c53e59c26eb5f0ddebf74cc5b976cb16976178ddfd2b3cb271f2c
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:
 //   forward   int from = mistake == NotCarried ? 0 : t   RecurrentLayer: always the previous step's state
-//             two more cells in the switch (LstmWithoutCellTanh, GruResetBeforeCell): the mistaken cells
+//             one more cell in the switch (LstmWithoutCellTanh, the mistaken cell); GruResetBeforeCell is in both
 //   backward  (dh, dc) = mistake switch ...              RecurrentLayer: dh = dhNext + dOutput[t], dc = dcNext
 //             NotCarried adds every step's dhPrev, dcPrev to dH0, dC0, and the state's gradient is
 //             not carried; NoBpttThroughState drops dhNext

@@ -1,6 +1,6 @@
 // Reading and writing the oracle's JSON files (Spec/formats.md):
 //   cases:   {"format": "rnn-reference/cases@1",   "cases":   [{"id", "op", "config", "inputs", "params", "grad_outputs"}]}
-//   results: {"format": "rnn-reference/results@1", "results": [{"id", "outputs", "grads"} or {"id", "error"}]}
+//   results: {"format": "rnn-reference/results@1", "results": [{"id", "outputs", "grads", "notes"?} or {"id", "error"}]}
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -69,6 +69,19 @@ public static class CaseFile
         return set;
     }
 
+    /// <summary>A result's optional "notes": a list of strings (null when absent).</summary>
+    private static IReadOnlyList<string>? ReadNotes(JsonNode? node, string where)
+    {
+        if (node is null) return null;
+        if (node is not JsonArray list)
+            throw new CaseFileFormatException($"{where} must be a list of strings but is {JsonArrays.Describe(node)}");
+        var notes = new List<string>(list.Count);
+        for (int i = 0; i < list.Count; i++)
+            notes.Add(list[i] is JsonValue v && v.TryGetValue(out string? s) && s is not null
+                ? s : throw new CaseFileFormatException($"{where}[{i}] must be a string but is {JsonArrays.Describe(list[i])}"));
+        return notes;
+    }
+
     public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName)
     {
         var root = Parse(stream, sourceName);
@@ -82,12 +95,12 @@ public static class CaseFile
             if (list[i] is not JsonObject obj)
                 throw new CaseFileFormatException($"{where} must be an object but is {JsonArrays.Describe(list[i])}");
             foreach (var (key, _) in obj)
-                if (key is not ("id" or "outputs" or "grads" or "error"))
-                    throw new CaseFileFormatException($"{where} has an unknown key \"{key}\"; a result has id, outputs, grads (or error)");
+                if (key is not ("id" or "outputs" or "grads" or "error" or "notes"))
+                    throw new CaseFileFormatException($"{where} has an unknown key \"{key}\"; a result has id, outputs, grads, notes (or error)");
             string id = RequiredString(obj, "id", where);
             string? error = obj["error"] is null ? null : RequiredString(obj, "error", where);
             results.Add(new CaseResult(id, ReadTensors(obj["outputs"], $"{where}.outputs"),
-                ReadTensors(obj["grads"], $"{where}.grads"), error));
+                ReadTensors(obj["grads"], $"{where}.grads"), error, ReadNotes(obj["notes"], $"{where}.notes")));
         }
         return results;
     }
@@ -109,6 +122,12 @@ public static class CaseFile
                 {
                     WriteTensors(w, "outputs", r.Outputs);
                     WriteTensors(w, "grads", r.Grads);
+                    if (r.Notes is { Count: > 0 } notes)
+                    {
+                        w.WriteStartArray("notes");
+                        foreach (var note in notes) w.WriteStringValue(note);
+                        w.WriteEndArray();
+                    }
                 }
                 w.WriteEndObject();
             }

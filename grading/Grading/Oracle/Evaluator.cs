@@ -43,7 +43,8 @@ public static class Evaluator
         try
         {
             var (outputs, grads) = op.Evaluate(c, compute);
-            return new CaseResult(c.Id, outputs, grads);
+            var notes = op.Notes(c);
+            return new CaseResult(c.Id, outputs, grads, Notes: notes.Count == 0 ? null : notes);
         }
         catch (ArgumentException e)
         {

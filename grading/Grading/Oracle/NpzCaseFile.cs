@@ -50,7 +50,7 @@ public static class NpzCaseFile
     {
         var meta = new MemoryStream();
         CaseFile.WriteResults(meta, results.Select(r => r.Error is null
-            ? new CaseResult(r.Id, new NamedTensors(), new NamedTensors())
+            ? new CaseResult(r.Id, new NamedTensors(), new NamedTensors(), Notes: r.Notes)
             : CaseResult.Failed(r.Id, r.Error)));
         var arrays = new List<(string, Tensor)>();
         foreach (var r in results.Where(r => r.Error is null))
