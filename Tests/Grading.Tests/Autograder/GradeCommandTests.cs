@@ -155,8 +155,15 @@ public sealed class GradeCommandTests
         foreach (var p in visible)
         {
             var graded = CaseStreams.Graded(a, p);
-            foreach (var sample in samples.Where(c => c.Id.StartsWith(p.Name + "/")))
-                Assert.That(Serialize([sample]), Is.Not.EqualTo(Serialize([graded.Single(g => g.Id == sample.Id)])), sample.Id);
+            var gradedIds = graded.Select(g => g.Id).ToHashSet();
+            var mine = samples.Where(c => c.Id.StartsWith(p.Name + "/")).ToList();
+            Assert.That(mine.Select(c => c.Id), Is.EqualTo(Enumerable.Range(0, p.Cases).Select(k => $"{p.Name}/sample-{k}")));
+            for (int k = 0; k < mine.Count; k++)
+            {
+                // never a graded id, and never a graded case's values under another id
+                Assert.That(gradedIds, Does.Not.Contain(mine[k].Id));
+                Assert.That(Serialize([mine[k] with { Id = graded[k].Id }]), Is.Not.EqualTo(Serialize([graded[k]])), mine[k].Id);
+            }
         }
         Assert.That(samples.All(c => Evaluator.Evaluate(c).Error is null));
     }

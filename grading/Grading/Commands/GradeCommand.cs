@@ -1,6 +1,6 @@
 // `rnn-grading grade`: the autograder (Spec/autograder.md).
 //   grade --assignment A (--answers FILE|DIR | --submission DIR) [--results PATH] [--report text|none]
-//   grade sample-cases --assignment A -o FILE
+//   grade sample-cases --assignment A -o FILE [--self-check FILE]   (the student kit's sample_cases.json, sample_check.json)
 //   grade demo-answers --assignment A -o FILE      (builds grading/examples/answers/with-mistakes.json)
 // Exit codes (ExitCodes): 0 graded (points lost or not); 2 wrong command line; 3 the assignment could not be
 // read; 4 results.json (or the -o file) could not be written; 5 the grader itself failed (an
@@ -21,8 +21,14 @@ public static class GradeCommand
               Grade the answers (one answers file for every problem, or DIR/PROBLEM.json per problem)
               or a student's submission against assignment A. Writes Gradescope's results.json to
               PATH (default results.json) after every problem and prints a report for staff.
-          rnn-grading grade sample-cases --assignment A -o FILE
-              Write example cases of A's visible problems (never the graded ones) to FILE.
+          rnn-grading grade sample-cases --assignment A -o FILE [--self-check CHECK]
+              Write example cases of A's visible problems (ids NAME/sample-k, never the graded ones)
+              to FILE, and with --self-check their expected values and the known mistakes' values
+              to CHECK (the student kit's sample_cases.json and sample_check.json).
+          rnn-grading grade check-cases --assignment A
+              For every problem and known mistake of its op, how far the mistake's answer misses on
+              the best graded case; exits 1 when some mistake that can show misses by 10x the
+              tolerance or less on every case.
         exit codes: 0 graded (points lost or not); 2 wrong command line; 3 assignment unreadable;
         4 results could not be written; 5 internal error in the grader (results.json says so).
         """;
@@ -55,6 +61,8 @@ public static class GradeCommand
             stdout.WriteLine(Usage);
             return ExitCodes.Ok;
         }
+        if (args.Length > 0 && args[0] == "check-cases")
+            return CheckCases(args[1..], stdout, stderr);
         if (args.Length > 0 && args[0] is "sample-cases" or "demo-answers")
             return WriteCaseOrAnswerFile(args[0], args[1..], stderr);
 
@@ -112,14 +120,38 @@ public static class GradeCommand
         return ExitCodes.Ok;
     }
 
+    private static int CheckCases(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = CommandLine.Parse(args, ["--assignment"], [], null, out string? error)?.Values;
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        if (!options.TryGetValue("--assignment", out var assignmentPath))
+            return CommandLine.Fail(stderr, ExitCodes.Usage, "grade check-cases needs --assignment A", UsageLine);
+        Assignment assignment;
+        try
+        {
+            assignment = AssignmentLoader.Load(assignmentPath);
+        }
+        catch (AssignmentFormatException e)
+        {
+            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
+        }
+        var rows = CaseCoverage.Measure(assignment, new MistakeCatalog());
+        stdout.Write(CaseCoverage.Render(rows));
+        return rows.All(r => r.CannotShow is not null || r.Exposed) ? ExitCodes.Ok : ExitCodes.SomeNotEvaluated;
+    }
+
     private static int WriteCaseOrAnswerFile(string command, string[] args, TextWriter stderr)
     {
-        var options = CommandLine.Parse(args, ["--assignment", "-o"], [], null, out string? error)?.Values;
+        string[] valued = command == "sample-cases" ? ["--assignment", "-o", "--self-check"] : ["--assignment", "-o"];
+        var options = CommandLine.Parse(args, valued, [], null, out string? error, OutputAlias)?.Values;
         if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath) || !options.TryGetValue("-o", out var output))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"grade {command} needs --assignment A and -o FILE", UsageLine);
         if (!output.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"-o FILE must end in .json (the file is JSON) but is '{output}'", UsageLine);
+        string? selfCheck = options.GetValueOrDefault("--self-check");
+        if (selfCheck is not null && !selfCheck.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            return CommandLine.Fail(stderr, ExitCodes.Usage, $"--self-check FILE must end in .json (the file is JSON) but is '{selfCheck}'", UsageLine);
         Assignment assignment;
         try
         {
@@ -135,6 +167,11 @@ public static class GradeCommand
             {
                 var cases = SampleCases.ForVisibleProblems(assignment);
                 AtomicFile.Write(output, s => CaseFile.WriteCases(s, cases));
+                if (selfCheck is not null)
+                {
+                    AtomicFile.Write(selfCheck, s => SelfCheckFile.Write(s, assignment, new MistakeCatalog()));
+                    stderr.WriteLine($"rnn-grading: wrote their expected values and the known mistakes' values to {selfCheck}");
+                }
                 var left = assignment.Problems.Where(p => p.Visibility != Visibility.Visible).Select(p => p.Name).ToList();
                 stderr.WriteLine($"rnn-grading: wrote {cases.Count} sample cases to {output}"
                     + (left.Count > 0 ? $"; problems not visible to students left out: {string.Join(", ", left)}" : ""));
@@ -152,6 +189,8 @@ public static class GradeCommand
         }
         return ExitCodes.Ok;
     }
+
+    private static readonly Dictionary<string, string> OutputAlias = new(StringComparer.Ordinal) { ["--output"] = "-o" };
 
     /// <summary>A results.json that tells the student the autograder is misconfigured (instead of "the autograder failed").</summary>
     private static void TryWriteMisconfigured(string resultsPath, TextWriter stderr)
