@@ -45,7 +45,9 @@ public static class Feedback
         }
 
         foreach (var d in o.Diagnoses)
-            sb.Append($"\nLikely cause ({CaseList(d.CaseIds)}): {d.Text}\n");
+            sb.Append(d.Text.StartsWith(LocationPrefix, StringComparison.Ordinal)
+                ? $"\nWhere it goes wrong ({CaseList(d.CaseIds)}): {d.Text[LocationPrefix.Length..]}\n"
+                : $"\nLikely cause ({CaseList(d.CaseIds)}): {d.Text}\n");
 
         if (o.Notes.Count > 0)
         {
@@ -57,6 +59,9 @@ public static class Feedback
             sb.Append("\nYour program printed:\n").Append(o.StudentOutput).Append('\n');
         return sb.ToString();
     }
+
+    /// <summary>A diagnosis that starts with this says where the answer goes wrong rather than naming a mistake (Diagnosis.ErrorLocation).</summary>
+    public const string LocationPrefix = "Where it goes wrong: ";
 
     public static string CaseList(IReadOnlyList<string> ids) =>
         (ids.Count == 1 ? "case " : "cases ") + string.Join(", ", ids.Take(8)) + (ids.Count > 8 ? $" and {ids.Count - 8} more" : "");

@@ -48,8 +48,11 @@ public static class GradeCommand
                 ?? throw new InvalidOperationException("the student kit's runner.py was not found beside the grader or in grading/student-kit"),
             [AppContext.BaseDirectory, Path.GetDirectoryName(Path.GetFullPath(assignmentPath))!]);
 
-    /// <summary>The catalog of known mistakes whose diagnoses are shown in feedback (Spec/diagnosis.md).</summary>
-    public static readonly IMistakeDiagnoser Diagnoser = new MistakeCatalog();
+    /// <summary>
+    /// The catalog of known mistakes whose diagnoses are shown in feedback, and where no known
+    /// mistake explains a wrong answer, where it goes wrong (Spec/diagnosis.md).
+    /// </summary>
+    public static readonly IMistakeDiagnoser Diagnoser = new LocatingDiagnoser(new MistakeCatalog());
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error, OpenSubmission, Diagnoser);
 
