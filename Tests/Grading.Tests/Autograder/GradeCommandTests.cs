@@ -167,4 +167,24 @@ public sealed class GradeCommandTests
         }
         Assert.That(samples.All(c => Evaluator.Evaluate(c).Error is null));
     }
+
+    [Test]
+    public void ResultsDashPrintsResultsJsonOnStandardOutputAndTheReportOnStandardError()
+    {
+        var (code, output, err) = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results=-");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
+        var root = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.That((double)root["score"]!, Is.EqualTo(59.666667).Within(1e-6));
+        Assert.That(root["tests"]!.AsArray(), Has.Count.EqualTo(9));
+        Assert.That(err, Does.Contain("total"), "the staff report");
+        Assert.That(File.Exists("-"), Is.False);
+    }
+
+    [Test]
+    public void HelpIsTakenAfterOtherArguments()
+    {
+        var (code, output, _) = Run("--assignment", "a.json", "--help");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(output, Does.Contain("rnn-grading grade check-cases --assignment A"));
+    }
 }

@@ -20,7 +20,9 @@ public static class GradeCommand
                             [--results PATH] [--report text|none]
               Grade the answers (one answers file for every problem, or DIR/PROBLEM.json per problem)
               or a student's submission against assignment A. Writes Gradescope's results.json to
-              PATH (default results.json) after every problem and prints a report for staff.
+              PATH (default results.json) after every problem and prints a report for staff;
+              --results - prints results.json on standard output (the report then goes to standard
+              error).
           rnn-grading grade sample-cases --assignment A -o FILE [--self-check CHECK]
               Write example cases of A's visible problems (ids NAME/sample-k, never the graded ones)
               to FILE, and with --self-check their expected values and the known mistakes' values
@@ -59,7 +61,7 @@ public static class GradeCommand
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr,
         Func<string, string, IAnswerSource>? submissionSource, IMistakeDiagnoser diagnoser)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help")
+        if (CommandLine.WantsHelp(args))
         {
             stdout.WriteLine(Usage);
             return ExitCodes.Ok;
@@ -108,16 +110,26 @@ public static class GradeCommand
             return unreadable;
         }
 
+        // --results -: results.json goes to standard output once graded (kept up to date in a
+        // private temporary file meanwhile) and the staff report to standard error
+        bool toStdout = resultsPath == "-";
+        string? scratch = toStdout ? Directory.CreateTempSubdirectory("rnn-grade-").FullName : null;
+        string writtenPath = scratch is null ? resultsPath : Path.Combine(scratch, "results.json");
         GradingRun run;
         try
         {
-            run = new Grader(source, diagnoser).Grade(assignment, resultsPath);
+            run = new Grader(source, diagnoser).Grade(assignment, writtenPath);
+            if (toStdout) stdout.Write(File.ReadAllText(writtenPath));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot write '{resultsPath}': {e.Message}", UsageLine);
         }
-        if (report == "text") stdout.Write(StaffReport.Render(run));
+        finally
+        {
+            if (scratch is not null) Directory.Delete(scratch, recursive: true);
+        }
+        if (report == "text") (toStdout ? stderr : stdout).Write(StaffReport.Render(run));
         if (run.InternalError is not null)
             return CommandLine.Fail(stderr, ExitCodes.GraderFailed, $"internal error: {run.InternalError}", UsageLine);
         return ExitCodes.Ok;
