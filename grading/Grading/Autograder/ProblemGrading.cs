@@ -104,7 +104,7 @@ public static class ProblemGrading
             var failedHere = new List<string>();
             if (answer.Error is { } studentError)
             {
-                failures.Add(new(c.Id, WholeCase, $"your program reported an error: {StudentText.Truncate(studentError, 500)}"));
+                failures.Add(new(c.Id, WholeCase, Feedback.ErrorPrefix + StudentText.Truncate(studentError, 500)));
                 failedHere.AddRange(names);
             }
             else
