@@ -11,10 +11,12 @@ public static class Program
     public const string Usage =
         """
         usage:
-          rnn-grading eval CASES -o RESULTS [--force]
+          rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--force]
               Evaluate every case in CASES (.json or .npz; - for standard input, JSON) and write
-              the outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON);
-              an existing RESULTS is replaced only with --force (rnn-grading eval --help).
+              the outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON).
+              Computed on the fast path (every core, or N threads; the same bits for any N) unless
+              --compute plain asks for the readable loops; both agree within rounding. An existing
+              RESULTS is replaced only with --force (rnn-grading eval --help).
           rnn-grading ops
               List the ops the oracle knows.
           rnn-grading grade --assignment A (--answers FILE | --submission DIR) [--results PATH] [--report text|none]

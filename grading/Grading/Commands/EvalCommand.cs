@@ -2,21 +2,24 @@
 // The format follows the file extension (.json or .npz); "-" is standard input / output in JSON.
 // RESULTS is written to a temporary file first and then moved into place, so a reader never
 // sees half a file; RESULTS may not be the CASES file itself, and an existing RESULTS file is
-// replaced only with --force.
+// replaced only with --force. --compute fast (default, every core or --threads N) or plain
+// chooses how the ops compute (ComputeOption).
 using Rnn.Grading.Oracle;
 
 namespace Rnn.Grading.Commands;
 
 public static class EvalCommand
 {
-    private const string UsageLine = "usage: rnn-grading eval CASES -o RESULTS [--force]   (see rnn-grading eval --help)";
+    private const string UsageLine = "usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--force]   (see rnn-grading eval --help)";
 
     public const string Usage =
         """
-        usage: rnn-grading eval CASES -o RESULTS [--force]
+        usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--force]
           Evaluate every case in CASES (.json or .npz; - for standard input, JSON) and write the
-          outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON). An existing
-          RESULTS file is replaced only with --force. Formats: Spec/formats.md.
+          outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON). Computed on
+          the fast path (every core, or N threads; the same bits for any N) unless --compute plain
+          asks for the readable loops; both agree within rounding. An existing RESULTS file is
+          replaced only with --force. Formats: Spec/formats.md.
         exit codes: 0 every case evaluated; 1 some case has an error (the others are still in RESULTS);
         2 wrong command line; 3 CASES could not be read; 4 RESULTS could not be written or exists (no --force).
         """;
@@ -31,8 +34,10 @@ public static class EvalCommand
             stdoutText.WriteLine(Usage);
             return ExitCodes.Ok;
         }
-        var parsed = CommandLine.Parse(args, ["-o"], ["--force"], "CASES", out string? error);
+        var parsed = CommandLine.Parse(args, ["-o", .. ComputeOption.Names], ["--force"], "CASES", out string? error);
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        var compute = ComputeOption.Read(parsed.Values, out error);
+        if (compute is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         string? casesPath = parsed.Positionals.FirstOrDefault();
         string? resultsPath = parsed.Values.GetValueOrDefault("-o");
         if (casesPath is null) return CommandLine.Fail(stderr, ExitCodes.Usage, "eval needs a case file (or - for standard input)", UsageLine);
@@ -60,7 +65,7 @@ public static class EvalCommand
                 ? e.Message : $"cannot read '{casesPath}': {e.Message}", UsageLine);
         }
 
-        var results = Evaluator.EvaluateAll(cases);
+        var results = Evaluator.EvaluateAll(cases, compute);
         int failed = results.Count(r => r.Error is not null);
         try
         {

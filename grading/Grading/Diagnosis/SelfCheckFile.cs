@@ -8,6 +8,7 @@
 //   expected   every output of the op, and the gradients the problem checks
 //   a form     the same tensors under the mistake; left out when it agrees with the expected
 //              values on every one of them (it could never explain an answer)
+// Computed with the readable loops (Compute.Plain), so the file is the same on every machine.
 using System.Text.Json;
 using Rnn.Grading.Autograder;
 using Rnn.Grading.Oracle;
@@ -22,6 +23,8 @@ public static class SelfCheckFile
     /// <summary>Writes the self-check data of the assignment's sample cases (SampleCases.ForVisibleProblems).</summary>
     public static void Write(Stream stream, Assignment assignment, MistakeCatalog catalog)
     {
+        // the readable loops: the kit's file is the same, bit for bit, on every machine
+        using var plain = Evaluator.Use(Rnn.Reference.Numerics.Compute.Plain);
         var usedMistakes = new SortedDictionary<string, string>(StringComparer.Ordinal);
         JsonOutput.Write(stream, indented: false, w =>
         {
