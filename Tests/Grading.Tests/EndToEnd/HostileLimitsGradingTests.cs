@@ -28,11 +28,14 @@ public sealed class HostileLimitsGradingTests
 
     private static void EveryProblemSays(GradeRun run, params string[] texts)
     {
+        // an error every case of every problem reported is said once, at the top of results.json
+        string top = (string)System.Text.Json.Nodes.JsonNode.Parse(run.ResultsText)!["output"]!;
         Assert.Multiple(() =>
         {
             foreach (var p in run.Problems)
                 foreach (string text in texts)
-                    Assert.That(p.Output, Does.Contain(text), p.Name);
+                    Assert.That(p.Output.Contains("the error shown at the top of the results", StringComparison.Ordinal) ? top : p.Output,
+                        Does.Contain(text), p.Name);
         });
     }
 

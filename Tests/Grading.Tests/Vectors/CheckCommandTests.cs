@@ -250,6 +250,21 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public void AnExistingReportIsReplacedOnlyWithForce()
+    {
+        string report = Path.Combine(_dir, "kept.md");
+        File.WriteAllText(report, "the user's notes");
+        var answers = Write(With("gru/small", "grads", "bias_hh_l0", t => Tensor.Zeros(t.Shape)));
+        var (code, _, err) = Run(CasesPath, answers, "--report", report);
+        Assert.That(code, Is.EqualTo(ExitCodes.CannotWriteOutput));
+        Assert.That(err, Does.Contain($"the report '{report}' already exists; give --force to replace it (nothing was written)"));
+        Assert.That(File.ReadAllText(report), Is.EqualTo("the user's notes"));
+        (code, _, _) = Run(CasesPath, answers, "--report", report, "--force");
+        Assert.That(code, Is.EqualTo(ExitCodes.SomeNotEvaluated));
+        Assert.That(File.ReadAllText(report), Does.StartWith("# check: "));
+    }
+
+    [Test]
     public void TheReportIsMarkdownWithEveryFailure()
     {
         string report = Path.Combine(_dir, "report.md");

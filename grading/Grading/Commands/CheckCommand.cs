@@ -1,4 +1,4 @@
-// `rnn-grading check CASES RESULTS [--rtol R] [--atol A] [--only OP,...] [--skip-missing] [--report FILE.md]`:
+// `rnn-grading check CASES RESULTS [--rtol R] [--atol A] [--only OP,...] [--skip-missing] [--report FILE.md [--force]]`:
 // RESULTS is another implementation's answers to CASES (the result format of eval, JSON or
 // .npz). The oracle evaluates CASES itself, compares every tensor (Checker) and prints, per case
 // and tensor, pass or fail with the worst element, expected and got, the layout slip a failed
@@ -19,7 +19,7 @@ namespace Rnn.Grading.Commands;
 
 public static class CheckCommand
 {
-    private const string UsageLine = "usage: rnn-grading check CASES RESULTS [--rtol R] [--atol A] [--only OP|ID-PREFIX,...] [--skip-missing] [--report FILE.md]";
+    private const string UsageLine = "usage: rnn-grading check CASES RESULTS [--rtol R] [--atol A] [--only OP|ID-PREFIX,...] [--skip-missing] [--report FILE.md [--force]]";
     private static readonly string[] Valued = ["--rtol", "--atol", "--only", "--report"];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -37,7 +37,7 @@ public static class CheckCommand
             else if (args[i].StartsWith('-') && args[i].Length > 1) options.Add(args[i]);
             else positionals.Add(args[i]);
         }
-        var parsed = CommandLine.Parse([.. options], Valued, ["--skip-missing"], null, out string? error);
+        var parsed = CommandLine.Parse([.. options], Valued, ["--skip-missing", "--force"], null, out string? error);
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (positionals.Count != 2)
             return CommandLine.Fail(stderr, ExitCodes.Usage,
@@ -63,6 +63,10 @@ public static class CheckCommand
                 return CommandLine.Fail(stderr, ExitCodes.Usage, $"--only names no op or case id; the ops are {string.Join(", ", OpRegistry.Names)}", UsageLine);
         }
         string? reportPath = parsed.Values.GetValueOrDefault("--report");
+        bool force = parsed.Flags.Contains("--force");
+        if (reportPath is not null && !force && (File.Exists(reportPath) || Directory.Exists(reportPath)))
+            return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput,
+                $"the report '{reportPath}' already exists; give --force to replace it (nothing was written)", UsageLine);
 
         IReadOnlyList<Case> cases;
         IReadOnlyList<CaseResult> answers;
@@ -107,7 +111,7 @@ public static class CheckCommand
         stdout.Write(Text(checks, source));
         if (reportPath is not null)
         {
-            try { AtomicFile.Write(reportPath, s => s.Write(Encoding.UTF8.GetBytes(Markdown(checks, casesPath, resultsPath, source)))); }
+            try { AtomicFile.Write(reportPath, s => s.Write(Encoding.UTF8.GetBytes(Markdown(checks, casesPath, resultsPath, source))), overwrite: force); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot write the report '{reportPath}': {e.Message}", UsageLine);

@@ -1,6 +1,6 @@
 // `rnn-grading grade`: the autograder (Spec/autograder.md).
 //   grade --assignment A (--answers FILE|DIR | --submission DIR) [--results PATH] [--report text|none]
-//   grade sample-cases --assignment A -o FILE
+//   grade sample-cases --assignment A -o FILE [--self-check FILE]   (the student kit's sample_cases.json, sample_check.json)
 //   grade demo-answers --assignment A -o FILE      (builds grading/examples/answers/with-mistakes.json)
 // Exit codes (ExitCodes): 0 graded (points lost or not); 2 wrong command line; 3 the assignment could not be
 // read; 4 results.json (or the -o file) could not be written; 5 the grader itself failed (an
@@ -20,11 +20,18 @@ public static class GradeCommand
                             [--results PATH] [--report text|none] [--compute fast|plain] [--threads N]
               Grade the answers (one answers file for every problem, or DIR/PROBLEM.json per problem)
               or a student's submission against assignment A. Writes Gradescope's results.json to
-              PATH (default results.json) after every problem and prints a report for staff.
-              The reference answers are computed on the fast path (every core; --threads N) unless
-              --compute plain asks for the readable loops (Spec/performance.md).
-          rnn-grading grade sample-cases --assignment A -o FILE
-              Write example cases of A's visible problems (never the graded ones) to FILE.
+              PATH (default results.json) after every problem and prints a report for staff;
+              --results - prints results.json on standard output (the report then goes to standard
+              error). The reference answers are computed on the fast path (every core; --threads N)
+              unless --compute plain asks for the readable loops (Spec/performance.md).
+          rnn-grading grade sample-cases --assignment A -o FILE [--self-check CHECK]
+              Write example cases of A's visible problems (ids NAME/sample-k, never the graded ones)
+              to FILE, and with --self-check their expected values and the known mistakes' values
+              to CHECK (the student kit's sample_cases.json and sample_check.json).
+          rnn-grading grade check-cases --assignment A
+              For every problem and known mistake of its op, how far the mistake's answer misses on
+              the best graded case; exits 1 when some mistake that can show misses by 10x the
+              tolerance or less on every case.
         exit codes: 0 graded (points lost or not); 2 wrong command line; 3 assignment unreadable;
         4 results could not be written; 5 internal error in the grader (results.json says so).
         """;
@@ -44,19 +51,24 @@ public static class GradeCommand
                 ?? throw new InvalidOperationException("the student kit's runner.py was not found beside the grader or in grading/student-kit"),
             [AppContext.BaseDirectory, Path.GetDirectoryName(Path.GetFullPath(assignmentPath))!]);
 
-    /// <summary>The catalog of known mistakes whose diagnoses are shown in feedback (Spec/diagnosis.md).</summary>
-    public static readonly IMistakeDiagnoser Diagnoser = new MistakeCatalog();
+    /// <summary>
+    /// The catalog of known mistakes whose diagnoses are shown in feedback, and where no known
+    /// mistake explains a wrong answer, where it goes wrong (Spec/diagnosis.md).
+    /// </summary>
+    public static readonly IMistakeDiagnoser Diagnoser = new LocatingDiagnoser(new MistakeCatalog());
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error, OpenSubmission, Diagnoser);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr,
         Func<string, string, IAnswerSource>? submissionSource, IMistakeDiagnoser diagnoser)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help")
+        if (CommandLine.WantsHelp(args))
         {
             stdout.WriteLine(Usage);
             return ExitCodes.Ok;
         }
+        if (args.Length > 0 && args[0] == "check-cases")
+            return CheckCases(args[1..], stdout, stderr);
         if (args.Length > 0 && args[0] is "sample-cases" or "demo-answers")
             return WriteCaseOrAnswerFile(args[0], args[1..], stderr);
 
@@ -101,30 +113,64 @@ public static class GradeCommand
             return unreadable;
         }
 
+        // --results -: results.json goes to standard output once graded (kept up to date in a
+        // private temporary file meanwhile) and the staff report to standard error
+        bool toStdout = resultsPath == "-";
+        string? scratch = toStdout ? Directory.CreateTempSubdirectory("rnn-grade-").FullName : null;
+        string writtenPath = scratch is null ? resultsPath : Path.Combine(scratch, "results.json");
         GradingRun run;
         using var computing = Evaluator.Use(compute);      // every reference answer, diagnosis included
         try
         {
-            run = new Grader(source, diagnoser).Grade(assignment, resultsPath);
+            run = new Grader(source, diagnoser).Grade(assignment, writtenPath);
+            if (toStdout) stdout.Write(File.ReadAllText(writtenPath));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot write '{resultsPath}': {e.Message}", UsageLine);
         }
-        if (report == "text") stdout.Write(StaffReport.Render(run));
+        finally
+        {
+            if (scratch is not null) Directory.Delete(scratch, recursive: true);
+        }
+        if (report == "text") (toStdout ? stderr : stdout).Write(StaffReport.Render(run));
         if (run.InternalError is not null)
             return CommandLine.Fail(stderr, ExitCodes.GraderFailed, $"internal error: {run.InternalError}", UsageLine);
         return ExitCodes.Ok;
     }
 
+    private static int CheckCases(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = CommandLine.Parse(args, ["--assignment"], [], null, out string? error)?.Values;
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        if (!options.TryGetValue("--assignment", out var assignmentPath))
+            return CommandLine.Fail(stderr, ExitCodes.Usage, "grade check-cases needs --assignment A", UsageLine);
+        Assignment assignment;
+        try
+        {
+            assignment = AssignmentLoader.Load(assignmentPath);
+        }
+        catch (AssignmentFormatException e)
+        {
+            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
+        }
+        var rows = CaseCoverage.Measure(assignment, new MistakeCatalog());
+        stdout.Write(CaseCoverage.Render(rows));
+        return rows.All(r => r.CannotShow is not null || r.Exposed) ? ExitCodes.Ok : ExitCodes.SomeNotEvaluated;
+    }
+
     private static int WriteCaseOrAnswerFile(string command, string[] args, TextWriter stderr)
     {
-        var options = CommandLine.Parse(args, ["--assignment", "-o"], [], null, out string? error)?.Values;
+        string[] valued = command == "sample-cases" ? ["--assignment", "-o", "--self-check"] : ["--assignment", "-o"];
+        var options = CommandLine.Parse(args, valued, [], null, out string? error, OutputAlias)?.Values;
         if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath) || !options.TryGetValue("-o", out var output))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"grade {command} needs --assignment A and -o FILE", UsageLine);
         if (!output.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"-o FILE must end in .json (the file is JSON) but is '{output}'", UsageLine);
+        string? selfCheck = options.GetValueOrDefault("--self-check");
+        if (selfCheck is not null && !selfCheck.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            return CommandLine.Fail(stderr, ExitCodes.Usage, $"--self-check FILE must end in .json (the file is JSON) but is '{selfCheck}'", UsageLine);
         Assignment assignment;
         try
         {
@@ -140,6 +186,11 @@ public static class GradeCommand
             {
                 var cases = SampleCases.ForVisibleProblems(assignment);
                 AtomicFile.Write(output, s => CaseFile.WriteCases(s, cases));
+                if (selfCheck is not null)
+                {
+                    AtomicFile.Write(selfCheck, s => SelfCheckFile.Write(s, assignment, new MistakeCatalog()));
+                    stderr.WriteLine($"rnn-grading: wrote their expected values and the known mistakes' values to {selfCheck}");
+                }
                 var left = assignment.Problems.Where(p => p.Visibility != Visibility.Visible).Select(p => p.Name).ToList();
                 stderr.WriteLine($"rnn-grading: wrote {cases.Count} sample cases to {output}"
                     + (left.Count > 0 ? $"; problems not visible to students left out: {string.Join(", ", left)}" : ""));
@@ -157,6 +208,8 @@ public static class GradeCommand
         }
         return ExitCodes.Ok;
     }
+
+    private static readonly Dictionary<string, string> OutputAlias = new(StringComparer.Ordinal) { ["--output"] = "-o" };
 
     /// <summary>A results.json that tells the student the autograder is misconfigured (instead of "the autograder failed").</summary>
     private static void TryWriteMisconfigured(string resultsPath, TextWriter stderr)

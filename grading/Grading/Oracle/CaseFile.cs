@@ -160,7 +160,8 @@ public static class CaseFile
         });
     }
 
-    private static void WriteTensors(Utf8JsonWriter w, string key, NamedTensors set)
+    /// <summary>"key": {NAME: {"shape", "data"}, ...}, as in every case and results file.</summary>
+    public static void WriteTensors(Utf8JsonWriter w, string key, NamedTensors set)
     {
         w.WriteStartObject(key);
         foreach (var (name, t) in set)
