@@ -13,7 +13,9 @@ public static class CaseFile
     public const string CasesFormat = "rnn-reference/cases@1";
     public const string ResultsFormat = "rnn-reference/results@1";
 
-    public static IReadOnlyList<Case> ReadCases(Stream stream, string sourceName, long maxBytes = DefaultMaxBytes)
+    public static IReadOnlyList<Case> ReadCases(Stream stream, string sourceName) => ReadCases(stream, sourceName, DefaultMaxBytes);
+
+    public static IReadOnlyList<Case> ReadCases(Stream stream, string sourceName, long maxBytes)
     {
         var root = Parse(stream, sourceName, maxBytes);
         CheckFormat(root, CasesFormat, sourceName);
@@ -67,7 +69,9 @@ public static class CaseFile
         return set;
     }
 
-    public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName, long maxBytes = DefaultMaxBytes)
+    public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName) => ReadResults(stream, sourceName, DefaultMaxBytes);
+
+    public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName, long maxBytes)
     {
         var root = Parse(stream, sourceName, maxBytes);
         CheckFormat(root, ResultsFormat, sourceName);

@@ -81,10 +81,10 @@ public static class StrictJson
                 {
                     var frame = frames[^1];
                     string key = ReadString(ref reader, () => PathOf(frames, keyPending: true), sourceName, "a key", fail);
-                    frame.Key = key;
                     if (!frame.Keys.Add(key))
-                        throw fail($"{sourceName}: {PathOf(frames)}: the key \"{Shown(key)}\" appears twice in one object; "
+                        throw fail($"{sourceName}: {PathOf(frames, keyPending: true)}: the key \"{Shown(key)}\" appears twice in one object; "
                             + "a key may be given once (which of the two would count is ambiguous)");
+                    frame.Key = key;
                     continue;
                 }
                 if (frames.Count > 0 && !frames[^1].IsObject) frames[^1].Index++;
