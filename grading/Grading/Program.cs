@@ -11,9 +11,10 @@ public static class Program
     public const string Usage =
         """
         usage:
-          rnn-grading eval CASES -o RESULTS
+          rnn-grading eval CASES -o RESULTS [--max-memory SIZE] [--max-work N]
               Evaluate every case in CASES (.json or .npz; - for standard input, JSON) and write
               the outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON).
+              A case may use at most 4G of memory and 5e10 multiply-adds unless raised.
           rnn-grading ops
               List the ops the oracle knows.
           rnn-grading grade --assignment A (--answers FILE | --submission DIR) [--results PATH] [--report text|none]
