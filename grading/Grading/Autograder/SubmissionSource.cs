@@ -80,13 +80,14 @@ public sealed record SubmissionSource : IAnswerSource
         using var work = StudentWorkDir.Create();
         var copy = SubmissionCopy.Copy(_submission, work.Path);
         File.Copy(_runner, Path.Combine(work.Path, "runner.py"), overwrite: true);
+        PythonGuard.WriteInto(work.Path);
         using (var cases = File.Create(Path.Combine(work.Path, "cases.json")))
             CaseFile.WriteCases(cases, request.Cases);
 
         var run = StudentProcess.Run(new StudentRunRequest
         {
             WorkingDirectory = work.Path,
-            Command = ["python3", "runner.py", "cases.json", "answers.json"],
+            Command = PythonGuard.Command("runner.py", "cases.json", "answers.json"),
             WallClockLimit = request.TimeLimit,
             ProtectedPaths = _protectedPaths,
             StudentUid = StudentUser.Uid,
