@@ -87,6 +87,7 @@ internal sealed class HostileGrading : IDisposable
 
         string assignment = AssignmentFor(timeLimitSeconds);
         string submission = Path.Combine(Dir, hostile + "-submission");
+        if (Directory.Exists(submission)) Directory.Delete(submission, recursive: true);   // graded again, with another limit
         Directory.CreateDirectory(submission);
         if (studentSource is null)
             foreach (string file in Directory.GetFiles(SandboxKit.HostileDir(hostile)))
