@@ -16,10 +16,12 @@ public sealed record EmbeddingCache(int[] Indices, int[] IndexShape, int NumEmbe
 
 public static class Embedding
 {
-    /// <summary>y[n, :] = W[idx[n], :] for n in 0..N-1. Indices must already be checked. Overwrites y.</summary>
+    /// <summary>y[n, :] = W[idx[n], :] for n in 0..N-1. Every index must lie in 0..V-1. Overwrites y.</summary>
     public static void Forward(ReadOnlySpan<int> idx, ReadOnlySpan<double> W, int N, int V, int D, Span<double> y)
     {
-        System.Diagnostics.Debug.Assert(idx.Length == N && W.Length == V * D && y.Length == N * D);
+        RequireSizes(idx, N, V, D);
+        Require.Length(W, nameof(W), "V*D", V, D);
+        Require.Length(y, nameof(y), "N*D", N, D);
         // slide: transform indexes into a vector of fixed size
         for (int n = 0; n < N; n++)
             W.Slice(idx[n] * D, D).CopyTo(y.Slice(n * D, D));      // y[n, :] = W[idx[n], :]
@@ -31,7 +33,9 @@ public static class Embedding
     /// </summary>
     public static void Backward(ReadOnlySpan<double> dy, ReadOnlySpan<int> idx, int? paddingIdx, int N, int V, int D, Span<double> dW)
     {
-        System.Diagnostics.Debug.Assert(idx.Length == N && dW.Length == V * D && dy.Length == N * D);
+        RequireSizes(idx, N, V, D);
+        Require.Length(dy, nameof(dy), "N*D", N, D);
+        Require.Length(dW, nameof(dW), "V*D", V, D);
         for (int n = 0; n < N; n++)
         {
             if (idx[n] == paddingIdx) continue;                      // the padding row gets no gradient
@@ -40,6 +44,17 @@ public static class Embedding
             var dyRow = dy.Slice(n * D, D);
             for (int d = 0; d < D; d++) dWrow[d] += dyRow[d];
         }
+    }
+
+    private static void RequireSizes(ReadOnlySpan<int> idx, int N, int V, int D)
+    {
+        Require.Size(N, nameof(N));
+        Require.Size(V, nameof(V));
+        Require.Size(D, nameof(D));
+        Require.Length(idx, nameof(idx), "N", N);
+        for (int n = 0; n < N; n++)
+            if (idx[n] < 0 || idx[n] >= V)
+                throw new ArgumentOutOfRangeException(nameof(idx), idx[n], $"idx[{n}] is {idx[n]} but an index must lie in [0, V-1 = {V - 1}]");
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public static class Relu
     /// <summary>y = max(0, x); NaN stays NaN. Overwrites y.</summary>
     public static void Forward(ReadOnlySpan<double> x, Span<double> y)
     {
-        System.Diagnostics.Debug.Assert(x.Length == y.Length);
+        Require.SameLength(y, nameof(y), x, nameof(x));
         // slide: output = np.maximum(0, linear)
         for (int i = 0; i < x.Length; i++) y[i] = x[i] <= 0.0 ? 0.0 : x[i];
     }
@@ -22,7 +22,8 @@ public static class Relu
     /// <summary>dx += dy where x > 0 (or x is NaN); nothing where x &lt;= 0, so the derivative at 0 is 0. Accumulates.</summary>
     public static void Backward(ReadOnlySpan<double> dy, ReadOnlySpan<double> x, Span<double> dx)
     {
-        System.Diagnostics.Debug.Assert(dy.Length == x.Length && dx.Length == x.Length);
+        Require.SameLength(dy, nameof(dy), x, nameof(x));
+        Require.SameLength(dx, nameof(dx), x, nameof(x));
         // forward: y = x <= 0 ? 0 : x
         for (int i = 0; i < x.Length; i++) dx[i] += x[i] <= 0.0 ? 0.0 : dy[i];
     }

@@ -14,7 +14,7 @@ public static class Sigmoid
     /// <summary>y = sigmoid(x) in the stable form. Overwrites y.</summary>
     public static void Forward(ReadOnlySpan<double> x, Span<double> y)
     {
-        System.Diagnostics.Debug.Assert(x.Length == y.Length);
+        Require.SameLength(y, nameof(y), x, nameof(x));
         // slide (95-865 lecture): Classification with 2 classes: dense layer with 1 neuron, sigmoid activation
         //   (no slide writes the sigmoid formula; 95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked)
         for (int i = 0; i < x.Length; i++) y[i] = Activations.Sigmoid(x[i]);
@@ -23,7 +23,8 @@ public static class Sigmoid
     /// <summary>dx += dy * y * (1 - y), y the forward output. Accumulates.</summary>
     public static void Backward(ReadOnlySpan<double> dy, ReadOnlySpan<double> y, Span<double> dx)
     {
-        System.Diagnostics.Debug.Assert(dy.Length == y.Length && dx.Length == y.Length);
+        Require.SameLength(dy, nameof(dy), y, nameof(y));
+        Require.SameLength(dx, nameof(dx), y, nameof(y));
         // forward: y = sigmoid(x), sigmoid'(x) = sigmoid(x) * (1 - sigmoid(x))
         for (int i = 0; i < y.Length; i++) dx[i] += dy[i] * Activations.SigmoidGradFromOutput(y[i]);
     }

@@ -19,7 +19,11 @@ public static class Softmax
     /// <summary>y[Outer, C, Inner] = softmax over C of x[Outer, C, Inner]. Overwrites y.</summary>
     public static void Forward(ReadOnlySpan<double> x, int Outer, int C, int Inner, Span<double> y)
     {
-        System.Diagnostics.Debug.Assert(x.Length == Outer * C * Inner && y.Length == x.Length);
+        Require.Size(Outer, nameof(Outer));
+        Require.Size(C, nameof(C));
+        Require.Size(Inner, nameof(Inner));
+        Require.Length(x, nameof(x), "Outer*C*Inner", (long)Outer * C * Inner);
+        Require.Length(y, nameof(y), "Outer*C*Inner", (long)Outer * C * Inner);
         // slide (95-865 lecture): Classification with > 2 classes: dense layer, softmax activation
         //   (no slide writes the softmax formula; 95-865 lecture and recitation, STATS 507 Week13-1, MATH80629 Week 6 checked)
         for (int o = 0; o < Outer; o++)
@@ -46,7 +50,12 @@ public static class Softmax
     /// </summary>
     public static void Backward(ReadOnlySpan<double> dy, ReadOnlySpan<double> y, int Outer, int C, int Inner, Span<double> dx)
     {
-        System.Diagnostics.Debug.Assert(dy.Length == y.Length && dx.Length == y.Length && y.Length == Outer * C * Inner);
+        Require.Size(Outer, nameof(Outer));
+        Require.Size(C, nameof(C));
+        Require.Size(Inner, nameof(Inner));
+        Require.Length(dy, nameof(dy), "Outer*C*Inner", (long)Outer * C * Inner);
+        Require.Length(y, nameof(y), "Outer*C*Inner", (long)Outer * C * Inner);
+        Require.Length(dx, nameof(dx), "Outer*C*Inner", (long)Outer * C * Inner);
         for (int o = 0; o < Outer; o++)
             for (int i = 0; i < Inner; i++)
             {

@@ -10,7 +10,7 @@ public static class Tanh
     /// <summary>y = tanh(x). Overwrites y.</summary>
     public static void Forward(ReadOnlySpan<double> x, Span<double> y)
     {
-        System.Diagnostics.Debug.Assert(x.Length == y.Length);
+        Require.SameLength(y, nameof(y), x, nameof(x));
         // slide (MATH80629): h_t = tanh(Ux_t + Wh_{t-1})   (the tanh applied to the cell's pre-activation)
         for (int i = 0; i < x.Length; i++) y[i] = Activations.Tanh(x[i]);
     }
@@ -18,7 +18,8 @@ public static class Tanh
     /// <summary>dx += dy * (1 - y^2), y the forward output. Accumulates.</summary>
     public static void Backward(ReadOnlySpan<double> dy, ReadOnlySpan<double> y, Span<double> dx)
     {
-        System.Diagnostics.Debug.Assert(dy.Length == y.Length && dx.Length == y.Length);
+        Require.SameLength(dy, nameof(dy), y, nameof(y));
+        Require.SameLength(dx, nameof(dx), y, nameof(y));
         // forward: y = tanh(x), tanh'(x) = 1 - tanh(x)^2
         for (int i = 0; i < y.Length; i++) dx[i] += dy[i] * Activations.TanhGradFromOutput(y[i]);
     }

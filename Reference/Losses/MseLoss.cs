@@ -18,7 +18,8 @@ public static class MseLoss
     /// <summary>l[N] = (x - y)^2 elementwise. Overwrites l.</summary>
     public static void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> l)
     {
-        System.Diagnostics.Debug.Assert(x.Length == y.Length && l.Length == x.Length);
+        Require.SameLength(y, nameof(y), x, nameof(x));
+        Require.SameLength(l, nameof(l), x, nameof(x));
         // slide (MATH80629): E = Σ_t (y_t - ŷ_t)^2   (that is this loss with reduction "sum": SummedSquaredError)
         for (int i = 0; i < x.Length; i++)
         {
@@ -30,7 +31,10 @@ public static class MseLoss
     /// <summary>dx[i] += 2 (x_i - y_i) dl_i and dy[i] -= 2 (x_i - y_i) dl_i. Accumulates; dy may be empty.</summary>
     public static void Backward(ReadOnlySpan<double> dl, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> dx, Span<double> dy)
     {
-        System.Diagnostics.Debug.Assert(x.Length == y.Length && dl.Length == x.Length && dx.Length == x.Length);
+        Require.SameLength(y, nameof(y), x, nameof(x));
+        Require.SameLength(dl, nameof(dl), x, nameof(x));
+        Require.SameLength(dx, nameof(dx), x, nameof(x));
+        Require.SameLengthOrEmpty(dy, nameof(dy), x, nameof(x));
         for (int i = 0; i < x.Length; i++)
         {
             // forward: l_i = (x_i - y_i)^2

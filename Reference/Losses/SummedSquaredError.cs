@@ -16,7 +16,10 @@ public static class SummedSquaredError
     /// <summary>E = sum_t sum_f (output[t, f] - target[t, f])^2 over output[T, F], target[T, F].</summary>
     public static double Forward(ReadOnlySpan<double> output, ReadOnlySpan<double> target, int T, int F)
     {
-        System.Diagnostics.Debug.Assert(output.Length == T * F && target.Length == T * F);
+        Require.Size(T, nameof(T));
+        Require.Size(F, nameof(F));
+        Require.Length(output, nameof(output), "T*F", T, F);
+        Require.Length(target, nameof(target), "T*F", T, F);
         double E = 0.0;
         // slide: E = sum_t (y_t - yhat_t)^2
         for (int t = 0; t < T; t++)
@@ -32,7 +35,12 @@ public static class SummedSquaredError
     public static void Backward(double dE, ReadOnlySpan<double> output, ReadOnlySpan<double> target, int T, int F,
         Span<double> doutput, Span<double> dtarget)
     {
-        System.Diagnostics.Debug.Assert(output.Length == T * F && target.Length == T * F && doutput.Length == T * F);
+        Require.Size(T, nameof(T));
+        Require.Size(F, nameof(F));
+        Require.Length(output, nameof(output), "T*F", T, F);
+        Require.Length(target, nameof(target), "T*F", T, F);
+        Require.Length(doutput, nameof(doutput), "T*F", T, F);
+        Require.LengthOrEmpty(dtarget, nameof(dtarget), "T*F", T, F);
         for (int t = 0; t < T; t++)
             for (int f = 0; f < F; f++)
             {

@@ -43,7 +43,7 @@ public static class Require
     /// span must hold exactly size elements; dims says what size is made of ("4H", "Out").
     /// The message reads "bhh has 5 elements but 4H = 12 were expected".
     /// </summary>
-    public static void Length(ReadOnlySpan<double> span, string name, string dims, int size)
+    public static void Length(ReadOnlySpan<double> span, string name, string dims, long size)
     {
         if (span.Length != size)
             throw new ArgumentException($"{name} has {span.Length} elements but {dims} = {size} were expected", name);
@@ -61,7 +61,7 @@ public static class Require
     }
 
     /// <summary>As Length, but an empty span is accepted too (a bias the layer does not have, a gradient not wanted).</summary>
-    public static void LengthOrEmpty(ReadOnlySpan<double> span, string name, string dims, int size)
+    public static void LengthOrEmpty(ReadOnlySpan<double> span, string name, string dims, long size)
     {
         if (!span.IsEmpty && span.Length != size)
             throw new ArgumentException($"{name} has {span.Length} elements but {dims} = {size} (or none) were expected", name);
@@ -74,6 +74,21 @@ public static class Require
         if (!span.IsEmpty && span.Length != size)
             throw new ArgumentException($"{name} has {span.Length} elements but {dims} = {rows}*{cols} = {size} (or none) were expected", name);
     }
+
+    /// <summary>An index span must hold exactly size elements (as Length for values).</summary>
+    public static void Length(ReadOnlySpan<int> span, string name, string dims, long size)
+    {
+        if (span.Length != size)
+            throw new ArgumentException($"{name} has {span.Length} elements but {dims} = {size} were expected", name);
+    }
+
+    /// <summary>span must hold as many elements as other ("y has 4 elements but len(x) = 5 were expected").</summary>
+    public static void SameLength(ReadOnlySpan<double> span, string name, ReadOnlySpan<double> other, string otherName) =>
+        Length(span, name, $"len({otherName})", other.Length);
+
+    /// <summary>As SameLength, but an empty span is accepted too (a gradient not wanted).</summary>
+    public static void SameLengthOrEmpty(ReadOnlySpan<double> span, string name, ReadOnlySpan<double> other, string otherName) =>
+        LengthOrEmpty(span, name, $"len({otherName})", other.Length);
 
     /// <summary>A size argument of a span kernel (B, H, R, In, ...) must be at least 0.</summary>
     public static void Size(int value, string name)
