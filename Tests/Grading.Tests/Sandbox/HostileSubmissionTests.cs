@@ -47,7 +47,9 @@ public sealed class HostileSubmissionTests
         SandboxKit.AssertNothingLeft(outcome, work.Path);
     }
 
-    [Test]
+    // alone: while it holds its children, every other program run as the same student user
+    // (other tests' runs, graded in parallel) would find RLIMIT_NPROC used up
+    [Test, NonParallelizable]
     public void ForkBombIsStoppedByTheProcessLimitAndKilledWhole()
     {
         SandboxKit.RequireRoot("RLIMIT_NPROC binds only an unprivileged user");
@@ -137,7 +139,7 @@ public sealed class HostileSubmissionTests
             Assert.That(outcome.ExitCode, Is.Zero, SandboxKit.Show(outcome));
             string parentFile = Path.Combine(work.Root, "results.json");
             Assert.That(outcome.Stdout.Text, Does.Contain($"BLOCKED write {parentFile}: [Errno 13] Permission denied"), SandboxKit.Show(outcome));
-            Assert.That(outcome.Stdout.Text, Does.Contain($"BLOCKED write {resultsFile}: [Errno 13] Permission denied"), SandboxKit.Show(outcome));
+            Assert.That(outcome.Stdout.Text, SandboxKit.Blocked($"write {resultsFile}: [Errno "), SandboxKit.Show(outcome));
             Assert.That(File.Exists(parentFile), Is.False);
             Assert.That(File.Exists(resultsFile), Is.False);
             // its own folder is its to write in; the grader never reads a results.json from there
@@ -166,8 +168,8 @@ public sealed class HostileSubmissionTests
 
             Assert.That(outcome.ExitCode, Is.Zero, SandboxKit.Show(outcome));
             Assert.That(outcome.Stdout.Text, Does.Not.Contain(marker));
-            Assert.That(outcome.Stdout.Text, Does.Contain($"BLOCKED {assignment}: [Errno 13] Permission denied"), SandboxKit.Show(outcome));
-            Assert.That(outcome.Stdout.Text, Does.Contain($"BLOCKED {grader}: [Errno 13] Permission denied"), SandboxKit.Show(outcome));
+            Assert.That(outcome.Stdout.Text, SandboxKit.Blocked($"{assignment}: [Errno "), SandboxKit.Show(outcome));
+            Assert.That(outcome.Stdout.Text, SandboxKit.Blocked($"{grader}: [Errno "), SandboxKit.Show(outcome));
             // its parent is PID 1 of its namespace, a root shell: that environment is closed to it
             Assert.That(outcome.Stdout.Text, Does.Contain("BLOCKED /proc/1/environ"), SandboxKit.Show(outcome));
             // the folder holding the work folder can be passed through but not listed
@@ -202,7 +204,7 @@ public sealed class HostileSubmissionTests
             Assert.That(outcome.ExitCode, Is.Zero, SandboxKit.Show(outcome));
             Assert.That(outcome.Stdout.Text, Does.Contain("reads-expected: looked through"), SandboxKit.Show(outcome));
             Assert.That(outcome.Stdout.Text, Does.Not.Contain(marker));
-            Assert.That(outcome.Stdout.Text, Does.Contain($"BLOCKED {grader}: Permission denied"), SandboxKit.Show(outcome));
+            Assert.That(outcome.Stdout.Text, SandboxKit.Blocked($"{grader}: "), SandboxKit.Show(outcome));
         }
         finally
         {

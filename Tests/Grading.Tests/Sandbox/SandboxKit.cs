@@ -63,6 +63,16 @@ internal static class SandboxKit
         }
     }
 
+    /// <summary>
+    /// The program's "BLOCKED " + what line with either error that keeps a grader's path from it:
+    /// a folder in the machine's /tmp is not even visible to the run, whose /tmp is its own
+    /// (No such file or directory); one it can see is closed to its user (Permission denied).
+    /// what ends with "[Errno " when the program prints Python's OSError, else with ": ".
+    /// </summary>
+    public static NUnit.Framework.Constraints.Constraint Blocked(string what) => what.EndsWith("[Errno ", StringComparison.Ordinal)
+        ? Does.Contain($"BLOCKED {what}13] Permission denied").Or.Contain($"BLOCKED {what}2] No such file or directory")
+        : Does.Contain($"BLOCKED {what}Permission denied").Or.Contain($"BLOCKED {what}No such file or directory");
+
     /// <summary>Skips (fails in CI, which runs as root) a test that needs root to switch users.</summary>
     public static void RequireRoot(string why)
     {
