@@ -23,7 +23,11 @@ namespace Rnn.Reference.Layers;
 public readonly record struct Conv1dDims(int B, int Cin, int Cout, int L, int K, int Lout, int Stride, int Padding, int Dilation);
 
 /// <summary>What Conv1d.Backward needs: the sizes, the gathered input windows and the weight.</summary>
-public sealed record Conv1dCache(Conv1dDims Dims, double[] Cols, Tensor Weight, bool HasBias);
+public sealed record Conv1dCache(Conv1dDims Dims, double[] Cols, Tensor Weight, bool HasBias)
+{
+    /// <summary>Compute.Plain (the loops) or Compute.Fast (the product on Fast/FastMatMul); Backward computes the same way.</summary>
+    public Compute Compute { get; init; } = Compute.Plain;
+}
 
 /// <summary>Gradients of a conv1d layer; dBias is null when the layer has no bias.</summary>
 public sealed record Conv1dGradients(Tensor dInput, Tensor dWeight, Tensor? dBias);
@@ -99,10 +103,25 @@ public static class Conv1d
         // out[b, co, t] = bias[co] + sum_{ci,k} W[co, ci, k] * x[b, ci, t*S + k*Dl - P]
         var rows = new double[R * d.Cout];                           // [B*Lout, Cout]
         MatMul.Forward(cols, W, b, R, CK, d.Cout, rows);
-        for (int bb = 0; bb < d.B; bb++)                             // [B, Lout, Cout] -> [B, Cout, Lout]
+        RowsToChannels(rows, d, y);
+    }
+
+    /// <summary>rows [B*Lout, Cout] (the product's layout) to y [B, Cout, Lout].</summary>
+    private static void RowsToChannels(ReadOnlySpan<double> rows, Conv1dDims d, Span<double> y)
+    {
+        for (int bb = 0; bb < d.B; bb++)
             for (int t = 0; t < d.Lout; t++)
                 for (int co = 0; co < d.Cout; co++)
                     y[(bb * d.Cout + co) * d.Lout + t] = rows[(bb * d.Lout + t) * d.Cout + co];
+    }
+
+    /// <summary>dy [B, Cout, Lout] to dRows [B*Lout, Cout].</summary>
+    private static void ChannelsToRows(ReadOnlySpan<double> dy, Conv1dDims d, Span<double> dRows)
+    {
+        for (int bb = 0; bb < d.B; bb++)
+            for (int t = 0; t < d.Lout; t++)
+                for (int co = 0; co < d.Cout; co++)
+                    dRows[(bb * d.Lout + t) * d.Cout + co] = dy[(bb * d.Cout + co) * d.Lout + t];
     }
 
     /// <summary>
@@ -114,23 +133,46 @@ public static class Conv1d
     {
         int R = d.B * d.Lout, CK = d.Cin * d.K;
         var dRows = new double[R * d.Cout];                          // [B*Lout, Cout]
-        for (int bb = 0; bb < d.B; bb++)                             // [B, Cout, Lout] -> [B, Lout, Cout]
-            for (int t = 0; t < d.Lout; t++)
-                for (int co = 0; co < d.Cout; co++)
-                    dRows[(bb * d.Lout + t) * d.Cout + co] = dy[(bb * d.Cout + co) * d.Lout + t];
+        ChannelsToRows(dy, d, dRows);
         // forward: rows = cols · Wᵀ + b
         var dcols = dx.IsEmpty ? [] : new double[R * CK];            // [B*Lout, Cin*K]
         MatMul.Backward(dRows, cols, W, R, CK, d.Cout, dcols, dW, db);
         if (!dx.IsEmpty) Col2Im(dcols, d, dx);
     }
 
+    /// <summary>Forward with the product on the chosen compute (MatMul's seam); the same steps otherwise.</summary>
+    private static void Forward(Compute compute, double[] x, double[] W, double[] b, Conv1dDims d, double[] cols, double[] y)
+    {
+        if (!compute.IsFast) { Forward(x, W, b, d, cols, y); return; }
+        int R = d.B * d.Lout, CK = d.Cin * d.K;
+        Im2Col(x, d, cols);
+        var rows = new double[R * d.Cout];                           // [B*Lout, Cout]
+        MatMul.Forward(compute, cols, W, b, R, CK, d.Cout, rows);
+        RowsToChannels(rows, d, y);
+    }
+
+    /// <summary>Backward with the products on the chosen compute; the same steps otherwise.</summary>
+    private static void Backward(Compute compute, double[] dy, double[] cols, double[] W, Conv1dDims d, double[] dx, double[] dW, double[] db)
+    {
+        if (!compute.IsFast) { Backward(dy, cols, W, d, dx, dW, db); return; }
+        int R = d.B * d.Lout, CK = d.Cin * d.K;
+        var dRows = new double[R * d.Cout];                          // [B*Lout, Cout]
+        ChannelsToRows(dy, d, dRows);
+        var dcols = new double[R * CK];                              // [B*Lout, Cin*K]
+        MatMul.Backward(compute, dRows, cols, W, R, CK, d.Cout, dcols, dW, db);
+        Col2Im(dcols, d, dx);
+    }
+
     /// <summary>
     /// input [B, Cin, L], weight [Cout, Cin, K], bias [Cout] or null. Only groups = 1 is implemented.
-    /// Returns output [B, Cout, Lout] and the cache for Backward.
+    /// Returns output [B, Cout, Lout] and the cache for Backward. compute: the loops (null, Plain)
+    /// or the fast product (Compute.Fast) for the one product inside.
     /// </summary>
     public static (Tensor Output, Conv1dCache Cache) Forward(
-        Tensor input, Tensor weight, Tensor? bias, int stride = 1, int padding = 0, int dilation = 1, int groups = 1)
+        Tensor input, Tensor weight, Tensor? bias, int stride = 1, int padding = 0, int dilation = 1, int groups = 1,
+        Compute? compute = null)
     {
+        compute ??= Compute.Plain;
         Require.Rank(input, nameof(input), 3, "[batch, in_channels, length]");
         Require.Rank(weight, nameof(weight), 3, "[out_channels, in_channels, kernel_size]");
         if (groups != 1)
@@ -154,8 +196,8 @@ public static class Conv1d
         var d = new Conv1dDims(B, Cin, Cout, L, K, Lout, stride, padding, dilation);
         var cols = new double[B * Lout * Cin * K];                  // [B*Lout, Cin*K]
         var output = Tensor.Zeros(B, Cout, Lout);                    // [B, Cout, Lout]
-        Forward(input.Data, weight.Data, bias is null ? [] : bias.Data, d, cols, output.Data);
-        return (output, new Conv1dCache(d, cols, weight, bias is not null));
+        Forward(compute, input.Data, weight.Data, bias is null ? [] : bias.Data, d, cols, output.Data);
+        return (output, new Conv1dCache(d, cols, weight, bias is not null) { Compute = compute });
     }
 
     /// <summary>dOutput [B, Cout, Lout] -> fresh gradients of input, weight and bias.</summary>
@@ -167,7 +209,7 @@ public static class Conv1d
         var dInput = Tensor.Zeros(d.B, d.Cin, d.L);                  // [B, Cin, L]
         var dWeight = Tensor.Zeros(d.Cout, d.Cin, d.K);              // [Cout, Cin, K]
         var dBias = cache.HasBias ? Tensor.Zeros(d.Cout) : null;     // [Cout]
-        Backward(dOutput.Data, cache.Cols, cache.Weight.Data, d, dInput.Data, dWeight.Data, dBias is null ? [] : dBias.Data);
+        Backward(cache.Compute, dOutput.Data, cache.Cols, cache.Weight.Data, d, dInput.Data, dWeight.Data, dBias is null ? [] : dBias.Data);
         return new Conv1dGradients(dInput, dWeight, dBias);
     }
 }

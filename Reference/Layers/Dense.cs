@@ -10,8 +10,12 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;
 
-/// <summary>What Dense.Backward needs: the input and the weight of the forward call.</summary>
-public sealed record DenseCache(Tensor Input, Tensor Weight, bool HasBias);
+/// <summary>What Dense.Backward needs: the input and the weight of the forward call, and how it was computed.</summary>
+public sealed record DenseCache(Tensor Input, Tensor Weight, bool HasBias)
+{
+    /// <summary>Compute.Plain (the loops) or Compute.Fast (Fast/FastMatMul); Backward computes the same way.</summary>
+    public Compute Compute { get; init; } = Compute.Plain;
+}
 
 /// <summary>Gradients of a dense layer; dBias is null when the layer has no bias.</summary>
 public sealed record DenseGradients(Tensor dInput, Tensor dWeight, Tensor? dBias);
@@ -45,16 +49,19 @@ public static class Dense
 
     /// <summary>
     /// input [..., In] (any number of leading axes, or just [In]), weight [Out, In], bias [Out] or null.
-    /// Returns output [..., Out] and the cache for Backward.
+    /// Returns output [..., Out] and the cache for Backward. compute: the loops above (null, Plain) or
+    /// the fast product (Compute.Fast, through MatMul's seam).
     /// </summary>
-    public static (Tensor Output, DenseCache Cache) Forward(Tensor input, Tensor weight, Tensor? bias)
+    public static (Tensor Output, DenseCache Cache) Forward(Tensor input, Tensor weight, Tensor? bias, Compute? compute = null)
     {
+        compute ??= Compute.Plain;
         var (R, In, Out) = CheckShapes(input, weight, bias);
         var outShape = (int[])input.Shape.Clone();
         outShape[^1] = Out;
         var output = Tensor.Zeros(outShape);                         // [..., Out]
-        Forward(input.Data, weight.Data, bias is null ? [] : bias.Data, R, In, Out, output.Data);
-        return (output, new DenseCache(input, weight, bias is not null));
+        if (compute.IsFast) MatMul.Forward(compute, input.Data, weight.Data, bias is null ? [] : bias.Data, R, In, Out, output.Data);
+        else Forward(input.Data, weight.Data, bias is null ? [] : bias.Data, R, In, Out, output.Data);
+        return (output, new DenseCache(input, weight, bias is not null) { Compute = compute });
     }
 
     /// <summary>dOutput [..., Out] (the output's shape) -> fresh gradients of input, weight and bias.</summary>
@@ -72,8 +79,12 @@ public static class Dense
         var dInput = Tensor.Zeros(input.Shape);                      // [..., In]
         var dWeight = Tensor.Zeros(Out, In);                         // [Out, In]
         var dBias = cache.HasBias ? Tensor.Zeros(Out) : null;        // [Out]
-        Backward(dOutput.Data, input.Data, weight.Data, R, In, Out,
-            dInput.Data, dWeight.Data, dBias is null ? [] : dBias.Data);
+        if (cache.Compute.IsFast)
+            MatMul.Backward(cache.Compute, dOutput.Data, input.Data, weight.Data, R, In, Out,
+                dInput.Data, dWeight.Data, dBias is null ? [] : dBias.Data);
+        else
+            Backward(dOutput.Data, input.Data, weight.Data, R, In, Out,
+                dInput.Data, dWeight.Data, dBias is null ? [] : dBias.Data);
         return new DenseGradients(dInput, dWeight, dBias);
     }
 

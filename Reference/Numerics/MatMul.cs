@@ -1,9 +1,13 @@
 // The one matrix product every cell and layer goes through (as llm.c's matmul_forward):
 //   out[r, o] = bias[o] + sum_i inp[r, i] * weight[o, i]       i.e.  out = inp · weightᵀ + bias
-// weight is [Out, In] (PyTorch's layout). The plain triple loop below is the meaning;
-// a faster implementation may replace these bodies without touching any caller.
+// weight is [Out, In] (PyTorch's layout). The plain triple loops below are the meaning.
+// The overloads that take a Compute are the seam to the fast path: Compute.Plain runs these
+// loops, Compute.Fast runs Fast/FastMatMul.cs (packed, blocked, vectorised, threaded; equal to
+// the loops within rounding, Spec/performance.md). They take memory rather than spans so that
+// the fast path can hand parts of the work to other threads.
 // Every span's length is checked up front (ArgumentException naming the span, e.g.
 // "inp has 5 elements but R*In = 2*3 = 6 were expected"), as TensorPrimitives does.
+using Rnn.Reference.Fast;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Numerics;
@@ -97,6 +101,28 @@ public static class MatMul
                 if (!dbias.IsEmpty) dbias[o] += go;
             }
         }
+    }
+
+    /// <summary>Forward, by the chosen compute: the loop above (Plain) or FastMatMul.Forward (Fast).</summary>
+    public static void Forward(Compute compute,
+        ReadOnlyMemory<double> inp, ReadOnlyMemory<double> weight, ReadOnlyMemory<double> bias,
+        int R, int In, int Out,
+        Memory<double> output)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        if (compute.IsFast) FastMatMul.Forward(inp, weight, bias, R, In, Out, output, compute.Threads);
+        else Forward(inp.Span, weight.Span, bias.Span, R, In, Out, output.Span);
+    }
+
+    /// <summary>Backward, by the chosen compute: the loop above (Plain) or FastMatMul.Backward (Fast).</summary>
+    public static void Backward(Compute compute,
+        ReadOnlyMemory<double> dout, ReadOnlyMemory<double> inp, ReadOnlyMemory<double> weight,
+        int R, int In, int Out,
+        Memory<double> dinp, Memory<double> dweight, Memory<double> dbias)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        if (compute.IsFast) FastMatMul.Backward(dout, inp, weight, R, In, Out, dinp, dweight, dbias, compute.Threads);
+        else Backward(dout.Span, inp.Span, weight.Span, R, In, Out, dinp.Span, dweight.Span, dbias.Span);
     }
 
     private static void CheckSizes(int R, int In, int Out)

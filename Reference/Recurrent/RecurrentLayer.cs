@@ -6,10 +6,16 @@
 // T = steps, B = batch, I = input size, H = hidden size, G = gate blocks (RNN 1, LSTM 4,
 // GRU 3), L = layers, D = directions. All buffers are row-major and time-major inside.
 //
+// Compute.Plain (the default) runs the loops below; Compute.Fast runs the same layer and direction
+// loops with each direction's work done by Fast/FastRecurrentDirection.cs (products on Gemm, vector
+// gate kernels, the weight gradients as single products after the reversed loop;
+// Spec/performance.md). The cache records which, and Backward follows it.
+//
 // Variable lengths (the slides' "handle variable-length sequences"; PyTorch's packed
 // sequences): batch element b has lengths[b] valid steps. At a step t >= lengths[b] its
 // state is left unchanged and its output is zero. The reverse direction therefore starts
 // from h0 at each element's own last valid step.
+using Rnn.Reference.Fast;
 using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
@@ -22,11 +28,13 @@ public static class RecurrentLayer
     /// input: [T, B, I] ([B, T, I] when BatchFirst) or unbatched [T, I].
     /// h0, c0: [L*D, B, H] (unbatched [L*D, H]); null means zeros. c0 is for an LSTM only.
     /// lengths: valid steps per batch element, each in 1..T; null means all T.
+    /// compute: Compute.Plain (null: the loops) or Compute.Fast(threads); Backward uses the same.
     /// </summary>
     public static RecurrentOutput Forward(
         RecurrentConfig config, NamedTensors parameters, Tensor input,
-        Tensor? h0 = null, Tensor? c0 = null, int[]? lengths = null)
+        Tensor? h0 = null, Tensor? c0 = null, int[]? lengths = null, Compute? compute = null)
     {
+        compute ??= Compute.Plain;
         config.Validate();
         RecurrentParameters.Validate(config, parameters);
         var (T, B, unbatched) = InputDims(config, input);
@@ -55,7 +63,9 @@ public static class RecurrentLayer
                 int ld = l * D + d;
                 var h0ld = h0 is null ? new double[B * H] : h0.Data.AsSpan(ld * B * H, B * H).ToArray();
                 var c0ld = c0 is null ? new double[B * H] : c0.Data.AsSpan(ld * B * H, B * H).ToArray();
-                var cache = DirectionForward(config, parameters, l, d, layerInputs[l], T, B, lens, h0ld, c0ld, layerOutput);
+                var cache = compute.IsFast
+                    ? FastRecurrentDirection.Forward(config, parameters, l, d, layerInputs[l], T, B, lens, h0ld, c0ld, layerOutput, compute.Threads)
+                    : DirectionForward(config, parameters, l, d, layerInputs[l], T, B, lens, h0ld, c0ld, layerOutput);
                 directions[ld] = cache;
                 cache.H.AsSpan(T * B * H, B * H).CopyTo(hN.AsSpan(ld * B * H));
                 if (cN is not null) cache.C.AsSpan(T * B * H, B * H).CopyTo(cN.AsSpan(ld * B * H));
@@ -67,7 +77,7 @@ public static class RecurrentLayer
         var output = unbatched ? new Tensor([T, DH], layerOutput)
             : config.BatchFirst ? new Tensor([B, T, DH], FromTimeMajor(layerOutput, T, B, DH))
             : new Tensor([T, B, DH], layerOutput);
-        var cacheAll = new RecurrentCache(config, parameters, T, B, unbatched, lens, layerInputs, directions);
+        var cacheAll = new RecurrentCache(config, parameters, T, B, unbatched, lens, layerInputs, directions) { Compute = compute };
         return new RecurrentOutput(output, new Tensor(stateShape, hN), cN is null ? null : new Tensor(stateShape, cN), cacheAll);
     }
 
@@ -83,7 +93,8 @@ public static class RecurrentLayer
     /// Backward that can also record, for every layer and direction, what each step of the
     /// reversed loop saw (recordSteps: true fills RecurrentGradients.Steps): the gradient reaching
     /// h_t and c_t, the gates' pre-activation gradients, and dW_hh / db_hh as accumulated so far.
-    /// The gradients returned are the same either way.
+    /// The gradients returned are the same either way. Recording runs the plain loops whatever
+    /// the cache's Compute.
     /// </summary>
     public static RecurrentGradients Backward(RecurrentCache cache, Tensor? dOutput, Tensor? dHN, Tensor? dCN, bool recordSteps)
     {
@@ -117,8 +128,12 @@ public static class RecurrentLayer
                 var dhLast = dHN is null ? new double[B * H] : dHN.Data.AsSpan(ld * B * H, B * H).ToArray();
                 var dcLast = dCN is null ? new double[B * H] : dCN.Data.AsSpan(ld * B * H, B * H).ToArray();
                 var record = steps is null ? null : steps[ld] = RecurrentStepGradients.Empty(config, l, d, T, B);
-                DirectionBackward(cache, grads, l, d, dLayerOut, dhLast, dcLast, dLayerIn,
-                    dH0.AsSpan(ld * B * H, B * H), dC0 is null ? Span<double>.Empty : dC0.AsSpan(ld * B * H, B * H), record);
+                var dh0 = dH0.AsSpan(ld * B * H, B * H);
+                var dc0 = dC0 is null ? Span<double>.Empty : dC0.AsSpan(ld * B * H, B * H);
+                if (cache.Compute.IsFast && record is null)
+                    FastRecurrentDirection.Backward(cache, grads, l, d, dLayerOut, dhLast, dcLast, dLayerIn, dh0, dc0, cache.Compute.Threads);
+                else
+                    DirectionBackward(cache, grads, l, d, dLayerOut, dhLast, dcLast, dLayerIn, dh0, dc0, record);
             }
             dLayerOut = dLayerIn;
         }
@@ -143,7 +158,7 @@ public static class RecurrentLayer
         double[] c0,           // [B, H]
         double[] layerOutput)  // [T, B, D*H]  this direction writes columns d*H .. d*H+H-1
     {
-        int H = config.HiddenSize, In = config.LayerInputSize(l), GH = config.Gates * H, DH = config.Directions * H;
+        int H = config.HiddenSize, In = config.LayerInputSize(l), GH = config.Gates * H;
         string s = RecurrentConfig.Suffix(l, d);
         var Wih = p["weight_ih" + s].Data;                                          // [G*H, I_l]
         var Whh = p["weight_hh" + s].Data;                                          // [G*H, H]
@@ -184,22 +199,38 @@ public static class RecurrentLayer
                     break;
             }
 
-            for (int b = 0; b < B; b++)
-            {
-                var outRow = layerOutput.AsSpan((t * B + b) * DH + d * H, H);       // output[t, b, d*H : d*H+H]
-                if (t < lengths[b])
-                    h.Slice(b * H, H).CopyTo(outRow);
-                else
-                {
-                    // past this element's length: the state stays as it was, the output is zero
-                    hPrev.Slice(b * H, H).CopyTo(h.Slice(b * H, H));
-                    if (config.HasCellState)
-                        cs.AsSpan(step * B * H + b * H, H).CopyTo(cs.AsSpan((step + 1) * B * H + b * H, H));
-                    outRow.Clear();
-                }
-            }
+            WriteStepOutput(config, d, t, step, B, lengths, hs, cs, layerOutput);
         }
         return new DirectionCache(hs, cs, gates, hhN);
+    }
+
+    /// <summary>
+    /// After processing step `step` (time t) of direction d: output[t] gets the new state of every
+    /// element within its length; past an element's length its state (h, and c for an LSTM) stays
+    /// as it was and its output is zero.
+    /// </summary>
+    internal static void WriteStepOutput(RecurrentConfig config, int d, int t, int step, int B, int[] lengths,
+        double[] hs,           // [T+1, B, H]
+        double[] cs,           // [T+1, B, H] (LSTM) or empty
+        double[] layerOutput)  // [T, B, D*H]
+    {
+        int H = config.HiddenSize, DH = config.Directions * H;
+        var hPrev = hs.AsSpan(step * B * H, B * H);
+        var h = hs.AsSpan((step + 1) * B * H, B * H);
+        for (int b = 0; b < B; b++)
+        {
+            var outRow = layerOutput.AsSpan((t * B + b) * DH + d * H, H);       // output[t, b, d*H : d*H+H]
+            if (t < lengths[b])
+                h.Slice(b * H, H).CopyTo(outRow);
+            else
+            {
+                // past this element's length: the state stays as it was, the output is zero
+                hPrev.Slice(b * H, H).CopyTo(h.Slice(b * H, H));
+                if (config.HasCellState)
+                    cs.AsSpan(step * B * H + b * H, H).CopyTo(cs.AsSpan((step + 1) * B * H + b * H, H));
+                outRow.Clear();
+            }
+        }
     }
 
     private static void DirectionBackward(
@@ -214,7 +245,7 @@ public static class RecurrentLayer
     {
         var config = cache.Config;
         int T = cache.T, B = cache.B, H = config.HiddenSize, In = config.LayerInputSize(l);
-        int GH = config.Gates * H, DH = config.Directions * H;
+        int GH = config.Gates * H;
         string s = RecurrentConfig.Suffix(l, d);
         var p = cache.Parameters;
         var Wih = p["weight_ih" + s].Data;
@@ -236,17 +267,7 @@ public static class RecurrentLayer
         for (int step = T - 1; step >= 0; step--)
         {
             int t = d == 0 ? step : T - 1 - step;
-            // dh = dhNext + dOutput[t] for the elements still within their length
-            for (int b = 0; b < B; b++)
-            {
-                bool valid = t < cache.Lengths[b];
-                for (int j = 0; j < H; j++)
-                {
-                    int k = b * H + j;
-                    dh[k] = valid ? dhNext[k] + dLayerOut[(t * B + b) * DH + d * H + j] : 0.0;
-                    dcStep[k] = valid ? dcNext[k] : 0.0;
-                }
-            }
+            GatherStepGradient(cache, d, t, dLayerOut, dhNext, dcNext, dh, dcStep);
 
             var dhPrev = new double[B * H];
             var dcPrev = new double[B * H];
@@ -280,14 +301,7 @@ public static class RecurrentLayer
                 dbhh.CopyTo(record.dbhhSoFar.AsSpan(k * dbhh.Length, dbhh.Length));
             }
 
-            // forward, past an element's length: state(after) = state(before); the gradient passes straight through
-            for (int b = 0; b < B; b++)
-                if (t >= cache.Lengths[b])
-                    for (int j = 0; j < H; j++)
-                    {
-                        dhPrev[b * H + j] += dhNext[b * H + j];
-                        dcPrev[b * H + j] += dcNext[b * H + j];
-                    }
+            PassPastLength(cache, t, dhNext, dcNext, dhPrev, dcPrev);
             dhNext = dhPrev;
             dcNext = dcPrev;
         }
@@ -296,6 +310,47 @@ public static class RecurrentLayer
 
         // forward: xProj = x W_ihᵀ + b_ih, for all steps at once; the sum over the T*B rows is the slide's Σ_t
         MatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, dbih);
+    }
+
+    /// <summary>
+    /// dh = dhNext + dOutput[t] and dc = dcNext for the elements still within their length at time t
+    /// of direction d; zero for the others (their step did nothing).
+    /// </summary>
+    internal static void GatherStepGradient(RecurrentCache cache, int d, int t,
+        double[] dLayerOut,            // [T, B, D*H]
+        ReadOnlySpan<double> dhNext,   // [B, H]
+        ReadOnlySpan<double> dcNext,   // [B, H]
+        Span<double> dh,               // [B, H] written
+        Span<double> dc)               // [B, H] written
+    {
+        int B = cache.B, H = cache.Config.HiddenSize, DH = cache.Config.Directions * H;
+        for (int b = 0; b < B; b++)
+        {
+            bool valid = t < cache.Lengths[b];
+            for (int j = 0; j < H; j++)
+            {
+                int k = b * H + j;
+                dh[k] = valid ? dhNext[k] + dLayerOut[(t * B + b) * DH + d * H + j] : 0.0;
+                dc[k] = valid ? dcNext[k] : 0.0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// forward, past an element's length: state(after) = state(before); the gradient passes straight
+    /// through: dhPrev += dhNext and dcPrev += dcNext for the elements past their length at time t.
+    /// </summary>
+    internal static void PassPastLength(RecurrentCache cache, int t,
+        ReadOnlySpan<double> dhNext, ReadOnlySpan<double> dcNext, Span<double> dhPrev, Span<double> dcPrev)
+    {
+        int H = cache.Config.HiddenSize;
+        for (int b = 0; b < cache.B; b++)
+            if (t >= cache.Lengths[b])
+                for (int j = 0; j < H; j++)
+                {
+                    dhPrev[b * H + j] += dhNext[b * H + j];
+                    dcPrev[b * H + j] += dcNext[b * H + j];
+                }
     }
 
     // ---- shapes --------------------------------------------------------------------------

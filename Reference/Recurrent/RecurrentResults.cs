@@ -1,4 +1,5 @@
 // What a recurrent stack's forward and backward passes return, and what backward needs.
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
@@ -63,4 +64,8 @@ public sealed record RecurrentCache(
     bool Unbatched,
     int[] Lengths,                 // [B] valid steps per batch element (T for all when none were given)
     double[][] LayerInputs,        // [L][T, B, I_l] time-major input of each layer
-    DirectionCache[] Directions);  // [L*D] index l*D + d
+    DirectionCache[] Directions)   // [L*D] index l*D + d
+{
+    /// <summary>How the forward pass was computed (Compute.Plain or Compute.Fast); Backward computes the same way.</summary>
+    public Compute Compute { get; init; } = Compute.Plain;
+}

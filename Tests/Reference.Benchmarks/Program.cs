@@ -1,8 +1,15 @@
+// BenchmarkDotNet's switcher, or "--compare OUT.json": the quick timing harness that
+// compare-pytorch.py runs (CompareHarness.cs).
 using BenchmarkDotNet.Running;
 
 namespace Rnn.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--compare") return CompareHarness.Run(args[1..]);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

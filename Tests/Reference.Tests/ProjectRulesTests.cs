@@ -13,4 +13,29 @@ public sealed class ProjectRulesTests
             "Reference/Reference.csproj must take no package references");
         Assert.That(csproj, Does.Contain("<Project Sdk=\"Microsoft.NET.Sdk\">"));
     }
+
+    /// <summary>
+    /// Speed lives in Reference/Fast alone: the readable library (every other folder) uses no
+    /// threads, no hardware intrinsics and no unsafe code, and nothing in the library is unsafe.
+    /// </summary>
+    [Test]
+    public void OnlyTheFastPathUsesThreadsAndIntrinsics()
+    {
+        string library = Path.Combine(RepoPaths.Root, "Reference");
+        string fast = Path.Combine(library, "Fast") + Path.DirectorySeparatorChar;
+        string[] fastOnly = ["System.Runtime.Intrinsics", "System.Threading", "Parallel.", "Task.Run", "new Thread(", "stackalloc", "MemoryMarshal", "Unsafe."];
+        var found = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(library, "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                || file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)) continue;
+            string text = File.ReadAllText(file);
+            string name = Path.GetRelativePath(RepoPaths.Root, file);
+            if (System.Text.RegularExpressions.Regex.IsMatch(text, @"\bunsafe\b")) found.Add($"{name}: unsafe");
+            if (file.StartsWith(fast, StringComparison.Ordinal)) continue;
+            found.AddRange(fastOnly.Where(word => text.Contains(word, StringComparison.Ordinal)).Select(word => $"{name}: {word}"));
+        }
+        Assert.That(found, Is.Empty, "threads, intrinsics and span tricks belong in Reference/Fast only, and unsafe nowhere");
+        Assert.That(File.ReadAllText(Path.Combine(library, "Reference.csproj")), Does.Not.Contain("AllowUnsafeBlocks"));
+    }
 }

@@ -37,6 +37,20 @@ public sealed class GradeCommandTests
     }
 
     [Test]
+    public void ThePlainLoopsAndTheFastPathGiveTheSameGrades()
+    {
+        string plain = Path.Combine(TempDir(), "results.json"), fast = Path.Combine(TempDir(), "results.json");
+        var p = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results", plain, "--report", "none", "--compute", "plain");
+        var f = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results", fast, "--report", "none", "--threads", "1");
+        Assert.That(p.Code, Is.EqualTo(ExitCodes.Ok), p.Err);
+        Assert.That(f.Code, Is.EqualTo(ExitCodes.Ok), f.Err);
+        static string Scores(string path) => string.Join(",", JsonNode.Parse(File.ReadAllText(path))!["tests"]!.AsArray()
+            .Select(t => $"{t!["name"]}={t["score"]}"));
+        Assert.That(Scores(fast), Is.EqualTo(Scores(plain)));
+        Assert.That(Scores(plain), Does.Contain("="));
+    }
+
+    [Test]
     public void ReportNonePrintsNothing()
     {
         string results = Path.Combine(TempDir(), "results.json");
@@ -53,6 +67,8 @@ public sealed class GradeCommandTests
     [TestCase(new[] { "--assignment", "a", "--assignment", "b" }, "--assignment was given twice")]
     [TestCase(new[] { "--assignment", "a", "--answers", "x", "--verbose", "1" }, "unknown option '--verbose'")]
     [TestCase(new[] { "--assignment", "a", "--answers", "x", "--report", "html" }, "--report must be text or none but is 'html'")]
+    [TestCase(new[] { "--assignment", "a", "--answers", "x", "--compute", "slow" }, "--compute must be fast or plain but is 'slow'")]
+    [TestCase(new[] { "--assignment", "a", "--answers", "x", "--threads", "0" }, "--threads must be a whole number of at least 1 but is '0'")]
     [TestCase(new[] { "sample-cases", "--assignment", "a" }, "grade sample-cases needs --assignment A and -o FILE")]
     [TestCase(new[] { "sample-cases", "--assignment", "a", "-o", "cases.npz" }, "-o FILE must end in .json (the file is JSON) but is 'cases.npz'")]
     public void WrongCommandLinesExitTwo(string[] args, string message)

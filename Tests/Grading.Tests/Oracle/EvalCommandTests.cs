@@ -177,6 +177,44 @@ public sealed class EvalCommandTests
     }
 
     [Test]
+    public void ComputeChoosesThePlainLoopsOrTheFastPathOnAnyThreadCount()
+    {
+        using var cs = File.OpenRead(ExampleCases);
+        var cases = CaseFile.ReadCases(cs, "cases.json");
+        IReadOnlyList<CaseResult> Written(params string[] options)
+        {
+            string results = Path.Combine(_dir, $"r{Guid.NewGuid():N}.json");
+            var (code, stderr, _) = Run([ExampleCases, "-o", results, .. options]);
+            Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+            using var rs = File.OpenRead(results);
+            return CaseFile.ReadResults(rs, "results.json");
+        }
+        var plain = Written("--compute", "plain");
+        var fastOne = Written("--threads", "1");
+        var fastThree = Written("--compute", "fast", "--threads", "3");
+        foreach (var (c, k) in cases.Select((c, k) => (c, k)))
+        {
+            var wantPlain = Evaluator.Evaluate(c, Rnn.Reference.Numerics.Compute.Plain);
+            foreach (var (name, t) in wantPlain.Grads) Assert.That(plain[k].Grads[name].Data, Is.EqualTo(t.Data), $"{c.Id} plain grad {name}");
+            foreach (var (name, t) in fastOne[k].Grads) Assert.That(fastThree[k].Grads[name].Data, Is.EqualTo(t.Data), $"{c.Id} fast grad {name}: 3 threads vs 1");
+        }
+    }
+
+    [TestCase("--compute", "gpu", "--compute must be fast or plain but is 'gpu'")]
+    [TestCase("--threads", "0", "--threads must be a whole number of at least 1 but is '0'")]
+    [TestCase("--threads", "two", "--threads must be a whole number of at least 1 but is 'two'")]
+    [TestCase("--threads", "-3", "--threads must be a whole number of at least 1 but is '-3'")]
+    public void ABadComputeOptionIsAUsageError(string option, string value, string message)
+    {
+        var (code, stderr, _) = Run(ExampleCases, "-o", Path.Combine(_dir, "r.json"), option, value);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(stderr, Does.Contain(message));
+        Assert.That(File.Exists(Path.Combine(_dir, "r.json")), Is.False);
+        var both = Run(ExampleCases, "-o", Path.Combine(_dir, "r.json"), "--compute", "plain", "--threads", "2");
+        Assert.That(both.StdErr, Does.Contain("--threads is for --compute fast; the plain loops run on one thread"));
+    }
+
+    [Test]
     public void OutputMayBeSpelledOutInFullButGivenOnlyOnce()
     {
         string results = Path.Combine(_dir, "r.json");

@@ -4,6 +4,7 @@
 // evaluated through Evaluator, the same code path as `rnn-grading eval`.
 using NUnit.Framework;
 using Rnn.Grading.Oracle;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Grading.Tests.Parity;
@@ -15,9 +16,11 @@ public static class Parity
     /// <summary>
     /// Largest |ours - theirs| / max(1e-300, max |theirs|) over every tensor of every case, per op;
     /// fails listing every tensor above the tolerance. Returns the worst difference per op.
+    /// compute: how the oracle computes (null: Evaluator's default, the fast path).
     /// </summary>
-    public static Dictionary<string, double> CheckFixture(string name, double tolerance)
+    public static Dictionary<string, double> CheckFixture(string name, double tolerance, Compute? compute = null)
     {
+        compute ??= Evaluator.Current;
         var cases = Read(Path.Combine(FixtureDir, name + ".cases.json"), CaseFile.ReadCases);
         var expected = Read(Path.Combine(FixtureDir, name + ".expected.json"), CaseFile.ReadResults)
             .ToDictionary(r => r.Id, StringComparer.Ordinal);
@@ -29,7 +32,7 @@ public static class Parity
         {
             Assert.That(expected.ContainsKey(c.Id), $"{name}: no expected result for case {c.Id}");
             var want = expected[c.Id];
-            var got = Evaluator.Evaluate(c);
+            var got = Evaluator.Evaluate(c, compute);
             if (got.Error is not null) { failures.Add($"{c.Id}: error: {got.Error}"); continue; }
             double worst = 0;
             Compare(c.Id, "outputs", want.Outputs, got.Outputs, tolerance, failures, ref worst);
@@ -37,10 +40,13 @@ public static class Parity
             worstPerOp[c.Op] = Math.Max(worstPerOp.GetValueOrDefault(c.Op), worst);
         }
         foreach (var (op, worst) in worstPerOp.OrderBy(p => p.Key, StringComparer.Ordinal))
-            TestContext.Out.WriteLine($"parity {name} {op}: worst relative difference {worst:E2} (tolerance {tolerance:E0})");
+            TestContext.Out.WriteLine($"parity {name} {op} ({compute}): worst relative difference {worst:E2} (tolerance {tolerance:E0})");
         Assert.That(failures, Is.Empty, $"{name}: {failures.Count} tensors differ from PyTorch:\n" + string.Join("\n", failures.Take(40)));
         return worstPerOp;
     }
+
+    /// <summary>The cases of fixture NAME (what was asked of PyTorch).</summary>
+    public static IReadOnlyList<Case> Cases(string name) => Read(Path.Combine(FixtureDir, name + ".cases.json"), CaseFile.ReadCases);
 
     private static void Compare(string id, string kind, NamedTensors want, NamedTensors got, double tolerance,
         List<string> failures, ref double worst)

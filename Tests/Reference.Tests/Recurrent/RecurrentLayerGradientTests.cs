@@ -4,9 +4,11 @@
 // length-masked batches. The loss is
 //     L = sum(output * dOut) + sum(h_n * dHn) (+ sum(c_n * dCn))
 // for fixed random dOut, dHn, dCn, so dL/dx is exactly what Backward returns for those
-// upstream gradients. Every tensor must agree to a relative error of 1e-7 or better.
+// upstream gradients. Every tensor must agree to a relative error of 1e-7 or better. Every case
+// runs on the plain loops and on the fast path (Compute.Fast, Spec/performance.md).
 using NUnit.Framework;
 using Rnn.Reference.Checking;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tests.Recurrent.Support;
 
@@ -33,13 +35,17 @@ public sealed class RecurrentLayerGradientTests
         ("lengths", new LayerCase(CellKind.RnnTanh, T: 4, B: 3, I: 2, H: 2, Layers: 2, Bidirectional: true, Lengths: [4, 1, 2])),
         ("lengths_batch_first_no_bias_zero_state", new LayerCase(CellKind.RnnTanh, T: 4, B: 3, I: 2, H: 3,
             Bidirectional: true, BatchFirst: true, Bias: false, Lengths: [2, 4, 3], WithInitialState: false)),
+        // H = 9: two full vectors of the fast path's gate kernels and a scalar tail
+        ("vector_lanes", new LayerCase(CellKind.RnnTanh, T: 3, B: 2, I: 3, H: 9, Layers: 2, Bidirectional: true, Lengths: [3, 2])),
     ];
 
     private static IEnumerable<TestCaseData> Cases()
     {
-        foreach (var kind in Enum.GetValues<CellKind>())
-            foreach (var (label, shape) in Shapes)
-                yield return new TestCaseData(shape with { Kind = kind }).SetArgDisplayNames(kind.ToString(), label);
+        foreach (var compute in new[] { Compute.Plain, Compute.Fast(2) })
+            foreach (var kind in Enum.GetValues<CellKind>())
+                foreach (var (label, shape) in Shapes)
+                    yield return new TestCaseData(shape with { Kind = kind, Compute = compute })
+                        .SetArgDisplayNames(kind.ToString(), label, compute.IsFast ? "fast" : "plain");
     }
 
     [TestCaseSource(nameof(Cases))]

@@ -9,10 +9,12 @@
 //   optimizer (adam) Adam without bias correction: theta -= lr * m / (sqrt(v) + eps)
 //   tanh_rnn_slide   the case with the smallest batch answers with an error entry, as a program
 //                    that fails when B = 1 would
-// Every other case is answered correctly. Only the checked tensors are written.
+// Every other case is answered correctly. Only the checked tensors are written. Computed on the
+// plain loops (Compute.Plain), so the file is the same on every machine.
 // Run: rnn-grading grade demo-answers --assignment grading/assignments/rnn-slides.json -o FILE
 using System.Text.Json.Nodes;
 using Rnn.Grading.Oracle;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Grading.Autograder;
@@ -23,6 +25,8 @@ public static class DemoAnswers
 
     public static IReadOnlyList<CaseResult> Build(Assignment assignment)
     {
+        // the plain loops: the checked-in file's bits must not depend on the CPU's vector width
+        using var computing = Evaluator.Use(Compute.Plain);
         var answers = new List<CaseResult>();
         foreach (var problem in assignment.Problems)
         {

@@ -6,6 +6,7 @@
 // Each case may use at most --max-memory of memory and --max-work multiply-adds, estimated from
 // its sizes before anything is allocated (Spec/formats.md, "Limits"); the case file may be at
 // most a quarter of --max-memory (JSON: a sixteenth, as its parsed form is larger than its text).
+// --compute fast (default, every core or --threads N) or plain chooses how the ops compute (ComputeOption).
 using System.Globalization;
 using Rnn.Grading.Oracle;
 
@@ -13,13 +14,16 @@ namespace Rnn.Grading.Commands;
 
 public static class EvalCommand
 {
-    private const string UsageLine = "usage: rnn-grading eval CASES -o RESULTS [--max-memory SIZE] [--max-work N]   (see rnn-grading --help)";
+    private const string UsageLine =
+        "usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--max-memory SIZE] [--max-work N]   (see rnn-grading --help)";
 
     public static int Run(string[] args, Func<Stream> openStdin, Func<Stream> openStdout, TextWriter stderr)
     {
-        var parsed = CommandLine.Parse(args, ["-o", "--max-memory", "--max-work"], [], "CASES", out string? error,
+        var parsed = CommandLine.Parse(args, ["-o", "--max-memory", "--max-work", .. ComputeOption.Names], [], "CASES", out string? error,
             aliases: new Dictionary<string, string> { ["--output"] = "-o" });
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        var compute = ComputeOption.Read(parsed.Values, out error);
+        if (compute is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         string? casesPath = parsed.Positionals.FirstOrDefault();
         string? resultsPath = parsed.Values.GetValueOrDefault("-o");
         if (casesPath is null) return CommandLine.Fail(stderr, ExitCodes.Usage, "eval needs a case file (or - for standard input)", UsageLine);
@@ -60,7 +64,7 @@ public static class EvalCommand
                         $"case id \"{c.Id}\" cannot name arrays in an .npz file ({problem}); nothing was written: "
                         + "give RESULTS a .json name, or change the id", UsageLine);
 
-        var results = Evaluator.EvaluateAll(cases, budget);
+        var results = Evaluator.EvaluateAll(cases, compute, budget);
         int failed = results.Count(r => r.Error is not null);
         try
         {

@@ -17,10 +17,12 @@ public static class GradeCommand
         """
         usage:
           rnn-grading grade --assignment A (--answers FILE | --answers DIR | --submission DIR)
-                            [--results PATH] [--report text|none]
+                            [--results PATH] [--report text|none] [--compute fast|plain] [--threads N]
               Grade the answers (one answers file for every problem, or DIR/PROBLEM.json per problem)
               or a student's submission against assignment A. Writes Gradescope's results.json to
               PATH (default results.json) after every problem and prints a report for staff.
+              The reference answers are computed on the fast path (every core; --threads N) unless
+              --compute plain asks for the readable loops (Spec/performance.md).
           rnn-grading grade sample-cases --assignment A -o FILE
               Write example cases of A's visible problems (never the graded ones) to FILE.
         exit codes: 0 graded (points lost or not); 2 wrong command line; 3 assignment unreadable;
@@ -59,8 +61,10 @@ public static class GradeCommand
         if (args.Length > 0 && args[0] is "sample-cases" or "demo-answers")
             return WriteCaseOrAnswerFile(args[0], args[1..], stderr);
 
-        var options = CommandLine.Parse(args, ["--assignment", "--answers", "--submission", "--results", "--report"], [], null, out string? error)?.Values;
+        var options = CommandLine.Parse(args, ["--assignment", "--answers", "--submission", "--results", "--report", .. ComputeOption.Names], [], null, out string? error)?.Values;
         if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        var compute = ComputeOption.Read(options, out error);
+        if (compute is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath))
             return CommandLine.Fail(stderr, ExitCodes.Usage, "grade needs --assignment A", UsageLine);
         bool hasAnswers = options.TryGetValue("--answers", out var answersPath);
@@ -108,6 +112,7 @@ public static class GradeCommand
         }
 
         GradingRun run;
+        using var computing = Evaluator.Use(compute);      // every reference answer, diagnosis included
         try
         {
             run = new Grader(source, diagnoser).Grade(assignment, resultsPath);

@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:b4c2422983d262e87e9249b8dc6542c993a7e3a492a9d609afbc49f87a6b5c7f
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:a1ab8b0df1291bf124f935b4d37e32313b3d34b7c50c7dabbfbee4f6430fe2af
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:

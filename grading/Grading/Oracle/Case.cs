@@ -3,6 +3,7 @@
 // gradients of its outputs. Integer inputs (lengths, indices, class labels) travel as
 // doubles holding whole numbers; an op converts and checks them.
 using System.Text.Json.Nodes;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Grading.Oracle;
@@ -31,4 +32,10 @@ public interface IOp
 
     /// <summary>Outputs and gradients of the case. Grads are named as the case's inputs and params.</summary>
     (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c);
+
+    /// <summary>
+    /// Evaluate computed the chosen way (Compute.Plain: the loops; Compute.Fast: Reference/Fast). An op
+    /// without a fast path computes the same either way.
+    /// </summary>
+    (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute) => Evaluate(c);
 }

@@ -1,15 +1,47 @@
 // Evaluates cases with the registered ops. A case that cannot be evaluated becomes a result
 // with an "error"; the other cases are still evaluated. Before an op runs, the case's need of
-// memory and work is estimated from its sizes and checked against the budget (CaseBudget), so
-// no case can exhaust the machine. Every error message is bounded in length and safe to print
-// (Printable). This is the code path of `eval` and of the parity tests.
+// memory and work is estimated from its sizes and checked against the budget (CaseBudget,
+// CaseBudget.Default unless the caller gives one), so no case can exhaust the machine. Every
+// error message is bounded in length and safe to print (Printable). This is the code path of
+// `eval` and of the parity tests.
+//
+// How the ops compute: Compute.Fast() (Reference/Fast on every core) unless a caller says
+// otherwise, either per call (Evaluate(c, compute)) or for everything it runs inside a scope
+// (using (Evaluator.Use(Compute.Plain)) { ... }: eval's and grade's --compute option). The fast
+// path equals the plain loops within rounding (Spec/performance.md).
+using Rnn.Reference.Numerics;
+
 namespace Rnn.Grading.Oracle;
 
 public static class Evaluator
 {
-    public static CaseResult Evaluate(Case c) => Evaluate(c, CaseBudget.Default);
+    private static readonly AsyncLocal<Compute?> Scoped = new();
 
-    public static CaseResult Evaluate(Case c, CaseBudget budget)
+    /// <summary>What the oracle computes with when nobody chose: the fast path on every core.</summary>
+    public static Compute DefaultCompute { get; } = Compute.Fast();
+
+    /// <summary>The compute of the innermost Use scope around the caller, else DefaultCompute.</summary>
+    public static Compute Current => Scoped.Value ?? DefaultCompute;
+
+    /// <summary>Evaluates with compute until the returned scope is disposed (then the previous choice is back).</summary>
+    public static IDisposable Use(Compute compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        var scope = new ComputeScope(Scoped.Value);
+        Scoped.Value = compute;
+        return scope;
+    }
+
+    private sealed class ComputeScope(Compute? previous) : IDisposable
+    {
+        public void Dispose() => Scoped.Value = previous;
+    }
+
+    public static CaseResult Evaluate(Case c) => Evaluate(c, Current, CaseBudget.Default);
+
+    public static CaseResult Evaluate(Case c, Compute compute) => Evaluate(c, compute, CaseBudget.Default);
+
+    public static CaseResult Evaluate(Case c, Compute compute, CaseBudget budget)
     {
         if (!OpRegistry.TryGet(c.Op, out var op))
             return Failed(c, $"unknown op \"{c.Op}\"; the ops are {string.Join(", ", OpRegistry.Names)}");
@@ -17,7 +49,7 @@ public static class Evaluator
             return Failed(c, overBudget);
         try
         {
-            var (outputs, grads) = op.Evaluate(c);
+            var (outputs, grads) = op.Evaluate(c, compute);
             return new CaseResult(c.Id, outputs, grads);
         }
         catch (ArgumentException e)
@@ -34,12 +66,14 @@ public static class Evaluator
         }
     }
 
-    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases) => EvaluateAll(cases, CaseBudget.Default);
+    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases) => EvaluateAll(cases, Current, CaseBudget.Default);
 
-    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases, CaseBudget budget)
+    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases, Compute compute) => EvaluateAll(cases, compute, CaseBudget.Default);
+
+    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases, Compute compute, CaseBudget budget)
     {
         var results = new List<CaseResult>();
-        foreach (var c in cases) results.Add(Evaluate(c, budget));
+        foreach (var c in cases) results.Add(Evaluate(c, compute, budget));
         return results;
     }
 

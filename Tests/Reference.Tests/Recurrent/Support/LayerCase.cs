@@ -4,6 +4,7 @@
 // form is all that is needed to rebuild it.
 //
 // T = steps, B = batch, I = input size, H = hidden size, L = layers, D = directions.
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
@@ -20,6 +21,9 @@ public sealed record LayerCase(
     bool Unbatched = false, int[]? Lengths = null, bool WithInitialState = true, ulong Seed = 1)
 {
     public RecurrentConfig Config => new(Kind, I, H, Layers, Bidirectional, BatchFirst, Bias);
+
+    /// <summary>How Run computes the stack (and so how Backward does): the plain loops unless a test says otherwise.</summary>
+    public Compute Compute { get; init; } = Compute.Plain;
 
     public int D => Bidirectional ? 2 : 1;
 
@@ -57,7 +61,7 @@ public sealed record LayerCase(
     }
 
     public RecurrentOutput Run(LayerData d) =>
-        RecurrentLayer.Forward(Config, d.Parameters, d.Input, d.H0, d.C0, Lengths);
+        RecurrentLayer.Forward(Config, d.Parameters, d.Input, d.H0, d.C0, Lengths, Compute);
 
     /// <summary>L = sum(output * dOutput) + sum(h_n * dHN) (+ sum(c_n * dCN)): its gradient is what Backward returns.</summary>
     public static double Loss(RecurrentOutput o, LayerData d) =>

@@ -11,6 +11,7 @@
 // every float input and param given grad_outputs.output (omitted: zeros). Indices get no gradient.
 using System.Text.Json.Nodes;
 using Rnn.Reference.Layers;
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Grading.Oracle.Ops;
@@ -19,7 +20,9 @@ public sealed class LinearOp : IOp
 {
     public string Name => "linear";
 
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c) => Evaluate(c, Compute.Plain);
+
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "bias", "in_features", "out_features");
         CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
@@ -35,7 +38,7 @@ public sealed class LinearOp : IOp
             if (outF is int o && o != weight.Shape[0]) throw new ArgumentException($"params.weight is {weight.ShapeText()} but config.out_features is {o}");
         }
 
-        var (output, cache) = Dense.Forward(input, weight, bias);
+        var (output, cache) = Dense.Forward(input, weight, bias, compute);
         var grads = Dense.Backward(CaseTensors.Upstream(c, "output", output.Shape), cache);
         return (CaseTensors.Set(("output", output)),
             CaseTensors.Set(("input", grads.dInput), ("weight", grads.dWeight), ("bias", grads.dBias)));
@@ -70,7 +73,9 @@ public sealed class Conv1dOp : IOp
 {
     public string Name => "conv1d";
 
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c) => Evaluate(c, Compute.Plain);
+
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute)
     {
         ConfigReader.OnlyKeys(c.Config, Name, "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation",
             "bias", "groups", "padding_mode");
@@ -96,7 +101,7 @@ public sealed class Conv1dOp : IOp
         var batched = unbatched ? new Tensor([1, .. input.Shape], input.Data) : input;
         var (output, cache) = Conv1d.Forward(batched, weight, bias,
             ConfigReader.Int(c.Config, "stride", 1), ConfigReader.Int(c.Config, "padding", 0),
-            ConfigReader.Int(c.Config, "dilation", 1), groups);
+            ConfigReader.Int(c.Config, "dilation", 1), groups, compute);
         if (unbatched) output = new Tensor(output.Shape[1..], output.Data);
         var dOutput = CaseTensors.Upstream(c, "output", output.Shape);
         var grads = Conv1d.Backward(unbatched ? new Tensor([1, .. dOutput.Shape], dOutput.Data) : dOutput, cache);

@@ -8,6 +8,7 @@
 //   outputs:      output (always T steps, zero past each length, as pad_packed_sequence with
 //                 total_length = T), h_n, c_n (LSTM)
 //   grads:        input, h0 and c0 when the case gives them, and every parameter
+using Rnn.Reference.Numerics;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
@@ -68,10 +69,13 @@ public sealed class RecurrentOp(string name) : IOp
     /// <summary>A recurrent case read and checked: the stack's config and its inputs (null: zeros, or every length T).</summary>
     public sealed record Inputs(RecurrentConfig Config, Tensor Input, Tensor? H0, Tensor? C0, int[]? Lengths);
 
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c)
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c) => Evaluate(c, Compute.Plain);
+
+    /// <summary>Evaluate on the chosen path: the stack's plain loops or its fast path (the backward follows the forward's).</summary>
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute)
     {
         var (config, input, h0, c0, lengths) = Read(c);
-        var forward = RecurrentLayer.Forward(config, c.Params, input, h0, c0, lengths);
+        var forward = RecurrentLayer.Forward(config, c.Params, input, h0, c0, lengths, compute);
         var outputs = new NamedTensors();
         outputs.Add("output", forward.Output);
         outputs.Add("h_n", forward.HN);

@@ -1,0 +1,180 @@
+// One layer and direction of the recurrent stack on the fast path (Compute.Fast): the same
+// computation as RecurrentLayer's DirectionForward / DirectionBackward and the cells' Step
+// functions, which are its meaning, arranged as cuDNN arranges it. RecurrentLayer runs the layer
+// and direction loops and the shape checks for both paths and calls in here for Compute.Fast;
+// the cache written here is the plain path's DirectionCache, so either backward can read it.
+//
+// Forward
+//   xProj = x W_ihᵀ + b_ih                     one product over all T*B rows (as the plain path)
+//   per step: hh = h_{t-1} W_hhᵀ + b_hh        Gemm on W_hh packed once for all steps
+//             gates, c_t, h_t from xProj[t], hh  GateKernels (vector pointwise)
+// Backward
+//   reversed loop, per step: the gate gradients dL/da_t (GateKernels) and
+//             dh_{t-1} = dL/dhh_t · W_hh (+ the pointwise paths: c, GRU's z, lengths)
+//   after the loop, single products over all T*B rows:
+//             dW_hh += Σ_t dL/dhh_tᵀ h_{t-1},  db_hh += Σ_t dL/dhh_t
+//             dW_ih += Σ_t dL/da_tᵀ x_t,       db_ih += Σ_t dL/da_t,   dx_t += dL/da_t W_ih
+// where the plain path adds dW_hh and db_hh one step at a time inside the loop.
+//
+// T = steps, B = batch, I = layer input size, H = hidden size, G = gate blocks; row-major,
+// time-major. threads: Gemm's thread count (the result does not depend on it). Internal: the
+// public seam is RecurrentLayer.Forward(..., Compute.Fast(n)), which checks every shape first.
+using Rnn.Reference.Recurrent;
+using Rnn.Reference.Tensors;
+
+namespace Rnn.Reference.Fast;
+
+internal static class FastRecurrentDirection
+{
+    /// <summary>DirectionForward of RecurrentLayer on the fast path: fills layerOutput's columns d*H .. d*H+H-1.</summary>
+    internal static DirectionCache Forward(
+        RecurrentConfig config, NamedTensors p, int l, int d,
+        double[] x,            // [T, B, I_l]
+        int T, int B, int[] lengths,
+        double[] h0,           // [B, H]
+        double[] c0,           // [B, H]
+        double[] layerOutput,  // [T, B, D*H]
+        int threads)
+    {
+        int H = config.HiddenSize, In = config.LayerInputSize(l), GH = config.Gates * H;
+        string s = RecurrentConfig.Suffix(l, d);
+        var Wih = p["weight_ih" + s].Data;                                          // [G*H, I_l]
+        var Whh = p["weight_hh" + s].Data;                                          // [G*H, H]
+        var bih = config.Bias ? p["bias_ih" + s].Data : [];                         // [G*H]
+        var bhh = config.Bias ? p["bias_hh" + s].Data : [];                         // [G*H]
+
+        // The input projection does not depend on the state: one product for all steps.
+        var xProj = new double[T * B * GH];                                         // [T, B, G*H]
+        FastMatMul.Forward(x, Wih, bih, T * B, In, GH, xProj, threads);
+
+        var hs = new double[(T + 1) * B * H];                                       // [T+1, B, H]
+        var cs = config.HasCellState ? new double[(T + 1) * B * H] : [];            // [T+1, B, H]
+        var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? new double[T * B * GH] : [];
+        var hhN = config.Kind == CellKind.Gru ? new double[T * B * H] : [];
+        var hh = config.Kind == CellKind.Gru ? new double[B * GH] : [];             // [B, G*H] h_{t-1} W_hhᵀ + b_hh (GRU)
+        h0.CopyTo(hs, 0);
+        if (config.HasCellState) c0.CopyTo(cs, 0);
+
+        using var WhhPacked = Gemm.PackB(GemmLayout.ABt, Whh, H, GH);               // W_hh as B of h·W_hhᵀ
+        for (int step = 0; step < T; step++)
+        {
+            int t = d == 0 ? step : T - 1 - step;
+            var xp = xProj.AsSpan(t * B * GH, B * GH);                              // xProj[t]
+            var hPrev = hs.AsMemory(step * B * H, B * H);
+            var h = hs.AsSpan((step + 1) * B * H, B * H);
+            // hh = b_hh + h_{t-1} W_hhᵀ   (into h_t for the RNN and into the gates for the LSTM, as their cells do)
+            var target = config.Kind switch
+            {
+                CellKind.Lstm => gates.AsMemory(step * B * GH, B * GH),
+                CellKind.Gru => hh.AsMemory(),
+                _ => hs.AsMemory((step + 1) * B * H, B * H),
+            };
+            var targetSpan = target.Span;
+            if (bhh.Length == 0) targetSpan.Clear();
+            else for (int b = 0; b < B; b++) bhh.CopyTo(targetSpan.Slice(b * GH, GH));
+            Gemm.Multiply(GemmLayout.ABt, hPrev, WhhPacked, B, target, threads);
+            switch (config.Kind)
+            {
+                case CellKind.RnnTanh:
+                case CellKind.RnnRelu:
+                    GateKernels.RnnForward(xp, config.Kind == CellKind.RnnRelu, h);
+                    break;
+                case CellKind.Lstm:
+                    GateKernels.LstmForward(xp, cs.AsSpan(step * B * H, B * H), B, H,
+                        targetSpan, cs.AsSpan((step + 1) * B * H, B * H), h);
+                    break;
+                case CellKind.Gru:
+                    GateKernels.GruForward(xp, hh, hPrev.Span, B, H,
+                        gates.AsSpan(step * B * GH, B * GH), hhN.AsSpan(step * B * H, B * H), h);
+                    break;
+            }
+            RecurrentLayer.WriteStepOutput(config, d, t, step, B, lengths, hs, cs, layerOutput);
+        }
+        return new DirectionCache(hs, cs, gates, hhN);
+    }
+
+    /// <summary>DirectionBackward of RecurrentLayer on the fast path (same arguments, no step record).</summary>
+    internal static void Backward(
+        RecurrentCache cache, NamedTensors grads, int l, int d,
+        double[] dLayerOut,    // [T, B, D*H]  upstream gradient of this layer's output
+        double[] dhNext,       // [B, H]       starts as dh_n, carried backwards
+        double[] dcNext,       // [B, H]       starts as dc_n (LSTM)
+        double[] dLayerIn,     // [T, B, I_l]  += gradient of this layer's input
+        Span<double> dh0,      // [B, H]       written
+        Span<double> dc0,      // [B, H]       written (LSTM)
+        int threads)
+    {
+        var config = cache.Config;
+        int T = cache.T, B = cache.B, H = config.HiddenSize, In = config.LayerInputSize(l), GH = config.Gates * H;
+        string s = RecurrentConfig.Suffix(l, d);
+        var p = cache.Parameters;
+        var Wih = p["weight_ih" + s].Data;
+        var Whh = p["weight_hh" + s].Data;
+        var dWih = grads["weight_ih" + s].Data;
+        var dWhh = grads["weight_hh" + s].Data;
+        var dbih = config.Bias ? grads["bias_ih" + s].Data : [];
+        var dbhh = config.Bias ? grads["bias_hh" + s].Data : [];
+        var cached = cache.Directions[l * config.Directions + d];
+        var x = cache.LayerInputs[l];
+        bool gru = config.Kind == CellKind.Gru;
+
+        var dxProj = new double[T * B * GH];                                        // [T, B, G*H] dL/da_t (input side)
+        var dhh = gru ? new double[T * B * GH] : dxProj;                            // [T, B, G*H] dL/dhh_t (hidden side; = dxProj but for GRU's n block)
+        var dh = new double[B * H];                                                 // [B, H] gradient reaching h at this step
+        var dcStep = new double[B * H];                                             // [B, H] gradient reaching c at this step (LSTM)
+        var dhPrev = new double[B * H];
+        var dcPrev = new double[B * H];
+        dhNext = (double[])dhNext.Clone();
+        dcNext = (double[])dcNext.Clone();
+
+        using var WhhPacked = Gemm.PackB(GemmLayout.AB, Whh, GH, H);                // W_hh as B of dhh·W_hh
+        for (int step = T - 1; step >= 0; step--)
+        {
+            int t = d == 0 ? step : T - 1 - step;
+            RecurrentLayer.GatherStepGradient(cache, d, t, dLayerOut, dhNext, dcNext, dh, dcStep);
+            Array.Clear(dhPrev);
+            Array.Clear(dcPrev);
+            var hPrev = cached.H.AsSpan(step * B * H, B * H);
+            var dxp = dxProj.AsSpan(t * B * GH, B * GH);
+            switch (config.Kind)
+            {
+                case CellKind.RnnTanh:
+                case CellKind.RnnRelu:
+                    GateKernels.RnnBackward(dh, cached.H.AsSpan((step + 1) * B * H, B * H), config.Kind == CellKind.RnnRelu, dxp);
+                    break;
+                case CellKind.Lstm:
+                    GateKernels.LstmBackward(dh, dcStep, cached.Gates.AsSpan(step * B * GH, B * GH),
+                        cached.C.AsSpan((step + 1) * B * H, B * H), cached.C.AsSpan(step * B * H, B * H), B, H, dxp, dcPrev);
+                    break;
+                case CellKind.Gru:
+                    GateKernels.GruBackward(dh, cached.Gates.AsSpan(step * B * GH, B * GH), cached.HhN.AsSpan(step * B * H, B * H),
+                        hPrev, B, H, dxp, dhh.AsSpan(t * B * GH, B * GH), dhPrev);
+                    break;
+            }
+            // forward: hh = h_{t-1} W_hhᵀ + b_hh, so dh_{t-1} += dL/dhh_t · W_hh
+            Gemm.Multiply(GemmLayout.AB, dhh.AsMemory(t * B * GH, B * GH), WhhPacked, B, dhPrev, threads);
+            RecurrentLayer.PassPastLength(cache, t, dhNext, dcNext, dhPrev, dcPrev);
+            (dhNext, dhPrev) = (dhPrev, dhNext);
+            (dcNext, dcPrev) = (dcPrev, dcNext);
+        }
+        dhNext.CopyTo(dh0);
+        if (config.HasCellState) dcNext.CopyTo(dc0);
+
+        // h_{t-1} in time order t (the forward direction's states by step are already in that order)
+        var hPrevByTime = cached.H.AsMemory(0, T * B * H);                          // [T, B, H]
+        if (d == 1)
+        {
+            var reversed = new double[T * B * H];
+            for (int t = 0; t < T; t++)
+                cached.H.AsSpan((T - 1 - t) * B * H, B * H).CopyTo(reversed.AsSpan(t * B * H));
+            hPrevByTime = reversed;
+        }
+
+        // slide (STATS 507, "Backpropagation through time"): ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t)
+        //   the shared weights' per-step parts, summed: each is one product over the T*B rows of all steps
+        // forward: hh_t = h_{t-1} W_hhᵀ + b_hh   =>  dW_hh += Σ_t dhh_tᵀ h_{t-1},  db_hh += Σ_t dhh_t
+        FastMatMul.Backward(dhh, hPrevByTime, Whh, T * B, H, GH, Memory<double>.Empty, dWhh, dbhh, threads);
+        // forward: xProj_t = x_t W_ihᵀ + b_ih    =>  dW_ih += Σ_t da_tᵀ x_t,  db_ih += Σ_t da_t,  dx_t += da_t W_ih
+        FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, dbih, threads);
+    }
+}
