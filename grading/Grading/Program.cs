@@ -12,12 +12,13 @@ public static class Program
     public const string Usage =
         """
         usage:
-          rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--force]
+          rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--max-memory SIZE] [--max-work N] [--force]
               Evaluate every case in CASES (.json or .npz; - for standard input, JSON) and write
               the outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON).
               Computed on the fast path (every core, or N threads; the same bits for any N) unless
               --compute plain asks for the readable loops; both agree within rounding. An existing
-              RESULTS is replaced only with --force (rnn-grading eval --help).
+              RESULTS is replaced only with --force. A case may use at most 4G of memory and 5e10
+              multiply-adds unless raised (rnn-grading eval --help).
           rnn-grading ops
               List the ops the oracle knows.
           rnn-grading vectors -o DIR [--force]

@@ -69,12 +69,13 @@ public static class CommandLine
     public static bool WantsHelp(IReadOnlyList<string> args) => args.Any(a => a is "-h" or "--help");
 
     /// <summary>
-    /// Prints "rnn-grading: message" on stderr and, when code is ExitCodes.Usage (a wrong command
+    /// Prints "rnn-grading: message" on stderr (control characters escaped, at most
+    /// Printable.MaxMessageChars characters: the message may quote a hostile file) and, when code is ExitCodes.Usage (a wrong command
     /// line), the command's usage after it; returns code. Every command reports failure this way.
     /// </summary>
     public static int Fail(TextWriter stderr, int code, string message, string usage)
     {
-        stderr.WriteLine($"rnn-grading: {message}");
+        stderr.WriteLine($"rnn-grading: {Printable.Escape(message)}");
         if (code == ExitCodes.Usage) stderr.WriteLine(usage);
         return code;
     }

@@ -47,8 +47,9 @@ public static class GradeCommand
     /// </summary>
     public static readonly Func<string, string, IAnswerSource> OpenSubmission = (submissionDir, assignmentPath) =>
         new SubmissionSource(submissionDir,
-            SubmissionSource.FindKitRunner()
-                ?? throw new InvalidOperationException("the student kit's runner.py was not found beside the grader or in grading/student-kit"),
+            SubmissionSource.FindKitRunner(Environment.CurrentDirectory, Path.GetDirectoryName(Path.GetFullPath(assignmentPath))!)
+                ?? throw new GraderSetupException("the student kit's runner.py was not found: looked for student-kit/runner.py and "
+                    + "grading/student-kit/runner.py upwards from the grader's folder, the working folder and the assignment's folder"),
             [AppContext.BaseDirectory, Path.GetDirectoryName(Path.GetFullPath(assignmentPath))!]);
 
     /// <summary>
@@ -94,7 +95,16 @@ public static class GradeCommand
                 return CommandLine.Fail(stderr, ExitCodes.Usage, "grade --submission is not available in this build; grade an answers file with --answers FILE", UsageLine);
             if (!Directory.Exists(submissionDir))
                 return CommandLine.Fail(stderr, ExitCodes.Usage, $"--submission {submissionDir} is not a folder", UsageLine);
-            source = submissionSource(submissionDir!, assignmentPath);
+            try
+            {
+                source = submissionSource(submissionDir!, assignmentPath);
+            }
+            catch (GraderSetupException e)
+            {
+                int failed = CommandLine.Fail(stderr, ExitCodes.GraderFailed, e.Message, UsageLine);
+                TryWriteMisconfigured(resultsPath, stderr);
+                return failed;
+            }
             if (source is SubmissionSource running)
                 foreach (var note in running.StaffNotes) stderr.WriteLine($"rnn-grading: note: {note}");
         }
@@ -224,3 +234,6 @@ public static class GradeCommand
         }
     }
 }
+
+/// <summary>The grader cannot run submissions as installed (its student kit is missing); grade exits 5 with a results.json saying so.</summary>
+public sealed class GraderSetupException(string message) : Exception(message);

@@ -13,11 +13,11 @@ public static class CaseFile
     public const string CasesFormat = "rnn-reference/cases@1";
     public const string ResultsFormat = "rnn-reference/results@1";
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    public static IReadOnlyList<Case> ReadCases(Stream stream, string sourceName) => ReadCases(stream, sourceName, DefaultMaxBytes);
 
-    public static IReadOnlyList<Case> ReadCases(Stream stream, string sourceName)
+    public static IReadOnlyList<Case> ReadCases(Stream stream, string sourceName, long maxBytes)
     {
-        var root = Parse(stream, sourceName);
+        var root = Parse(stream, sourceName, maxBytes);
         CheckFormat(root, CasesFormat, sourceName);
         foreach (var (key, _) in root)
             if (key is not ("format" or "cases"))
@@ -82,9 +82,11 @@ public static class CaseFile
         return notes;
     }
 
-    public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName)
+    public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName) => ReadResults(stream, sourceName, DefaultMaxBytes);
+
+    public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName, long maxBytes)
     {
-        var root = Parse(stream, sourceName);
+        var root = Parse(stream, sourceName, maxBytes);
         CheckFormat(root, ResultsFormat, sourceName);
         if (root["results"] is not JsonArray list)
             throw new CaseFileFormatException($"{sourceName}: \"results\" must be a list but is {JsonArrays.Describe(root["results"])}");
@@ -172,21 +174,12 @@ public static class CaseFile
         w.WriteEndObject();
     }
 
-    private static JsonObject Parse(Stream stream, string sourceName)
+    /// <summary>The largest case or results file read as JSON, unless the caller says otherwise (Spec/formats.md, "Limits").</summary>
+    public const long DefaultMaxBytes = 256L * 1024 * 1024;
+
+    private static JsonObject Parse(Stream stream, string sourceName, long maxBytes)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(stream, new JsonNodeOptions { PropertyNameCaseInsensitive = false }, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new CaseFileFormatException($"{sourceName}: not valid JSON ({e.Message})");
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new CaseFileFormatException($"{sourceName}: not valid UTF-8 ({e.Message})");
-        }
+        var node = StrictJson.Parse(stream, sourceName, maxBytes, message => new CaseFileFormatException(message));
         return node as JsonObject
             ?? throw new CaseFileFormatException($"{sourceName}: the top level must be a JSON object but is {JsonArrays.Describe(node)}");
     }

@@ -1,6 +1,9 @@
 // Evaluates cases with the registered ops. A case that cannot be evaluated becomes a result
-// with an "error"; the other cases are still evaluated. This is the code path of `eval`
-// and of the parity tests.
+// with an "error"; the other cases are still evaluated. Before an op runs, the case's need of
+// memory and work is estimated from its sizes and checked against the budget (CaseBudget,
+// CaseBudget.Default unless the caller gives one), so no case can exhaust the machine. Every
+// error message is bounded in length and safe to print (Printable). This is the code path of
+// `eval` and of the parity tests.
 //
 // How the ops compute: Compute.Fast() (Reference/Fast on every core) unless a caller says
 // otherwise, either per call (Evaluate(c, compute)) or for everything it runs inside a scope
@@ -34,12 +37,16 @@ public static class Evaluator
         public void Dispose() => Scoped.Value = previous;
     }
 
-    public static CaseResult Evaluate(Case c) => Evaluate(c, Current);
+    public static CaseResult Evaluate(Case c) => Evaluate(c, Current, CaseBudget.Default);
 
-    public static CaseResult Evaluate(Case c, Compute compute)
+    public static CaseResult Evaluate(Case c, Compute compute) => Evaluate(c, compute, CaseBudget.Default);
+
+    public static CaseResult Evaluate(Case c, Compute compute, CaseBudget budget)
     {
         if (!OpRegistry.TryGet(c.Op, out var op))
-            return CaseResult.Failed(c.Id, $"unknown op \"{c.Op}\"; the ops are {string.Join(", ", OpRegistry.Names)}");
+            return Failed(c, $"unknown op \"{c.Op}\"; the ops are {string.Join(", ", OpRegistry.Names)}");
+        if (budget.Check(c) is { } overBudget)
+            return Failed(c, overBudget);
         try
         {
             var (outputs, grads) = op.Evaluate(c, compute);
@@ -48,20 +55,28 @@ public static class Evaluator
         }
         catch (ArgumentException e)
         {
-            return CaseResult.Failed(c.Id, e.Message);
+            return Failed(c, e.Message);
+        }
+        catch (OutOfMemoryException)
+        {
+            return Failed(c, "the case needs more memory than the machine could give (lower its sizes, or evaluate it alone)");
         }
         catch (Exception e) when (e is InvalidOperationException or ArithmeticException or KeyNotFoundException or IndexOutOfRangeException)
         {
-            return CaseResult.Failed(c.Id, $"internal error evaluating op \"{c.Op}\": {e.GetType().Name}: {e.Message}");
+            return Failed(c, $"internal error evaluating op \"{c.Op}\" (a fault of the reference, not of the case): {e.Message}");
         }
     }
 
-    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases) => EvaluateAll(cases, Current);
+    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases) => EvaluateAll(cases, Current, CaseBudget.Default);
 
-    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases, Compute compute)
+    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases, Compute compute) => EvaluateAll(cases, compute, CaseBudget.Default);
+
+    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases, Compute compute, CaseBudget budget)
     {
         var results = new List<CaseResult>();
-        foreach (var c in cases) results.Add(Evaluate(c, compute));
+        foreach (var c in cases) results.Add(Evaluate(c, compute, budget));
         return results;
     }
+
+    private static CaseResult Failed(Case c, string message) => CaseResult.Failed(c.Id, Printable.Escape(message));
 }

@@ -75,6 +75,13 @@ public static class NpzCaseFile
         Npz.Write(stream, arrays, [(CasesMember, meta.ToArray())]);
     }
 
+    /// <summary>
+    /// Why a case id cannot start the keys of its arrays in an .npz file (empty, absolute, a
+    /// "." or ".." segment, a backslash or a control character: Npz's safe-key rule), or null.
+    /// </summary>
+    public static string? IdProblem(string id) =>
+        Npz.KeyProblem(id + "/outputs/x.npy", out _);
+
     /// <summary>Sorts every array key ID/SECTION/NAME into its case and section; a key that fits no case is an error.</summary>
     private static Dictionary<string, Dictionary<string, NamedTensors>> Assign(
         IReadOnlyList<(string Key, NpyArray Array)> arrays, IReadOnlyList<string> ids, string[] sections, string sourceName)
