@@ -281,6 +281,6 @@ public sealed class EvalCommandTests
         var stdout = new StringWriter();
         int code = EvalCommand.Run([ExampleCases, "--help"], () => Stream.Null, () => Stream.Null, stdout, TextWriter.Null);
         Assert.That(code, Is.EqualTo(ExitCodes.Ok));
-        Assert.That(stdout.ToString(), Does.StartWith("usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--force]"));
+        Assert.That(stdout.ToString(), Does.StartWith("usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--max-memory SIZE] [--max-work N] [--force]"));
     }
 }

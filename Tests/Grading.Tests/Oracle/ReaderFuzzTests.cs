@@ -168,7 +168,7 @@ public sealed class ReaderFuzzTests
             int code;
             try
             {
-                code = EvalCommand.Run([input, "-o", Path.Combine(dir, "results.npz"), .. Limits], () => new MemoryStream(), () => new MemoryStream(), err);
+                code = EvalCommand.Run([input, "-o", Path.Combine(dir, "results.npz"), "--force", .. Limits], () => new MemoryStream(), () => new MemoryStream(), err);
             }
             catch (Exception e)
             {
