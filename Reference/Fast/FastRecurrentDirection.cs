@@ -26,6 +26,9 @@ namespace Rnn.Reference.Fast;
 
 internal static class FastRecurrentDirection
 {
+    /// <summary>The cells this path runs: the RNN, LSTM and PyTorch's GRU (the reset-before GRU runs on the loops).</summary>
+    internal static bool Runs(CellKind kind) => kind is CellKind.RnnTanh or CellKind.RnnRelu or CellKind.Lstm or CellKind.Gru;
+
     /// <summary>DirectionForward of RecurrentLayer on the fast path: fills layerOutput's columns d*H .. d*H+H-1.</summary>
     internal static DirectionCache Forward(
         RecurrentConfig config, NamedTensors p, int l, int d,

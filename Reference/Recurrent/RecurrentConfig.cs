@@ -1,8 +1,13 @@
 // The configuration of a PyTorch-compatible recurrent layer stack (nn.RNN, nn.LSTM, nn.GRU).
 namespace Rnn.Reference.Recurrent;
 
-/// <summary>Which cell a stack runs. RnnTanh and RnnRelu are nn.RNN with nonlinearity "tanh" / "relu".</summary>
-public enum CellKind { RnnTanh, RnnRelu, Lstm, Gru }
+/// <summary>
+/// Which cell a stack runs. RnnTanh and RnnRelu are nn.RNN with nonlinearity "tanh" / "relu"; Gru is
+/// nn.GRU (the reset gate after the product). GruResetBefore is the GRU with the reset gate before the
+/// product (Keras reset_after=False, d2l, Cho v3, Ng): PyTorch has no module for it; it takes nn.GRU's
+/// parameters (GruResetBeforeCell, Spec/gru.md).
+/// </summary>
+public enum CellKind { RnnTanh, RnnRelu, Lstm, Gru, GruResetBefore }
 
 /// <param name="Kind">the cell</param>
 /// <param name="InputSize">I, features of the input at each step</param>
@@ -24,7 +29,10 @@ public sealed record RecurrentConfig(
     public int Directions => Bidirectional ? 2 : 1;
 
     /// <summary>How many H-sized blocks the weight rows hold: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).</summary>
-    public int Gates => Kind switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
+    public int Gates => Kind switch { CellKind.Lstm => 4, CellKind.Gru or CellKind.GruResetBefore => 3, _ => 1 };
+
+    /// <summary>Either GRU form (reset after or before the product).</summary>
+    public bool IsGru => Kind is CellKind.Gru or CellKind.GruResetBefore;
 
     /// <summary>Only the LSTM has a carry (cell) state c.</summary>
     public bool HasCellState => Kind == CellKind.Lstm;
@@ -36,7 +44,7 @@ public sealed record RecurrentConfig(
     public static string Suffix(int layer, int direction) => $"_l{layer}" + (direction == 1 ? "_reverse" : "");
 
     /// <summary>The op name the oracle uses for this cell kind's PyTorch module.</summary>
-    public string ModuleName => Kind switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "RNN" };
+    public string ModuleName => Kind switch { CellKind.Lstm => "LSTM", CellKind.Gru or CellKind.GruResetBefore => "GRU", _ => "RNN" };
 
     public void Validate()
     {

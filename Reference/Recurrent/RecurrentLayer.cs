@@ -1,7 +1,8 @@
 // Reference multi-layer, optionally bidirectional recurrent stack with PyTorch's semantics
 // (nn.RNN / nn.LSTM / nn.GRU, including packed variable-length batches). Readable first:
-// plain loops, no threads. The cell equations live in RnnCell, LstmCell and GruCell; this
-// file is the loop over layers, directions and time steps, and its reverse (BPTT).
+// plain loops, no threads. The cell equations live in RnnCell, LstmCell and GruCell (and
+// GruResetBeforeCell, the GRU form PyTorch has no module for: Keras reset_after=False, d2l, Ng);
+// this file is the loop over layers, directions and time steps, and its reverse (BPTT).
 //
 // T = steps, B = batch, I = input size, H = hidden size, G = gate blocks (RNN 1, LSTM 4,
 // GRU 3), L = layers, D = directions. All buffers are row-major and time-major inside.
@@ -9,7 +10,8 @@
 // Compute.Plain (the default) runs the loops below; Compute.Fast runs the same layer and direction
 // loops with each direction's work done by Fast/FastRecurrentDirection.cs (products on Gemm, vector
 // gate kernels, the weight gradients as single products after the reversed loop;
-// Spec/performance.md). The cache records which, and Backward follows it.
+// Spec/performance.md). The cache records which, and Backward follows it. The reset-before GRU
+// has no fast path: it runs the loops whatever the compute.
 //
 // Variable lengths (the slides' "handle variable-length sequences"; PyTorch's packed
 // sequences): batch element b has lengths[b] valid steps. At a step t >= lengths[b] its
@@ -54,7 +56,7 @@ public static class RecurrentLayer
                 int ld = l * D + d;
                 var h0ld = h0 is null ? new double[B * H] : h0.Data.AsSpan(ld * B * H, B * H).ToArray();
                 var c0ld = c0 is null ? new double[B * H] : c0.Data.AsSpan(ld * B * H, B * H).ToArray();
-                var cache = compute.IsFast
+                var cache = compute.IsFast && FastRecurrentDirection.Runs(config.Kind)
                     ? FastRecurrentDirection.Forward(config, parameters, l, d, layerInputs[l], T, B, lens, h0ld, c0ld, layerOutput, compute.Threads)
                     : DirectionForward(config, parameters, l, d, layerInputs[l], T, B, lens, h0ld, c0ld, layerOutput);
                 directions[ld] = cache;
@@ -112,7 +114,7 @@ public static class RecurrentLayer
                 var record = steps is null ? null : steps[ld] = RecurrentStepGradients.Empty(config, l, d, T, B);
                 var dh0 = dH0.AsSpan(ld * B * H, B * H);
                 var dc0 = dC0 is null ? Span<double>.Empty : dC0.AsSpan(ld * B * H, B * H);
-                if (cache.Compute.IsFast && record is null)
+                if (cache.Compute.IsFast && FastRecurrentDirection.Runs(config.Kind) && record is null)
                     FastRecurrentDirection.Backward(cache, grads, l, d, dLayerOut, dhLast, dcLast, dLayerIn, dh0, dc0, cache.Compute.Threads);
                 else
                     DirectionBackward(cache, grads, l, d, dLayerOut, dhLast, dcLast, dLayerIn, dh0, dc0, record);
@@ -153,7 +155,7 @@ public static class RecurrentLayer
 
         var hs = new double[(T + 1) * B * H];                                       // [T+1, B, H]
         var cs = config.HasCellState ? new double[(T + 1) * B * H] : [];            // [T+1, B, H] the LSTM's “carry” state c
-        var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? new double[T * B * GH] : [];
+        var gates = config.Kind is CellKind.Lstm || config.IsGru ? new double[T * B * GH] : [];
         var hhN = config.Kind == CellKind.Gru ? new double[T * B * H] : [];
         h0.CopyTo(hs, 0);
         if (config.HasCellState) c0.CopyTo(cs, 0);
@@ -178,6 +180,9 @@ public static class RecurrentLayer
                 case CellKind.Gru:
                     GruCell.StepForward(xp, hPrev, Whh, bhh, B, H,
                         gates.AsSpan(step * B * GH, B * GH), hhN.AsSpan(step * B * H, B * H), h);
+                    break;
+                case CellKind.GruResetBefore:
+                    GruResetBeforeCell.StepForward(xp, hPrev, Whh, bhh, B, H, gates.AsSpan(step * B * GH, B * GH), h);
                     break;
             }
 
@@ -270,6 +275,9 @@ public static class RecurrentLayer
                 case CellKind.Gru:
                     GruCell.StepBackward(dh, cached.Gates.AsSpan(step * B * GH, B * GH), cached.HhN.AsSpan(step * B * H, B * H),
                         hPrev, Whh, B, H, dxp, dhPrev, dWhh, dbhh);
+                    break;
+                case CellKind.GruResetBefore:
+                    GruResetBeforeCell.StepBackward(dh, cached.Gates.AsSpan(step * B * GH, B * GH), hPrev, Whh, B, H, dxp, dhPrev, dWhh, dbhh);
                     break;
             }
 

@@ -54,7 +54,7 @@ public sealed record DirectionCache(
     double[] H,       // [T+1, B, H]  H[s] = state before step s; H[0] = h0, H[T] = h_n
     double[] C,       // [T+1, B, H]  LSTM carry state, same indexing (empty for RNN / GRU)
     double[] Gates,   // [T, B, G*H]  activated gates at step s (RNN: empty, the state is its own activation)
-    double[] HhN);    // [T, B, H]    GRU only: h W_hnᵀ + b_hn at step s (empty otherwise)
+    double[] HhN);    // [T, B, H]    reset-after GRU only: h W_hnᵀ + b_hn at step s (empty otherwise)
 
 /// <summary>Everything the backward pass needs, fixed at the forward call.</summary>
 public sealed record RecurrentCache(

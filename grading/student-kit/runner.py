@@ -9,6 +9,9 @@ oracle names them. Gradients are computed only for cases that give upstream grad
 (grad_outputs); a forward-only case is answered with its outputs. A case whose function raises gets {"id", "error": "Type: message"}
 and the other cases still run; the traceback goes to standard error. The answers file is
 rewritten after every case, so whatever was answered survives a later crash or timeout.
+Exit code: 0 when every case was answered, 1 when some case has an error (the answers file
+still holds every case), 2 for a wrong command line, 3 when CASES_FILE is not a case file.
+(The grader looks only at the answers, never at the exit code.)
 
 Only json and numpy are used. The grader runs its own copy of this file: changes to it
 do not change your grade.
@@ -361,6 +364,7 @@ def main(argv):
     cases = case_file.get("cases", [])
 
     results = []
+    failed = 0
     write_answers(answers_path, results)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     try:
@@ -383,10 +387,13 @@ def main(argv):
             if not isinstance(e, CaseNotSupported):
                 traceback.print_exc()
             result = {"id": case_id, "error": describe(e)}
+            failed += 1
             print(f"{case_id}: error: {result['error']}")
         results.append(result)
         write_answers(answers_path, results)
-    return 0
+    if failed:
+        print(f"{failed} of {len(cases)} cases have an error", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

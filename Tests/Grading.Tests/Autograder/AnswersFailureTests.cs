@@ -37,7 +37,31 @@ public sealed class AnswersFailureTests
         ("folder", 0, ["folder.json is a folder, not a file"]),
         ("empty", 0, ["empty.json is empty (or is not a regular file)"]),
         ("named-pipe", 0, ["named-pipe.json is empty (or is not a regular file)"]),
+        // a student's program can write any bytes: each of these once stopped the whole grading
+        ("duplicate-key", 0, ["duplicate-key.json: results[0].outputs.output: the key \"shape\" appears twice in one object"]),
+        ("duplicate-id-key", 0, ["duplicate-id-key.json: results[0]: the key \"id\" appears twice"]),
+        ("lone-surrogate", 0, ["lone-surrogate.json: results[0].id: the string starting at byte ", "leaves a UTF-16 surrogate unpaired"]),
+        ("low-surrogate", 0, ["low-surrogate.json: results[1].error: the string starting at byte ", "leaves a UTF-16 surrogate unpaired"]),
+        ("not-utf8", 0, ["not-utf8.json: results[0].outputs: a key starting at byte ", "bytes that are not UTF-8"]),
+        ("huge-number", 0, ["huge-number.json: results[0].outputs.output.data[0]: the number 1e999 is outside the range of a double"]),
     ];
+
+    /// <summary>The correct answers as JSON text, with `edit` applied to it (the hostile part).</summary>
+    private static void WriteEdited(string file, List<CaseResult> answers, Func<string, string> edit)
+    {
+        WriteAnswers(file, answers);
+        string text = File.ReadAllText(file);
+        string edited = edit(text);
+        Assert.That(edited, Is.Not.EqualTo(text), $"{file}: the edit changed nothing");
+        File.WriteAllText(file, edited);
+    }
+
+    /// <summary>text with the first occurrence of find replaced.</summary>
+    private static string First(string text, string find, string replacement)
+    {
+        int at = text.IndexOf(find, StringComparison.Ordinal);
+        return at < 0 ? text : text[..at] + replacement + text[(at + find.Length)..];
+    }
 
     /// <summary>A named pipe: opening it for reading would wait for a writer forever.</summary>
     private static void MakeFifo(string path)
@@ -132,6 +156,26 @@ public sealed class AnswersFailureTests
                 case "named-pipe":
                     MakeFifo(file);
                     break;
+                case "duplicate-key":
+                    WriteEdited(file, answers, t => First(t, "\"shape\":", "\"shape\":[1],\"shape\":"));
+                    break;
+                case "duplicate-id-key":
+                    WriteEdited(file, answers, t => First(t, "\"id\":", "\"id\":\"x\",\"id\":"));
+                    break;
+                case "lone-surrogate":
+                    WriteEdited(file, answers, t => First(t, "\"id\":\"", "\"id\":\"\\ud800"));
+                    break;
+                case "low-surrogate":
+                    answers[1] = CaseResult.Failed(answers[1].Id, "SURROGATE");
+                    WriteEdited(file, answers, t => First(t, "SURROGATE", "ab\\udc00cd"));
+                    break;
+                case "not-utf8":
+                    WriteAnswers(file, answers);
+                    File.WriteAllBytes(file, [.. ReplaceFirst(File.ReadAllBytes(file), "\"output\""u8.ToArray(), [(byte)'"', 0xC3, 0x28, (byte)'"'])]);
+                    break;
+                case "huge-number":
+                    WriteEdited(file, answers, t => First(t, "\"data\":[", "\"data\":[1e999,"));
+                    break;
                 default:
                     WriteAnswers(file, answers);
                     break;
@@ -139,6 +183,13 @@ public sealed class AnswersFailureTests
         }
         resultsPath = Path.Combine(dir, "results.json");
         return new Grader(new AnswersDirectorySource(dir, SizeCap)).Grade(a, resultsPath);
+    }
+
+    private static byte[] ReplaceFirst(byte[] bytes, byte[] find, byte[] replacement)
+    {
+        int at = bytes.AsSpan().IndexOf(find);
+        Assert.That(at, Is.GreaterThanOrEqualTo(0));
+        return [.. bytes[..at], .. replacement, .. bytes[(at + find.Length)..]];
     }
 
     private static CaseResult Without(CaseResult r, string output)

@@ -171,9 +171,36 @@ public sealed class GradeCommandTests
         foreach (var p in visible)
         {
             var graded = CaseStreams.Graded(a, p);
-            foreach (var sample in samples.Where(c => c.Id.StartsWith(p.Name + "/")))
-                Assert.That(Serialize([sample]), Is.Not.EqualTo(Serialize([graded.Single(g => g.Id == sample.Id)])), sample.Id);
+            var gradedIds = graded.Select(g => g.Id).ToHashSet();
+            var mine = samples.Where(c => c.Id.StartsWith(p.Name + "/")).ToList();
+            Assert.That(mine.Select(c => c.Id), Is.EqualTo(Enumerable.Range(0, p.Cases).Select(k => $"{p.Name}/sample-{k}")));
+            for (int k = 0; k < mine.Count; k++)
+            {
+                // never a graded id, and never a graded case's values under another id
+                Assert.That(gradedIds, Does.Not.Contain(mine[k].Id));
+                Assert.That(Serialize([mine[k] with { Id = graded[k].Id }]), Is.Not.EqualTo(Serialize([graded[k]])), mine[k].Id);
+            }
         }
         Assert.That(samples.All(c => Evaluator.Evaluate(c).Error is null));
+    }
+
+    [Test]
+    public void ResultsDashPrintsResultsJsonOnStandardOutputAndTheReportOnStandardError()
+    {
+        var (code, output, err) = Run("--assignment", ShippedAssignmentPath, "--answers", DemoAnswersPath, "--results=-");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
+        var root = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.That((double)root["score"]!, Is.EqualTo(59.666667).Within(1e-6));
+        Assert.That(root["tests"]!.AsArray(), Has.Count.EqualTo(9));
+        Assert.That(err, Does.Contain("total"), "the staff report");
+        Assert.That(File.Exists("-"), Is.False);
+    }
+
+    [Test]
+    public void HelpIsTakenAfterOtherArguments()
+    {
+        var (code, output, _) = Run("--assignment", "a.json", "--help");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(output, Does.Contain("rnn-grading grade check-cases --assignment A"));
     }
 }

@@ -54,7 +54,8 @@ public sealed class ShippedAssignmentTests
         Assert.That(clip.Sizes['N'], Is.EqualTo(new SizeRange(2, 3)));
         var adam = P("adam-step");
         Assert.That(adam.Config["name"]!.GetValue<string>(), Is.EqualTo("adam"));
-        Assert.That(adam.Config["weight_decay"]!.GetValue<double>(), Is.EqualTo(0.0));
+        // nonzero, so that the decoupled (AdamW) decay differs from the L2 decay asked for
+        Assert.That(adam.Config["weight_decay"]!.GetValue<double>(), Is.EqualTo(0.01));
         Assert.That(adam.Sizes['S'], Is.EqualTo(new SizeRange(3, 3)));
     }
 }

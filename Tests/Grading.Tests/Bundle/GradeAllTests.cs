@@ -85,8 +85,9 @@ public sealed class GradeAllTests
         string bobResults = File.ReadAllText(Path.Combine(results, "bob", "results.json"));
         Assert.That(JsonNode.Parse(bobResults)!["tests"]![lstmForward - 3]!["output"]!.GetValue<string>(),
             Does.Contain(new MistakeCatalog().Get(KnownMistakes.LstmNoTanhOnCell).Message));
+        // the empty submission cannot be imported: said once, at the top of its results
         string carolResults = File.ReadAllText(Path.Combine(results, "carol, \"the empty\"", "results.json"));
-        Assert.That(JsonNode.Parse(carolResults)!["tests"]![0]!["output"]!.GetValue<string>(), Does.Contain("could not import rnn_student.py"),
+        Assert.That(JsonNode.Parse(carolResults)!["output"]!.GetValue<string>(), Does.Contain("could not import rnn_student.py"),
             "the empty submission's feedback says why it has no answers");
 
         // a second run replaces nothing

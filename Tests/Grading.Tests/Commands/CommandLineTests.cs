@@ -80,4 +80,45 @@ public sealed class CommandLineTests
         Assert.That(CommandLine.Fail(other, ExitCodes.CannotWriteOutput, "cannot write", "usage: x"), Is.EqualTo(ExitCodes.CannotWriteOutput));
         Assert.That(other.ToString().ReplaceLineEndings("\n"), Is.EqualTo("rnn-grading: cannot write\n"));
     }
+
+    [Test]
+    public void AValueMayFollowAnEqualsSign()
+    {
+        var parsed = CommandLine.Parse(["--jobs=3", "--assignment=a=b.json", "--force"], ["--jobs", "--assignment"], ["--force"], null, out string? error);
+        Assert.That(error, Is.Null);
+        Assert.That(parsed!.Values["--jobs"], Is.EqualTo("3"));
+        Assert.That(parsed.Values["--assignment"], Is.EqualTo("a=b.json"), "only the first = separates");
+        Assert.That(CommandLine.Parse(["--jobs="], ["--jobs"], [], null, out _)!.Values["--jobs"], Is.EqualTo(""));
+    }
+
+    [Test]
+    public void EqualsSignErrorsNameTheOption()
+    {
+        Assert.That(CommandLine.Parse(["--force=yes"], [], ["--force"], null, out string? error), Is.Null);
+        Assert.That(error, Is.EqualTo("--force takes no value but was given 'yes'"));
+        Assert.That(CommandLine.Parse(["--colour=red"], ["--jobs"], [], null, out error), Is.Null);
+        Assert.That(error, Is.EqualTo("unknown option '--colour'"));
+        Assert.That(CommandLine.Parse(["--jobs=1", "--jobs", "2"], ["--jobs"], [], null, out error), Is.Null);
+        Assert.That(error, Is.EqualTo("--jobs was given twice"));
+    }
+
+    [Test]
+    public void OutputIsAlwaysAnotherSpellingOfDashO()
+    {
+        var parsed = CommandLine.Parse(["--output", "x.json"], ["-o"], [], null, out string? error);
+        Assert.That(error, Is.Null);
+        Assert.That(parsed!.Values["-o"], Is.EqualTo("x.json"));
+        Assert.That(CommandLine.Parse(["--output=y.json"], ["-o"], [], null, out _)!.Values["-o"], Is.EqualTo("y.json"));
+        Assert.That(CommandLine.Parse(["-o", "a", "--output", "b"], ["-o"], [], null, out error), Is.Null);
+        Assert.That(error, Is.EqualTo("-o was given twice"));
+        // a command without -o does not take --output
+        Assert.That(CommandLine.Parse(["--output", "x"], ["--out"], [], null, out error), Is.Null);
+        Assert.That(error, Is.EqualTo("unknown option '--output'"));
+    }
+
+    [TestCase(new[] { "--help" }, true)]
+    [TestCase(new[] { "x.json", "-o", "y.json", "-h" }, true)]
+    [TestCase(new[] { "x.json", "-o", "y.json" }, false)]
+    [TestCase(new string[0], false)]
+    public void HelpMayBeAskedAnywhere(string[] args, bool wanted) => Assert.That(CommandLine.WantsHelp(args), Is.EqualTo(wanted));
 }

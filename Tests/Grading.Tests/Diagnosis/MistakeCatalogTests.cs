@@ -120,7 +120,13 @@ public sealed class MistakeCatalogTests
         var failed = Differing(zeros, expected);
         Assert.That(Catalog.Explanations(c, expected, zeros, failed, Rtol, Atol).Select(e => e.Mistake.Id),
             Is.SupersetOf(new[] { KnownMistakes.InitialStateIgnored, KnownMistakes.RecurrentWeightUntransposed }));
-        Assert.That(Catalog.Diagnose(c, expected, zeros, failed, Rtol, Atol), Is.Null);
+        // never named as one of them: reported as ambiguous, with both
+        Assert.That(Catalog.Identify(c, expected, zeros, failed, Rtol, Atol), Is.Null);
+        string? text = Catalog.Diagnose(c, expected, zeros, failed, Rtol, Atol);
+        Assert.That(text, Does.StartWith("Your answer is what each of 2 known mistakes gives (recurrent-weight-untransposed, initial-state-ignored)")
+            .Or.StartWith("Your answer is what each of 2 known mistakes gives (initial-state-ignored, recurrent-weight-untransposed)"));
+        Assert.That(text, Does.Contain(Catalog.Get(KnownMistakes.InitialStateIgnored).Message));
+        Assert.That(text, Does.Contain(Catalog.Get(KnownMistakes.RecurrentWeightUntransposed).Message));
     }
 
     private static NamedTensors Set(params (string Name, Tensor T)[] items)

@@ -80,19 +80,22 @@ internal sealed class HostileGrading : IDisposable
     /// returns the run for the test's own checks.
     /// </summary>
     public (GradeRun Run, HostileRunPaths Paths) Grade(string hostile, double timeLimitSeconds,
-        Func<HostileRunPaths, IEnumerable<string>>? targets = null, string? studentSource = null)
+        Func<HostileRunPaths, IEnumerable<string>>? targets = null, string? studentSource = null, IEnumerable<string>? alsoShip = null)
     {
         SandboxKit.RequireRoot("the student's program must run as another user than the grader");
         ExternalTools.RequirePython("numpy");
 
         string assignment = AssignmentFor(timeLimitSeconds);
         string submission = Path.Combine(Dir, hostile + "-submission");
+        if (Directory.Exists(submission)) Directory.Delete(submission, recursive: true);   // graded again, with another limit
         Directory.CreateDirectory(submission);
         if (studentSource is null)
             foreach (string file in Directory.GetFiles(SandboxKit.HostileDir(hostile)))
                 File.Copy(file, Path.Combine(submission, Path.GetFileName(file)));
         else
             File.Copy(studentSource, Path.Combine(submission, "rnn_student.py"));
+        foreach (string file in alsoShip ?? [])
+            File.Copy(file, Path.Combine(submission, Path.GetFileName(file)));
 
         string resultsDir = EndToEndKit.OpenFolder("rnn-e2e-results-");
         lock (_openFolders) _openFolders.Add(resultsDir);

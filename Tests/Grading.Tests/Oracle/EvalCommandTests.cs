@@ -260,4 +260,27 @@ public sealed class EvalCommandTests
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
     }
+
+    [Test]
+    public void AnExistingResultsFileIsReplacedOnlyWithForce()
+    {
+        string results = Path.Combine(_dir, "results.json");
+        File.WriteAllText(results, "mine");
+        var (code, stderr, _) = Run(ExampleCases, "-o", results);
+        Assert.That(code, Is.EqualTo(ExitCodes.CannotWriteOutput));
+        Assert.That(stderr, Does.Contain($"RESULTS '{results}' already exists; give --force to replace it (nothing was written)"));
+        Assert.That(File.ReadAllText(results), Is.EqualTo("mine"));
+        (code, stderr, _) = Run(ExampleCases, $"--output={results}", "--force");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+        Assert.That(File.ReadAllText(results), Does.StartWith("{\"format\":\"rnn-reference/results@1\""));
+    }
+
+    [Test]
+    public void HelpIsPrintedOnStandardOutput()
+    {
+        var stdout = new StringWriter();
+        int code = EvalCommand.Run([ExampleCases, "--help"], () => Stream.Null, () => Stream.Null, stdout, TextWriter.Null);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(stdout.ToString(), Does.StartWith("usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--max-memory SIZE] [--max-work N] [--force]"));
+    }
 }

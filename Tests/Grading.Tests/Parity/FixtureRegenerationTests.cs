@@ -1,8 +1,10 @@
 // The committed PyTorch fixtures cannot rot: every generator Tests/Fixtures/gen_*.py is run
 // again with PyTorch into a temporary folder, and what it writes must equal the committed
 // files (the cases exactly, PyTorch's answers within 1e-10 of each tensor's largest
-// magnitude, since another PyTorch build may round differently). Needs Debian's
+// magnitude, since another PyTorch build may round differently). gen_conventions.py (NumPy
+// only) writes Tests/Fixtures/conventions/conventions.json, compared number by number. Needs Debian's
 // python3-torch: skipped without it on a developer's machine, a failure in CI.
+using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Rnn.Grading.Oracle;
 using Rnn.Reference.Tensors;
@@ -35,15 +37,47 @@ public sealed class FixtureRegenerationTests
             foreach (var fresh in written)
             {
                 string name = Path.GetFileName(fresh);
-                string committed = Path.Combine(Parity.FixtureDir, name);
-                Assert.That(File.Exists(committed), $"{generator} writes {name}, which is not committed under Tests/Fixtures/pytorch");
-                if (name.EndsWith(".cases.json", StringComparison.Ordinal))
+                string folder = CommittedFolder(generator);
+                string committed = Path.Combine(folder, name);
+                Assert.That(File.Exists(committed), $"{generator} writes {name}, which is not committed under {Path.GetRelativePath(RepoPaths.Root, folder)}");
+                if (generator == "gen_conventions.py")
+                    SameJson(JsonNode.Parse(File.ReadAllText(committed)), JsonNode.Parse(File.ReadAllText(fresh)), name);
+                else if (name.EndsWith(".cases.json", StringComparison.Ordinal))
                     CompareCases(Read(committed, CaseFile.ReadCases), Read(fresh, CaseFile.ReadCases), name);
                 else
                     CompareResults(Read(committed, CaseFile.ReadResults), Read(fresh, CaseFile.ReadResults), name);
             }
         }
         finally { Directory.Delete(outDir, recursive: true); }
+    }
+
+    /// <summary>Where a generator's files are committed: the PyTorch fixtures' folder, or the conventions' own.</summary>
+    private static string CommittedFolder(string generator) =>
+        generator == "gen_conventions.py" ? Path.Combine(FixturesDir, "conventions") : Parity.FixtureDir;
+
+    /// <summary>The same JSON tree, numbers within 1e-10 of their size (another NumPy build may round differently).</summary>
+    private static void SameJson(JsonNode? a, JsonNode? b, string where)
+    {
+        switch (a)
+        {
+            case JsonObject o:
+                Assert.That(b, Is.InstanceOf<JsonObject>(), where);
+                Assert.That(((JsonObject)b!).Select(p => p.Key), Is.EqualTo(o.Select(p => p.Key)), $"{where}: keys");
+                foreach (var (key, value) in o) SameJson(value, b![key], $"{where}.{key}");
+                break;
+            case JsonArray l:
+                Assert.That(b, Is.InstanceOf<JsonArray>(), where);
+                Assert.That(((JsonArray)b!).Count, Is.EqualTo(l.Count), $"{where}: length");
+                for (int i = 0; i < l.Count; i++) SameJson(l[i], b[i], $"{where}[{i}]");
+                break;
+            case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number:
+                double x = v.GetValue<double>(), y = b!.GetValue<double>();
+                Assert.That(y, Is.EqualTo(x).Within(1e-10 * Math.Max(1, Math.Abs(x))), where);
+                break;
+            default:
+                Assert.That(b?.ToJsonString(), Is.EqualTo(a?.ToJsonString()), where);
+                break;
+        }
     }
 
     private static void CompareCases(IReadOnlyList<Case> committed, IReadOnlyList<Case> fresh, string file)

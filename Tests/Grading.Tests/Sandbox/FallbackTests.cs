@@ -13,7 +13,7 @@ public sealed class FallbackTests
     public void WithoutNamespacesTheTimeoutStillKillsTheDaemonThatLeftTheSession()
     {
         using var work = SandboxKit.Prepare("infinite-loop");
-        var outcome = StudentProcess.Run(SandboxKit.Request(work) with { UseNamespaces = false });
+        var outcome = SandboxKit.RunUntilTimedOut(SandboxKit.Request(work) with { UseNamespaces = false }, "daemon started");
         SandboxKit.Log(outcome);
 
         Assert.That(outcome.Isolation.PidNamespace, Is.False);
@@ -69,7 +69,7 @@ public sealed class FallbackTests
         // Its own user: without a PID namespace the killed children are reaped by the system's
         // init, and until then they count against RLIMIT_NPROC of their user (Spec/sandbox.md).
         var request = SandboxKit.Request(work) with { UseNamespaces = false, StudentUid = 64999, StudentGid = 64999 };
-        var outcome = StudentProcess.Run(request);
+        var outcome = SandboxKit.RunUntilTimedOut(request, "fork-bomb: started");
         SandboxKit.Log(outcome);
 
         Assert.That(outcome.Isolation.RanAsStudentUser, SandboxKit.Show(outcome));

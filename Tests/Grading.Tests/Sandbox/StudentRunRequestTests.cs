@@ -134,7 +134,7 @@ public sealed class StudentRunRequestTests
         {
             WorkingDirectory = work.Path,
             Command = ["python3", "-c", "import sys; print('hello'); sys.stderr.write('oops\\n')"],
-            WallClockLimit = TimeSpan.FromSeconds(10),
+            WallClockLimit = SandboxKit.Backstop,
         });
         Assert.That(outcome.Stdout, Is.EqualTo(new CapturedOutput("hello\n", 6, false)), SandboxKit.Show(outcome));
         Assert.That(outcome.Stderr, Is.EqualTo(new CapturedOutput("oops\n", 5, false)), SandboxKit.Show(outcome));
@@ -151,7 +151,7 @@ public sealed class StudentRunRequestTests
             // 5000 'A', then 5000 'B': 10000 bytes; with a cap of 1000 the first 500 and the last 500 are kept
             Command = ["python3", "-c", "import sys; sys.stdout.write('A' * 5000); sys.stdout.flush(); sys.stdout.write('B' * 5000)"],
             OutputCapBytes = 1000,
-            WallClockLimit = TimeSpan.FromSeconds(10),
+            WallClockLimit = SandboxKit.Backstop,
         });
         Assert.That(outcome.Stdout.Truncated);
         Assert.That(outcome.Stdout.TotalBytes, Is.EqualTo(10000));

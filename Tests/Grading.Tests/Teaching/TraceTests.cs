@@ -134,6 +134,37 @@ public sealed class TraceTests
     }
 
     [Test]
+    public void TheResetBeforeGruIsRefusedByName()
+    {
+        var c = new Case("g", "gru", new JsonObject { ["input_size"] = 1, ["hidden_size"] = 1, ["reset_after"] = false },
+            new NamedTensors { { "input", Tensor.Zeros(1, 1, 1) } },
+            new NamedTensors
+            {
+                { "weight_ih_l0", Tensor.Zeros(3, 1) }, { "weight_hh_l0", Tensor.Zeros(3, 1) },
+                { "bias_ih_l0", Tensor.Zeros(3) }, { "bias_hh_l0", Tensor.Zeros(3) },
+            }, new NamedTensors());
+        var e = Assert.Throws<ArgumentException>(() => RecurrentTrace.Of(c))!;
+        Assert.That(e.Message, Does.Contain("reset-before GRU (config.reset_after false) is not traced"));
+    }
+
+    [Test]
+    public void AConventionsCaseIsTracedInPyTorchsNames()
+    {
+        // Keras's LSTM kernel [I 1, 4H 4] = weight_ihᵀ with the same gate order: the trace's dW_ih is the oracle's dkernelᵀ
+        var c = new Case("k", "lstm", new JsonObject { ["convention"] = "keras", ["input_size"] = 1, ["hidden_size"] = 1 },
+            new NamedTensors { { "input", new Tensor([2, 1, 1], [1, -0.5]) } },
+            new NamedTensors
+            {
+                { "kernel", new Tensor([1, 4], [0.1, 0.2, 0.3, 0.4]) }, { "recurrent_kernel", new Tensor([1, 4], [0.5, -0.1, 0.2, 0.3]) },
+                { "bias", new Tensor([4], [0, 1, 0, 0]) },
+            },
+            new NamedTensors { { "output", new Tensor([2, 1, 1], [1, 1]) } });
+        var trace = RecurrentTrace.Of(c);
+        var oracle = Evaluator.Evaluate(c);
+        Assert.That(Value(trace.Sections[0].Backward[^1], "dW_ih so far"), Is.EqualTo(oracle.Grads["kernel"].Data).Within(1e-12));
+    }
+
+    [Test]
     public void ANonRecurrentOpIsRefusedByName()
     {
         var c = new Case("lin", "linear", new JsonObject(), new NamedTensors(), new NamedTensors(), new NamedTensors());

@@ -7,6 +7,7 @@ using Rnn.Grading.Commands;
 using Rnn.Grading.Oracle;
 using Rnn.Grading.Oracle.Ops;
 using Rnn.Reference.Gpu.Checking;
+using Rnn.Reference.Gpu.Recurrent;
 using Rnn.Reference.Gpu.Tests.Support;
 
 namespace Rnn.Reference.Gpu.Tests.Program;
@@ -15,21 +16,25 @@ public sealed class EvalOnDeviceTests
 {
     private static string CasesPath => Path.Combine(RepoPaths.Root, "grading", "examples", "cases.json");
 
-    private static IReadOnlyList<Case> Cases()
+    private static string VectorsPath => Path.Combine(RepoPaths.Root, "Spec", "vectors", "cases.json");
+
+    private static IReadOnlyList<Case> Cases(string? path = null)
     {
-        using var s = File.OpenRead(CasesPath);
-        return CaseFile.ReadCases(s, CasesPath);
+        using var s = File.OpenRead(path ?? CasesPath);
+        return CaseFile.ReadCases(s, path ?? CasesPath);
     }
 
-    /// <summary>Runs eval in-process with the extra options; returns the exit code, the results read back and standard error.</summary>
-    private static (int Code, IReadOnlyList<CaseResult> Results, string StdErr) Eval(params string[] options)
+    /// <summary>Runs eval in-process on the example case file with the extra options; returns the exit code, the results read back and standard error.</summary>
+    private static (int Code, IReadOnlyList<CaseResult> Results, string StdErr) Eval(params string[] options) => EvalFile(CasesPath, options);
+
+    private static (int Code, IReadOnlyList<CaseResult> Results, string StdErr) EvalFile(string casesPath, params string[] options)
     {
         string dir = Directory.CreateTempSubdirectory("rnn-gpu-eval-").FullName;
         try
         {
             string results = Path.Combine(dir, "results.json");
             var stderr = new StringWriter();
-            int code = EvalCommand.Run([CasesPath, "-o", results, .. options], () => Stream.Null, () => Stream.Null, stderr);
+            int code = EvalCommand.Run([casesPath, "-o", results, .. options], () => Stream.Null, () => Stream.Null, stderr);
             IReadOnlyList<CaseResult> read = [];
             if (File.Exists(results))
                 using (var s = File.OpenRead(results)) read = CaseFile.ReadResults(s, results);
@@ -64,7 +69,7 @@ public sealed class EvalOnDeviceTests
             var expected = cpu[i].Outputs.Concat(cpu[i].Grads).ToList();
             var actual = gpu[i].Outputs.Concat(gpu[i].Grads).ToList();
             Assert.That(actual.Select(t => t.Key), Is.EqualTo(expected.Select(t => t.Key)), cases[i].Id);
-            if (!Evaluator.RunsOnDevice(cases[i].Op))
+            if (!Evaluator.RunsOnDevice(cases[i]))
             {
                 // the CPU reference itself: bit for bit the same as eval without --device
                 for (int k = 0; k < expected.Count; k++) Assert.That(actual[k].Value.Data, Is.EqualTo(expected[k].Value.Data), $"{cases[i].Id} {expected[k].Key}");
@@ -82,7 +87,61 @@ public sealed class EvalOnDeviceTests
         if (p == GpuPrecision.Float32)
             Assert.That(largestF32Difference, Is.GreaterThan(1e-9), "float32 results should differ from float64 by more than float64 rounding");
         Assert.That(stderr, Does.Contain("rnn-grading: on opencl:0 ").And.Contain($"({precision}): "));
-        Assert.That(stderr, Does.Contain("on the CPU reference (no GPU path for these ops): "));
+        Assert.That(stderr, Does.Contain("on the CPU reference (no GPU path for these): "));
+    }
+
+    [Test]
+    public void TheConformanceVectorsOnTheDeviceMatchTheirCommittedExpectedResults()
+    {
+        // Spec/vectors: every op and convention, the reset-before GRU included, with expected
+        // results committed from the plain loops. The recurrent cases the device computes must be
+        // within the GPU tolerance of them; the reset-before GRU and the other ops stay on the CPU.
+        Pocl.Device(GpuPrecision.Float64);
+        var cases = Cases(VectorsPath);
+        string expectedPath = Path.Combine(RepoPaths.Root, "Spec", "vectors", "expected.json");
+        IReadOnlyList<CaseResult> expected;
+        using (var s = File.OpenRead(expectedPath)) expected = CaseFile.ReadResults(s, expectedPath);
+        var (code, gpu, stderr) = EvalFile(VectorsPath, "--device", "opencl:0");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+        Assert.That(gpu.Select(r => r.Id), Is.EqualTo(expected.Select(r => r.Id)));
+        int onDevice = 0;
+        var onCpuGru = new List<string>();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            if (!Evaluator.RunsOnDevice(cases[i]))
+            {
+                if (cases[i].Op == "gru") onCpuGru.Add(cases[i].Id);
+                continue;
+            }
+            onDevice++;
+            Assert.That(gpu[i].Error, Is.Null, cases[i].Id);
+            var read = new RecurrentOp(cases[i].Op).Read(cases[i]);
+            int T = read.Config.BatchFirst && read.Input.Rank == 3 ? read.Input.Shape[1] : read.Input.Shape[0];
+            var want = expected[i].Outputs.Concat(expected[i].Grads).ToList();
+            var got = gpu[i].Outputs.Concat(gpu[i].Grads).ToDictionary(t => t.Key, t => t.Value);
+            Assert.That(got.Keys, Is.EquivalentTo(want.Select(t => t.Key)), cases[i].Id);
+            foreach (var (name, value) in want)
+            {
+                var worst = GpuTolerance.Worst(GpuPrecision.Float64, read.Config, T, value, got[name]);
+                Assert.That(worst.Passes, $"{cases[i].Id} {name}: {worst}");
+            }
+        }
+        Assert.That(onDevice, Is.GreaterThanOrEqualTo(40), "the vectors' rnn, lstm and gru cases under every convention");
+        // reset_after=false, and the two conventions whose GRU resets before the product (Spec/conventions.md)
+        Assert.That(onCpuGru, Is.EquivalentTo(new[] { "gru/reset-before", "keras/gru-reset-before", "d2l/gru-reset-before", "ng/gru-reset-before" }));
+        Assert.That(stderr, Does.Contain($"on opencl:0 ").And.Contain($": {onDevice} cases (rnn, "));
+    }
+
+    [Test]
+    public void TheGpuLayerRefusesTheResetBeforeGruByName()
+    {
+        Assert.That(GpuRecurrentLayer.Kinds, Is.EqualTo(new[] { Rnn.Reference.Recurrent.CellKind.RnnTanh,
+            Rnn.Reference.Recurrent.CellKind.RnnRelu, Rnn.Reference.Recurrent.CellKind.Lstm, Rnn.Reference.Recurrent.CellKind.Gru }));
+        var config = new Rnn.Reference.Recurrent.RecurrentConfig(Rnn.Reference.Recurrent.CellKind.GruResetBefore, 2, 3);
+        var parameters = Rnn.Reference.Recurrent.RecurrentParameters.Initialize(config, 1);
+        var input = new Rnn.Reference.Tensors.Tensor([2, 1, 2], [0.1, -0.2, 0.3, 0.4]);
+        var e = Assert.Throws<ArgumentException>(() => Pocl.Layer(GpuPrecision.Float64).Forward(config, parameters, input));
+        Assert.That(e!.Message, Does.StartWith("the GPU path computes PyTorch's GRU (reset after the recurrent product) only; a reset-before GRU runs on the CPU reference"));
     }
 
     [TestCase(new[] { "--device", "gpu" }, "--device 'gpu' is not opencl[:N] or cuda[:N]")]

@@ -64,8 +64,16 @@ public sealed record Problem(
     Visibility Visibility,
     double TimeLimitSeconds)
 {
-    /// <summary>Case ids are "NAME/k", k = 0, 1, ...</summary>
+    /// <summary>Graded case ids are "NAME/k", k = 0, 1, ...</summary>
     public string CaseId(int k) => $"{Name}/{k}";
+
+    /// <summary>
+    /// Sample case ids are "NAME/sample-k": never a graded id, so answers to the sample cases
+    /// can never be mistaken for answers to the graded ones.
+    /// </summary>
+    public string SampleCaseId(int k) => $"{Name}/{SampleIdPrefix}{k}";
+
+    public const string SampleIdPrefix = "sample-";
 
     public TimeSpan TimeLimit => TimeSpan.FromSeconds(TimeLimitSeconds);
 

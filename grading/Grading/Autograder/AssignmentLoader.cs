@@ -25,6 +25,9 @@ public static partial class AssignmentLoader
     public const int MaxCases = 100;
     public const double MaxTimeLimitSeconds = 3600;
 
+    /// <summary>An assignment is a short file written by staff; anything larger is refused unread.</summary>
+    public const long MaxBytes = 16L * 1024 * 1024;
+
     private static readonly string[] TopKeys = ["format", "name", "title", "seed", "problems"];
     private static readonly string[] ProblemKeys =
         ["name", "title", "op", "config", "sizes", "optional_inputs", "cases", "check", "points", "rtol", "atol", "visibility", "time_limit_seconds"];
@@ -47,19 +50,7 @@ public static partial class AssignmentLoader
 
     public static Assignment Parse(Stream stream, string sourceName)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException e)
-        {
-            throw new AssignmentFormatException($"{sourceName}: not valid JSON ({e.Message})");
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new AssignmentFormatException($"{sourceName}: not valid UTF-8 ({e.Message})");
-        }
+        var node = StrictJson.Parse(stream, sourceName, MaxBytes, message => new AssignmentFormatException(message));
         if (node is not JsonObject root)
             throw new AssignmentFormatException($"{sourceName}: the top level must be a JSON object but is {JsonArrays.Describe(node)}");
         string top = sourceName + ":";

@@ -3,7 +3,8 @@
 //   - the same assignment file gives the same cases on every machine and every run;
 //   - case k does not depend on how many cases the problem has;
 //   - the graded cases and the sample cases handed to students come from different streams:
-//     a student who has seen every sample case has seen no graded one.
+//     a student who has seen every sample case has seen no graded one. Sample ids are
+//     "NAME/sample-k" and graded ids "NAME/k", so the two can never be confused either.
 // The hash is 64-bit FNV-1a over the UTF-8 text "SEED/PROBLEM/STREAM/k" (never
 // string.GetHashCode, which changes from run to run).
 using System.Text;
@@ -31,7 +32,8 @@ public static class CaseStreams
         for (int k = 0; k < problem.Cases; k++)
         {
             var rng = new SeededRandom(CaseSeed(seed, problem.Name, stream, k));
-            cases.Add(generator.Generate(problem, k, generator.DrawSizes(problem, rng), rng));
+            var c = generator.Generate(problem, k, generator.DrawSizes(problem, rng), rng);
+            cases.Add(stream == CaseStream.Sample ? c with { Id = problem.SampleCaseId(k) } : c);
         }
         return cases;
     }

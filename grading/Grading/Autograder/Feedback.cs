@@ -12,7 +12,8 @@ public static class Feedback
     /// <summary>At most this many failed tensors are listed; the rest are counted.</summary>
     public const int MaxListedFailures = 12;
 
-    public static string ForProblem(ProblemOutcome o)
+    /// <param name="errorAtTop">the run's common error (CommonError) is shown above the tests: say so instead of repeating it and the program's output</param>
+    public static string ForProblem(ProblemOutcome o, bool errorAtTop = false)
     {
         var p = o.Problem;
         var sb = new StringBuilder();
@@ -33,19 +34,36 @@ public static class Feedback
         if (o.SourceFailure is not null)
             sb.Append("\nNo answers could be read for this problem: ").Append(o.SourceFailure).Append('\n');
 
+        if (errorAtTop)
+        {
+            sb.Append("\nYour program failed on every case with the error shown at the top of the results.\n");
+            return sb.ToString();
+        }
+
         if (o.Failures.Count > 0)
         {
             sb.Append("\nWhat did not match:\n");
-            foreach (var f in o.Failures.Take(MaxListedFailures))
+            // whole cases that failed for the same reason (the same error, usually) are listed once
+            var lines = new List<(List<string> Ids, TensorFailure F)>();
+            foreach (var f in o.Failures)
+            {
+                if (f.Tensor == ProblemGrading.WholeCase && lines.Count > 0 && lines[^1].F.Tensor == ProblemGrading.WholeCase
+                    && SameReason(lines[^1].F, f))
+                    lines[^1].Ids.Add(f.CaseId);
+                else lines.Add(([f.CaseId], f));
+            }
+            foreach (var (ids, f) in lines.Take(MaxListedFailures))
                 sb.Append(f.Tensor == ProblemGrading.WholeCase
-                    ? $"- case {f.CaseId}: {f.Reason}\n"
+                    ? ids.Count == 1 ? $"- case {f.CaseId}: {f.Reason}\n" : $"- {CaseList(ids)}: {f.Reason.Replace($"case {f.CaseId}", "this case", StringComparison.Ordinal).Replace(f.CaseId, "this case", StringComparison.Ordinal)}\n"
                     : $"- case {f.CaseId}, {f.Tensor}: {f.Reason}\n");
-            if (o.Failures.Count > MaxListedFailures)
-                sb.Append($"- ... and {o.Failures.Count - MaxListedFailures} more\n");
+            if (lines.Count > MaxListedFailures)
+                sb.Append($"- ... and {lines.Skip(MaxListedFailures).Sum(l => l.Ids.Count)} more\n");
         }
 
         foreach (var d in o.Diagnoses)
-            sb.Append($"\nLikely cause ({CaseList(d.CaseIds)}): {d.Text}\n");
+            sb.Append(d.Text.StartsWith(LocationPrefix, StringComparison.Ordinal)
+                ? $"\nWhere it goes wrong ({CaseList(d.CaseIds)}): {d.Text[LocationPrefix.Length..]}\n"
+                : $"\nLikely cause ({CaseList(d.CaseIds)}): {d.Text}\n");
 
         if (o.Notes.Count > 0)
         {
@@ -57,6 +75,36 @@ public static class Feedback
             sb.Append("\nYour program printed:\n").Append(o.StudentOutput).Append('\n');
         return sb.ToString();
     }
+
+    /// <summary>A diagnosis that starts with this says where the answer goes wrong rather than naming a mistake (Diagnosis.ErrorLocation).</summary>
+    public const string LocationPrefix = "Where it goes wrong: ";
+
+    /// <summary>The same reason, the case's own id aside ("no answer for case A/0" and "... A/1" are the same).</summary>
+    private static bool SameReason(TensorFailure a, TensorFailure b) =>
+        a.Reason.Replace(a.CaseId, "", StringComparison.Ordinal) == b.Reason.Replace(b.CaseId, "", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The error every case of every graded problem reported, when they all reported the same
+    /// one (a syntax error in the student's file, an exception at import): the top of the
+    /// results says it once, with the program's output; null otherwise.
+    /// </summary>
+    public static string? CommonError(IReadOnlyList<ProblemOutcome> problems)
+    {
+        var graded = problems.Where(p => p.Status == ProblemStatus.Graded).ToList();
+        if (graded.Count < 2 || graded.Any(p => p.SourceFailure is not null || p.Failures.Count == 0 || p.PassedTensors > 0)) return null;
+        string? common = null;
+        foreach (var p in graded)
+            foreach (var f in p.Failures)
+            {
+                if (f.Tensor != ProblemGrading.WholeCase || !f.Reason.StartsWith(ErrorPrefix, StringComparison.Ordinal)) return null;
+                common ??= f.Reason;
+                if (f.Reason != common) return null;
+            }
+        return common;
+    }
+
+    /// <summary>How ProblemGrading words an "error" answer.</summary>
+    public const string ErrorPrefix = "your program reported an error: ";
 
     public static string CaseList(IReadOnlyList<string> ids) =>
         (ids.Count == 1 ? "case " : "cases ") + string.Join(", ", ids.Take(8)) + (ids.Count > 8 ? $" and {ids.Count - 8} more" : "");

@@ -30,6 +30,7 @@ public static class GradescopeResults
             w.WriteString("visibility", "visible");
             w.WriteString("stdout_visibility", "hidden");
             w.WriteStartArray("tests");
+            bool errorAtTop = Feedback.CommonError(run.Problems) is not null;
             foreach (var o in run.Problems)
             {
                 w.WriteStartObject();
@@ -38,7 +39,7 @@ public static class GradescopeResults
                 w.WriteNumber("score", Math.Round(o.Score, 6));
                 w.WriteNumber("max_score", o.Problem.Points);
                 w.WriteString("status", o.FullMarks ? "passed" : "failed");
-                w.WriteString("output", Feedback.ForProblem(o));
+                w.WriteString("output", Feedback.ForProblem(o, errorAtTop && o.Status == ProblemStatus.Graded));
                 w.WriteString("output_format", "text");
                 w.WriteString("visibility", o.Problem.Visibility.ToJson());
                 w.WriteStartArray("tags");
@@ -82,6 +83,17 @@ public static class GradescopeResults
         if (graded < a.Problems.Count)
             return head + "\nGrading is still in progress, or stopped before the end (for example at the time limit); "
                 + "the problems not yet graded score 0.";
+        if (Feedback.CommonError(run.Problems) is { } error)
+        {
+            // said once, here: the same error on every case of every problem (a syntax error, an exception at import)
+            var sb = new System.Text.StringBuilder(head);
+            sb.Append("\nYour program failed the same way on every case of every problem, so nothing could be checked:\n  ");
+            sb.Append(error[Feedback.ErrorPrefix.Length..]).Append('\n');
+            // the program's own output (the traceback) from the first visible problem: never a hidden problem's
+            if (run.Problems.FirstOrDefault(p => p.Problem.Visibility == Visibility.Visible && !string.IsNullOrEmpty(p.StudentOutput)) is { } first)
+                sb.Append($"\nWhat your program printed (problem {first.Problem.Name}):\n").Append(first.StudentOutput).Append('\n');
+            return sb.ToString();
+        }
         return head + "\nEach problem below lists the cases and tensors that did not match, with the worst element of each.";
     }
 }

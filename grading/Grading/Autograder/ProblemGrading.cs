@@ -104,7 +104,7 @@ public static class ProblemGrading
             var failedHere = new List<string>();
             if (answer.Error is { } studentError)
             {
-                failures.Add(new(c.Id, WholeCase, $"your program reported an error: {StudentText.Truncate(studentError, 500)}"));
+                failures.Add(new(c.Id, WholeCase, Feedback.ErrorPrefix + StudentText.Truncate(studentError, 500)));
                 failedHere.AddRange(names);
             }
             else
@@ -145,6 +145,14 @@ public static class ProblemGrading
         foreach (var (tensor, ids) in extraTensors)
             notes.Add($"{tensor} is not something the oracle gives, so it was ignored (case{(ids.Count > 1 ? "s" : "")} {string.Join(", ", ids)})");
         var extraIds = byId.Keys.Where(id => !caseIds.Contains(id)).Order(StringComparer.Ordinal).ToList();
+        var sampleIds = extraIds.Where(id => id.StartsWith(prefix + Problem.SampleIdPrefix, StringComparison.Ordinal)).ToList();
+        if (sampleIds.Count > 0)
+        {
+            notes.Add($"these are answers to the sample cases ({string.Join(", ", sampleIds.Take(3))}{(sampleIds.Count > 3 ? ", ..." : "")}), " +
+                $"which are not graded: the grader grades its own cases, {problem.CaseId(0)} to {problem.CaseId(problem.Cases - 1)}, " +
+                "and runs your program on them when you submit it (check yourself on the samples with the kit's self_check.py)");
+            extraIds = extraIds.Except(sampleIds).ToList();
+        }
         if (extraIds.Count > 0)
             notes.Add($"answers for case ids that are not cases of this problem were ignored: {string.Join(", ", extraIds.Take(10))}{(extraIds.Count > 10 ? $" and {extraIds.Count - 10} more" : "")}");
 

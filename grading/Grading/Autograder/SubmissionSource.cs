@@ -80,13 +80,14 @@ public sealed record SubmissionSource : IAnswerSource
         using var work = StudentWorkDir.Create();
         var copy = SubmissionCopy.Copy(_submission, work.Path);
         File.Copy(_runner, Path.Combine(work.Path, "runner.py"), overwrite: true);
+        PythonGuard.WriteInto(work.Path);
         using (var cases = File.Create(Path.Combine(work.Path, "cases.json")))
             CaseFile.WriteCases(cases, request.Cases);
 
         var run = StudentProcess.Run(new StudentRunRequest
         {
             WorkingDirectory = work.Path,
-            Command = ["python3", "runner.py", "cases.json", "answers.json"],
+            Command = PythonGuard.Command("runner.py", "cases.json", "answers.json"),
             WallClockLimit = request.TimeLimit,
             ProtectedPaths = _protectedPaths,
             StudentUid = StudentUser.Uid,
@@ -109,16 +110,28 @@ public sealed record SubmissionSource : IAnswerSource
         return AnswersFile.Read(Path.Combine(work.Path, "answers.json"), "answers.json").WithStudentOutput(output);
     }
 
-    /// <summary>The kit's runner.py beside the grader (a bundle) or in the repository (grading/student-kit).</summary>
-    public static string? FindKitRunner()
+    /// <summary>
+    /// The kit's runner.py: beside the grader (a bundle: student-kit/runner.py) or in the
+    /// repository (grading/student-kit/runner.py), looked for upwards from the grader's own folder
+    /// and then from each of searchFrom (the working folder, the assignment's folder), so a grader
+    /// built to any folder (dotnet build -o DIR) still finds the working tree's kit. Null if none.
+    /// </summary>
+    public static string? FindKitRunner(params string[] searchFrom) =>
+        FindKitRunnerFrom([AppContext.BaseDirectory, .. searchFrom]);
+
+    /// <summary>As FindKitRunner, looking upwards from each of starts in order (and nowhere else).</summary>
+    public static string? FindKitRunnerFrom(IEnumerable<string> starts)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null)
+        foreach (var start in starts)
         {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "student-kit", "runner.py"),
-                                              Path.Combine(dir.FullName, "grading", "student-kit", "runner.py") })
-                if (File.Exists(candidate)) return candidate;
-            dir = dir.Parent;
+            var dir = new DirectoryInfo(Path.GetFullPath(start));
+            while (dir is not null)
+            {
+                foreach (var candidate in new[] { Path.Combine(dir.FullName, "student-kit", "runner.py"),
+                                                  Path.Combine(dir.FullName, "grading", "student-kit", "runner.py") })
+                    if (File.Exists(candidate)) return candidate;
+                dir = dir.Parent;
+            }
         }
         return null;
     }

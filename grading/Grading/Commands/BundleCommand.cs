@@ -43,7 +43,10 @@ public static class BundleCommand
               templates come from grading/bundle/ and the grader is published with the .NET SDK
               (dotnet publish ... -r RUNTIME --self-contained true -p:PublishSingleFile=true; RUNTIME
               linux-x64, the default, or linux-arm64), unless --grader-dir DIR names a folder already
-              published that way. An existing zip is replaced only with --force.
+              published that way. An existing zip is replaced only with --force. Left out: debug
+              symbols (*.pdb, and publishing makes none), documentation files (*.xml) and any
+              student-kit/ folder of the grader's own (the repository's runner.py goes in instead);
+              the command names each file it leaves out.
         exit codes: 0 written; 2 wrong command line; 3 assignment unreadable; 4 the zip exists (give
         --force) or could not be written; 5 the repository, the .NET SDK or a usable grader was not
         found, or publishing failed.
@@ -60,7 +63,7 @@ public static class BundleCommand
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help")
+        if (CommandLine.WantsHelp(args))
         {
             stdout.WriteLine(Usage);
             return ExitCodes.Ok;
@@ -151,8 +154,10 @@ public static class BundleCommand
         foreach (string path in Directory.EnumerateFiles(graderDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             string relative = Path.GetRelativePath(graderDir, path).Replace(Path.DirectorySeparatorChar, '/');
-            // documentation files (Rnn.Reference.xml) are not needed to run; the kit comes from the repository
-            if (relative.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || relative.StartsWith("student-kit/", StringComparison.Ordinal))
+            // documentation files (Rnn.Reference.xml) and debug symbols (*.pdb) are not needed to run;
+            // the kit comes from the repository
+            if (relative.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || relative.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase)
+                || relative.StartsWith("student-kit/", StringComparison.Ordinal))
             {
                 left.Add(relative);
                 continue;
@@ -160,7 +165,8 @@ public static class BundleCommand
             bool executable = OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0 || relative == GraderExecutable;
             files.Add(new($"{GraderFolder}/{relative}", path, executable));
         }
-        if (left.Count > 0) stderr.WriteLine($"rnn-grading: not packed from the grader's folder: {string.Join(", ", left)}");
+        if (left.Count > 0)
+            stderr.WriteLine($"rnn-grading: not packed from the grader's folder (documentation, debug symbols, its own copy of the kit): {string.Join(", ", left)}");
         files.Add(new($"{GraderFolder}/student-kit/runner.py", Path.Combine(repo, "grading", "student-kit", "runner.py"), Executable: false));
         return files;
     }
@@ -206,7 +212,7 @@ public static class BundleCommand
         // restore and compile everything again.
         string artifacts = Path.Combine(repo, "grading", "Grading", "obj", "bundle");
         string[] arguments = ["publish", project, "-c", "Release", "-r", runtime, "--self-contained", "true",
-            "-p:PublishSingleFile=true", "--artifacts-path", artifacts, "-o", outDir, "--nologo"];
+            "-p:PublishSingleFile=true", "-p:DebugType=none", "--artifacts-path", artifacts, "-o", outDir, "--nologo"];
         stderr.WriteLine($"rnn-grading: publishing the grader: {dotnet} {string.Join(' ', arguments)}");
         var psi = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = repo };
         foreach (string a in arguments) psi.ArgumentList.Add(a);

@@ -1,7 +1,9 @@
-// The commands' argument reading, one strict rule for all: options "--name VALUE" (each at most
-// once, under any of its spellings), flags "--name", and at most one positional argument ("-"
-// alone is positional: standard input or output). Anything else is an error message naming the
-// argument, which the command prints with Fail and its own usage line.
+// The commands' argument reading, one strict rule for all: options "--name VALUE" or
+// "--name=VALUE" (each at most once, under any of its spellings; "--output" is always another
+// spelling of "-o"), flags "--name", and at most one positional argument ("-" alone is
+// positional: standard input or output). "-h" or "--help" anywhere asks for the command's help
+// (WantsHelp). Anything else is an error message naming the argument, which the command prints
+// with Fail and its own usage line.
 namespace Rnn.Grading.Commands;
 
 public sealed record CommandArgs(
@@ -24,14 +26,29 @@ public static class CommandLine
         var positionals = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
-            string a = aliases?.GetValueOrDefault(args[i]) ?? args[i];
+            string arg = args[i];
+            string? inlineValue = null;
+            int equals = arg.IndexOf('=');
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 2)
+            {
+                inlineValue = arg[(equals + 1)..];
+                arg = arg[..equals];
+            }
+            string a = Spelling(arg, valued, aliases);
             if (flags.Contains(a))
+            {
+                if (inlineValue is not null) { error = $"{a} takes no value but was given '{inlineValue}'"; return null; }
                 set.Add(a);
+            }
             else if (valued.Contains(a))
             {
-                if (i + 1 >= args.Length) { error = $"{a} needs a value"; return null; }
-                if (!values.TryAdd(a, args[++i])) { error = $"{a} was given twice"; return null; }
+                string value;
+                if (inlineValue is not null) value = inlineValue;
+                else if (i + 1 >= args.Length) { error = $"{a} needs a value"; return null; }
+                else value = args[++i];
+                if (!values.TryAdd(a, value)) { error = $"{a} was given twice"; return null; }
             }
+            else if (inlineValue is not null) { error = $"unknown option '{arg}'"; return null; }
             else if (a.StartsWith('-') && a.Length > 1) { error = $"unknown option '{a}'"; return null; }
             else if (positionalName is null) { error = $"unexpected argument '{a}'"; return null; }
             else if (positionals.Count > 0) { error = $"unexpected argument '{a}' ({positionalName} is already {positionals[0]})"; return null; }
@@ -40,13 +57,25 @@ public static class CommandLine
         return new CommandArgs(values, set, positionals);
     }
 
+    /// <summary>The name an option is filed under: its alias's target, or "-o" for "--output" when "-o" takes a value.</summary>
+    private static string Spelling(string arg, IReadOnlyCollection<string> valued, IReadOnlyDictionary<string, string>? aliases)
+    {
+        if (aliases?.GetValueOrDefault(arg) is { } target) return target;
+        if (arg == "--output" && valued.Contains("-o") && !valued.Contains("--output")) return "-o";
+        return arg;
+    }
+
+    /// <summary>True when "-h" or "--help" is among the arguments: the command prints its usage on standard output and exits 0.</summary>
+    public static bool WantsHelp(IReadOnlyList<string> args) => args.Any(a => a is "-h" or "--help");
+
     /// <summary>
-    /// Prints "rnn-grading: message" on stderr and, when code is ExitCodes.Usage (a wrong command
+    /// Prints "rnn-grading: message" on stderr (control characters escaped, at most
+    /// Printable.MaxMessageChars characters: the message may quote a hostile file) and, when code is ExitCodes.Usage (a wrong command
     /// line), the command's usage after it; returns code. Every command reports failure this way.
     /// </summary>
     public static int Fail(TextWriter stderr, int code, string message, string usage)
     {
-        stderr.WriteLine($"rnn-grading: {message}");
+        stderr.WriteLine($"rnn-grading: {Printable.Escape(message)}");
         if (code == ExitCodes.Usage) stderr.WriteLine(usage);
         return code;
     }

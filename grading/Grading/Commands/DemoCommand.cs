@@ -28,7 +28,7 @@ public static class DemoCommand
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help") { stdout.WriteLine(Usage); return ExitCodes.Ok; }
+        if (CommandLine.WantsHelp(args)) { stdout.WriteLine(Usage); return ExitCodes.Ok; }
         var parsed = CommandLine.Parse(args, ["-o", "--seed"], ["--small", "--quiet", "--force"], "NAME", out var error);
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (parsed.Positionals.Count == 0)

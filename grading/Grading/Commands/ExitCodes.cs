@@ -13,6 +13,11 @@
 //   5     -                        internal error (results   -                            no usable grader (repository,
 //                                  .json says so)                                         SDK, publish, --grader-dir)
 //
+// vectors: 0 written, 2 wrong command line, 4 a file it would replace exists (no --force) or cannot
+// be written. check: 0 every checked case passes, 1 some case fails, 2 wrong command line, 3 CASES
+// or RESULTS unreadable, 4 the report not written (Spec/vectors.md).
+// grade check-cases: 0 every known mistake that can show is exposed, 1 some is not (the table
+// says which), 2 wrong command line, 3 assignment unreadable.
 // The teaching commands: trace 0 traced, 1 no chosen case can be traced (unknown --case id, no
 // recurrent case, a case the op rejects), 2 wrong command line, 3 CASES unreadable; demo, figures
 // and gallery 0 written, 2 wrong command line, 4 the output folder holds files they would replace

@@ -26,7 +26,7 @@ public static class FiguresCommand
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help") { stdout.WriteLine(Usage); return ExitCodes.Ok; }
+        if (CommandLine.WantsHelp(args)) { stdout.WriteLine(Usage); return ExitCodes.Ok; }
         var parsed = CommandLine.Parse(args, ["-o", "--only"], ["--small", "--force"], null, out var error);
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!parsed.Values.TryGetValue("-o", out var dir)) return CommandLine.Fail(stderr, ExitCodes.Usage, "figures needs -o DIR", UsageLine);

@@ -14,8 +14,8 @@ public static class FileFormats
         return ext switch { ".json" => FileFormat.Json, ".npz" => FileFormat.Npz, _ => null };
     }
 
-    public static IReadOnlyList<Case> ReadCases(Stream s, string sourceName, FileFormat format) =>
-        format == FileFormat.Json ? CaseFile.ReadCases(s, sourceName) : NpzCaseFile.ReadCases(s, sourceName);
+    public static IReadOnlyList<Case> ReadCases(Stream s, string sourceName, FileFormat format, long maxJsonBytes = CaseFile.DefaultMaxBytes) =>
+        format == FileFormat.Json ? CaseFile.ReadCases(s, sourceName, maxJsonBytes) : NpzCaseFile.ReadCases(s, sourceName);
 
     public static void WriteResults(Stream s, IReadOnlyList<CaseResult> results, FileFormat format)
     {

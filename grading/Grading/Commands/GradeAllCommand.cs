@@ -46,7 +46,7 @@ public static class GradeAllCommand
 
     /// <summary>The line printed after a wrong command line.</summary>
     private const string UsageLine =
-        "usage: rnn-grading grade-all DIR --assignment A [--jobs N] [--out scores.csv] [--results-dir RDIR] [--force]   (see rnn-grading grade-all --help)";
+        "usage: rnn-grading grade-all DIR --assignment A [-j|--jobs N] [-o|--out scores.csv] [--results-dir RDIR] [--force]   (see rnn-grading grade-all --help)";
 
     public static int Run(string[] args) =>
         Run(args, Console.Out, Console.Error, GradeCommand.OpenSubmission, GradeCommand.Diagnoser);
@@ -56,7 +56,7 @@ public static class GradeAllCommand
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr,
         Func<string, string, IAnswerSource> submissionSource, IMistakeDiagnoser diagnoser)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help")
+        if (CommandLine.WantsHelp(args))
         {
             stdout.WriteLine(Usage);
             return ExitCodes.Ok;
@@ -269,7 +269,8 @@ public static class GradeAllCommand
     /// <summary>The options, or null and what is wrong with the command line.</summary>
     private static Options? Parse(string[] args, out string? error)
     {
-        var parsed = CommandLine.Parse(args, ["--assignment", "--jobs", "--out", "--results-dir"], ["--force"], "DIR", out error);
+        var parsed = CommandLine.Parse(args, ["--assignment", "--jobs", "--out", "--results-dir"], ["--force"], "DIR", out error,
+            aliases: new Dictionary<string, string> { ["-j"] = "--jobs", ["-o"] = "--out", ["--output"] = "--out" });
         if (parsed is null) return null;
         var values = parsed.Values;
         string? dir = parsed.Positionals.FirstOrDefault();

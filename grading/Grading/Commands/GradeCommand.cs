@@ -1,6 +1,6 @@
 // `rnn-grading grade`: the autograder (Spec/autograder.md).
 //   grade --assignment A (--answers FILE|DIR | --submission DIR) [--results PATH] [--report text|none]
-//   grade sample-cases --assignment A -o FILE
+//   grade sample-cases --assignment A -o FILE [--self-check FILE]   (the student kit's sample_cases.json, sample_check.json)
 //   grade demo-answers --assignment A -o FILE      (builds grading/examples/answers/with-mistakes.json)
 // Exit codes (ExitCodes): 0 graded (points lost or not); 2 wrong command line; 3 the assignment could not be
 // read; 4 results.json (or the -o file) could not be written; 5 the grader itself failed (an
@@ -20,11 +20,18 @@ public static class GradeCommand
                             [--results PATH] [--report text|none] [--compute fast|plain] [--threads N]
               Grade the answers (one answers file for every problem, or DIR/PROBLEM.json per problem)
               or a student's submission against assignment A. Writes Gradescope's results.json to
-              PATH (default results.json) after every problem and prints a report for staff.
-              The reference answers are computed on the fast path (every core; --threads N) unless
-              --compute plain asks for the readable loops (Spec/performance.md).
-          rnn-grading grade sample-cases --assignment A -o FILE
-              Write example cases of A's visible problems (never the graded ones) to FILE.
+              PATH (default results.json) after every problem and prints a report for staff;
+              --results - prints results.json on standard output (the report then goes to standard
+              error). The reference answers are computed on the fast path (every core; --threads N)
+              unless --compute plain asks for the readable loops (Spec/performance.md).
+          rnn-grading grade sample-cases --assignment A -o FILE [--self-check CHECK]
+              Write example cases of A's visible problems (ids NAME/sample-k, never the graded ones)
+              to FILE, and with --self-check their expected values and the known mistakes' values
+              to CHECK (the student kit's sample_cases.json and sample_check.json).
+          rnn-grading grade check-cases --assignment A
+              For every problem and known mistake of its op, how far the mistake's answer misses on
+              the best graded case; exits 1 when some mistake that can show misses by 10x the
+              tolerance or less on every case.
         exit codes: 0 graded (points lost or not); 2 wrong command line; 3 assignment unreadable;
         4 results could not be written; 5 internal error in the grader (results.json says so).
         """;
@@ -40,23 +47,29 @@ public static class GradeCommand
     /// </summary>
     public static readonly Func<string, string, IAnswerSource> OpenSubmission = (submissionDir, assignmentPath) =>
         new SubmissionSource(submissionDir,
-            SubmissionSource.FindKitRunner()
-                ?? throw new InvalidOperationException("the student kit's runner.py was not found beside the grader or in grading/student-kit"),
+            SubmissionSource.FindKitRunner(Environment.CurrentDirectory, Path.GetDirectoryName(Path.GetFullPath(assignmentPath))!)
+                ?? throw new GraderSetupException("the student kit's runner.py was not found: looked for student-kit/runner.py and "
+                    + "grading/student-kit/runner.py upwards from the grader's folder, the working folder and the assignment's folder"),
             [AppContext.BaseDirectory, Path.GetDirectoryName(Path.GetFullPath(assignmentPath))!]);
 
-    /// <summary>The catalog of known mistakes whose diagnoses are shown in feedback (Spec/diagnosis.md).</summary>
-    public static readonly IMistakeDiagnoser Diagnoser = new MistakeCatalog();
+    /// <summary>
+    /// The catalog of known mistakes whose diagnoses are shown in feedback, and where no known
+    /// mistake explains a wrong answer, where it goes wrong (Spec/diagnosis.md).
+    /// </summary>
+    public static readonly IMistakeDiagnoser Diagnoser = new LocatingDiagnoser(new MistakeCatalog());
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error, OpenSubmission, Diagnoser);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr,
         Func<string, string, IAnswerSource>? submissionSource, IMistakeDiagnoser diagnoser)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help")
+        if (CommandLine.WantsHelp(args))
         {
             stdout.WriteLine(Usage);
             return ExitCodes.Ok;
         }
+        if (args.Length > 0 && args[0] == "check-cases")
+            return CheckCases(args[1..], stdout, stderr);
         if (args.Length > 0 && args[0] is "sample-cases" or "demo-answers")
             return WriteCaseOrAnswerFile(args[0], args[1..], stderr);
 
@@ -82,7 +95,16 @@ public static class GradeCommand
                 return CommandLine.Fail(stderr, ExitCodes.Usage, "grade --submission is not available in this build; grade an answers file with --answers FILE", UsageLine);
             if (!Directory.Exists(submissionDir))
                 return CommandLine.Fail(stderr, ExitCodes.Usage, $"--submission {submissionDir} is not a folder", UsageLine);
-            source = submissionSource(submissionDir!, assignmentPath);
+            try
+            {
+                source = submissionSource(submissionDir!, assignmentPath);
+            }
+            catch (GraderSetupException e)
+            {
+                int failed = CommandLine.Fail(stderr, ExitCodes.GraderFailed, e.Message, UsageLine);
+                TryWriteMisconfigured(resultsPath, stderr);
+                return failed;
+            }
             if (source is SubmissionSource running)
                 foreach (var note in running.StaffNotes) stderr.WriteLine($"rnn-grading: note: {note}");
         }
@@ -101,30 +123,64 @@ public static class GradeCommand
             return unreadable;
         }
 
+        // --results -: results.json goes to standard output once graded (kept up to date in a
+        // private temporary file meanwhile) and the staff report to standard error
+        bool toStdout = resultsPath == "-";
+        string? scratch = toStdout ? Directory.CreateTempSubdirectory("rnn-grade-").FullName : null;
+        string writtenPath = scratch is null ? resultsPath : Path.Combine(scratch, "results.json");
         GradingRun run;
         using var computing = Evaluator.Use(compute);      // every reference answer, diagnosis included
         try
         {
-            run = new Grader(source, diagnoser).Grade(assignment, resultsPath);
+            run = new Grader(source, diagnoser).Grade(assignment, writtenPath);
+            if (toStdout) stdout.Write(File.ReadAllText(writtenPath));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot write '{resultsPath}': {e.Message}", UsageLine);
         }
-        if (report == "text") stdout.Write(StaffReport.Render(run));
+        finally
+        {
+            if (scratch is not null) Directory.Delete(scratch, recursive: true);
+        }
+        if (report == "text") (toStdout ? stderr : stdout).Write(StaffReport.Render(run));
         if (run.InternalError is not null)
             return CommandLine.Fail(stderr, ExitCodes.GraderFailed, $"internal error: {run.InternalError}", UsageLine);
         return ExitCodes.Ok;
     }
 
+    private static int CheckCases(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = CommandLine.Parse(args, ["--assignment"], [], null, out string? error)?.Values;
+        if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        if (!options.TryGetValue("--assignment", out var assignmentPath))
+            return CommandLine.Fail(stderr, ExitCodes.Usage, "grade check-cases needs --assignment A", UsageLine);
+        Assignment assignment;
+        try
+        {
+            assignment = AssignmentLoader.Load(assignmentPath);
+        }
+        catch (AssignmentFormatException e)
+        {
+            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
+        }
+        var rows = CaseCoverage.Measure(assignment, new MistakeCatalog());
+        stdout.Write(CaseCoverage.Render(rows));
+        return rows.All(r => r.CannotShow is not null || r.Exposed) ? ExitCodes.Ok : ExitCodes.SomeNotEvaluated;
+    }
+
     private static int WriteCaseOrAnswerFile(string command, string[] args, TextWriter stderr)
     {
-        var options = CommandLine.Parse(args, ["--assignment", "-o"], [], null, out string? error)?.Values;
+        string[] valued = command == "sample-cases" ? ["--assignment", "-o", "--self-check"] : ["--assignment", "-o"];
+        var options = CommandLine.Parse(args, valued, [], null, out string? error, OutputAlias)?.Values;
         if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath) || !options.TryGetValue("-o", out var output))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"grade {command} needs --assignment A and -o FILE", UsageLine);
         if (!output.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"-o FILE must end in .json (the file is JSON) but is '{output}'", UsageLine);
+        string? selfCheck = options.GetValueOrDefault("--self-check");
+        if (selfCheck is not null && !selfCheck.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            return CommandLine.Fail(stderr, ExitCodes.Usage, $"--self-check FILE must end in .json (the file is JSON) but is '{selfCheck}'", UsageLine);
         Assignment assignment;
         try
         {
@@ -140,6 +196,11 @@ public static class GradeCommand
             {
                 var cases = SampleCases.ForVisibleProblems(assignment);
                 AtomicFile.Write(output, s => CaseFile.WriteCases(s, cases));
+                if (selfCheck is not null)
+                {
+                    AtomicFile.Write(selfCheck, s => SelfCheckFile.Write(s, assignment, new MistakeCatalog()));
+                    stderr.WriteLine($"rnn-grading: wrote their expected values and the known mistakes' values to {selfCheck}");
+                }
                 var left = assignment.Problems.Where(p => p.Visibility != Visibility.Visible).Select(p => p.Name).ToList();
                 stderr.WriteLine($"rnn-grading: wrote {cases.Count} sample cases to {output}"
                     + (left.Count > 0 ? $"; problems not visible to students left out: {string.Join(", ", left)}" : ""));
@@ -158,6 +219,8 @@ public static class GradeCommand
         return ExitCodes.Ok;
     }
 
+    private static readonly Dictionary<string, string> OutputAlias = new(StringComparer.Ordinal) { ["--output"] = "-o" };
+
     /// <summary>A results.json that tells the student the autograder is misconfigured (instead of "the autograder failed").</summary>
     private static void TryWriteMisconfigured(string resultsPath, TextWriter stderr)
     {
@@ -171,3 +234,6 @@ public static class GradeCommand
         }
     }
 }
+
+/// <summary>The grader cannot run submissions as installed (its student kit is missing); grade exits 5 with a results.json saying so.</summary>
+public sealed class GraderSetupException(string message) : Exception(message);

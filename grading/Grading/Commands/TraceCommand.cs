@@ -30,7 +30,7 @@ public static class TraceCommand
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help") { stdout.WriteLine(Usage); return ExitCodes.Ok; }
+        if (CommandLine.WantsHelp(args)) { stdout.WriteLine(Usage); return ExitCodes.Ok; }
         var parsed = CommandLine.Parse(args, ["--case"], ["--json"], "CASES", out var error);
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (parsed.Positionals.Count == 0) return CommandLine.Fail(stderr, ExitCodes.Usage, "trace needs a case file (CASES)", UsageLine);
@@ -41,12 +41,17 @@ public static class TraceCommand
         IReadOnlyList<Case> cases;
         try
         {
-            using var input = File.OpenRead(path);
+            // only a regular file is read (a FIFO or device would block or never end), and at most as much as eval reads
+            using var input = new MemoryStream(InputFile.ReadRegular(path, CaseBudget.Default.MaxBytes / 4), writable: false);
             cases = FileFormats.ReadCases(input, path, format.Value);
         }
-        catch (Exception e) when (e is CaseFileFormatException or IOException or UnauthorizedAccessException or NumPy.NpyFormatException)
+        catch (Exception e) when (e is CaseFileFormatException or InputFileException or NumPy.NpyFormatException)
         {
-            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e is CaseFileFormatException or NumPy.NpyFormatException ? e.Message : $"cannot read '{path}': {e.Message}", UsageLine);
+            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, $"cannot read '{path}': {e.Message}", UsageLine);
         }
 
         List<Case> chosen;

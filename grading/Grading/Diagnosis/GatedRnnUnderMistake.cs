@@ -1,9 +1,9 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:8e2e851eebccd457940ba64a7544e8a59cec75d33f61baa021ab812f225f0fa4
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:28cef953d0c22f96edfa30bcdc96f570cbee6b16a610d9406afdf48fe2cdaf65
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:
 //   forward   int from = mistake == NotCarried ? 0 : t   RecurrentLayer: always the previous step's state
-//             two more cells in the switch (LstmWithoutCellTanh, GruResetBeforeCell): the mistaken cells
+//             one more cell in the switch (LstmWithoutCellTanh, the mistaken cell); GruResetBeforeCell is in both
 //   backward  (dh, dc) = mistake switch ...              RecurrentLayer: dh = dhNext + dOutput[t], dc = dcNext
 //             NotCarried adds every step's dhPrev, dcPrev to dH0, dC0, and the state's gradient is
 //             not carried; NoBpttThroughState drops dhNext

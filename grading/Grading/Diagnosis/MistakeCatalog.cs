@@ -14,8 +14,9 @@
 //     on at least one of them.
 // When several mistakes explain the answer, the one that agrees with the most of the answer's
 // tensors wins. When two different mistakes agree equally well, the case cannot tell them
-// apart (e.g. a ReLU RNN whose units are all off gives zeros under either) and the diagnosis
-// says nothing; so it does when no mistake explains the answer.
+// apart (e.g. a ReLU RNN whose units are all off gives zeros under either): Identify returns
+// null and Diagnose says the answer is ambiguous, naming each; it says nothing when no
+// mistake explains the answer.
 // Agreement is |answer - mistaken| <= atol + rtol * |mistaken| elementwise (TensorMatch).
 using Rnn.Grading.Oracle;
 using Rnn.Reference.Tensors;
@@ -48,8 +49,22 @@ public sealed class MistakeCatalog : Rnn.Grading.Autograder.IMistakeDiagnoser
     /// tensors the grader found wrong, each named "outputs.NAME", "grads.NAME" (or "outputs/NAME",
     /// "grads/NAME", or the bare NAME, looked up among the outputs first); rtol, atol: the grader's tolerance.
     /// </summary>
-    public string? Diagnose(Case c, CaseResult expected, CaseResult answer, IReadOnlyList<string> failedTensors, double rtol, double atol) =>
-        Identify(c, expected, answer, failedTensors, rtol, atol)?.Mistake.Message;
+    /// When two or more different mistakes explain the answer equally well (the case cannot tell
+    /// them apart, e.g. a GRU with H = 1, where the reset gate's place does not matter), the text
+    /// says so and gives each one's message (Ambiguous), never just one of them.
+    public string? Diagnose(Case c, CaseResult expected, CaseResult answer, IReadOnlyList<string> failedTensors, double rtol, double atol)
+    {
+        var all = Explanations(c, expected, answer, failedTensors, rtol, atol);
+        if (all.Count == 0) return null;
+        var tied = all.Where(e => e.Agreement == all[0].Agreement).Select(e => e.Mistake).DistinctBy(m => m.Id).ToList();
+        return tied.Count == 1 ? tied[0].Message : Ambiguous(tied);
+    }
+
+    /// <summary>The text for an answer that several mistakes explain equally well.</summary>
+    public static string Ambiguous(IReadOnlyList<KnownMistake> mistakes) =>
+        $"Your answer is what each of {mistakes.Count} known mistakes gives ({string.Join(", ", mistakes.Select(m => m.Id))}), " +
+        "and this case cannot tell them apart: " +
+        string.Join(" ", mistakes.Select((m, i) => $"({i + 1}) {m.Message}"));
 
     /// <summary>The mistake Diagnose names, with the mistaken result that matched; null when none, or more than one equally, explains the answer.</summary>
     public Identification? Identify(Case c, CaseResult expected, CaseResult answer, IReadOnlyList<string> failedTensors, double rtol, double atol)

@@ -75,13 +75,18 @@ public static class GatedRnnCase
     /// <summary>
     /// The case as the driver's input. cell: the cell to run (null: the op's own, Lstm for
     /// "lstm", Gru for "gru"). Null when the op rejects the case or it has more than one
-    /// layer, two directions or lengths.
+    /// layer, two directions, lengths, a convention or the reset-before GRU.
     /// </summary>
     public static GatedCase? Read(Case c, GatedCellForm? cell = null)
     {
         if (c.Op is not ("lstm" or "gru") || Evaluator.Evaluate(c).Error is not null) return null;
         if (ConfigReader.Int(c.Config, "num_layers", 1) != 1 || ConfigReader.Bool(c.Config, "bidirectional", false)
             || c.Inputs.Contains("lengths"))
+            return null;
+        // the drivers read PyTorch's names and run nn.LSTM / nn.GRU: a case under another
+        // convention (check converts it first) or of the reset-before GRU is not theirs
+        if (c.Config[Oracle.Ops.ConventionOption.Key] is not null
+            || (c.Op == "gru" && !ConfigReader.Bool(c.Config, "reset_after", true)))
             return null;
         bool lstm = c.Op == "lstm";
         var form = cell ?? (lstm ? GatedCellForm.Lstm : GatedCellForm.Gru);

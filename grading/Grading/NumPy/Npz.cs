@@ -144,7 +144,7 @@ public static class Npz
     /// and no character is a backslash or a control character; a drive letter ("C:") may
     /// not start it. So a key is always a safe relative path.
     /// </summary>
-    private static string? KeyProblem(string name, out string key)
+    internal static string? KeyProblem(string name, out string key)
     {
         key = "";
         if (!name.EndsWith(".npy", StringComparison.Ordinal))

@@ -16,8 +16,13 @@ public sealed record Case(
     NamedTensors Params,
     NamedTensors GradOutputs);
 
-/// <summary>What evaluating a case gives: its outputs and the gradient of every input and param, or an error.</summary>
-public sealed record CaseResult(string Id, NamedTensors Outputs, NamedTensors Grads, string? Error = null)
+/// <summary>
+/// What evaluating a case gives: its outputs and the gradient of every input and param, or an
+/// error; Notes say what the oracle did that the case did not spell out (a convention's merged
+/// biases, Spec/conventions.md). Null or empty: nothing to say.
+/// </summary>
+public sealed record CaseResult(string Id, NamedTensors Outputs, NamedTensors Grads, string? Error = null,
+    IReadOnlyList<string>? Notes = null)
 {
     public static CaseResult Failed(string id, string error) => new(id, new NamedTensors(), new NamedTensors(), error);
 }
@@ -38,4 +43,7 @@ public interface IOp
     /// without a fast path computes the same either way.
     /// </summary>
     (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute) => Evaluate(c);
+
+    /// <summary>What the result should say about how the case was read (called after Evaluate succeeded); none by default.</summary>
+    IReadOnlyList<string> Notes(Case c) => [];
 }

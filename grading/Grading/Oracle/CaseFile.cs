@@ -1,6 +1,6 @@
 // Reading and writing the oracle's JSON files (Spec/formats.md):
 //   cases:   {"format": "rnn-reference/cases@1",   "cases":   [{"id", "op", "config", "inputs", "params", "grad_outputs"}]}
-//   results: {"format": "rnn-reference/results@1", "results": [{"id", "outputs", "grads"} or {"id", "error"}]}
+//   results: {"format": "rnn-reference/results@1", "results": [{"id", "outputs", "grads", "notes"?} or {"id", "error"}]}
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,11 +13,11 @@ public static class CaseFile
     public const string CasesFormat = "rnn-reference/cases@1";
     public const string ResultsFormat = "rnn-reference/results@1";
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    public static IReadOnlyList<Case> ReadCases(Stream stream, string sourceName) => ReadCases(stream, sourceName, DefaultMaxBytes);
 
-    public static IReadOnlyList<Case> ReadCases(Stream stream, string sourceName)
+    public static IReadOnlyList<Case> ReadCases(Stream stream, string sourceName, long maxBytes)
     {
-        var root = Parse(stream, sourceName);
+        var root = Parse(stream, sourceName, maxBytes);
         CheckFormat(root, CasesFormat, sourceName);
         foreach (var (key, _) in root)
             if (key is not ("format" or "cases"))
@@ -69,9 +69,24 @@ public static class CaseFile
         return set;
     }
 
-    public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName)
+    /// <summary>A result's optional "notes": a list of strings (null when absent).</summary>
+    private static IReadOnlyList<string>? ReadNotes(JsonNode? node, string where)
     {
-        var root = Parse(stream, sourceName);
+        if (node is null) return null;
+        if (node is not JsonArray list)
+            throw new CaseFileFormatException($"{where} must be a list of strings but is {JsonArrays.Describe(node)}");
+        var notes = new List<string>(list.Count);
+        for (int i = 0; i < list.Count; i++)
+            notes.Add(list[i] is JsonValue v && v.TryGetValue(out string? s) && s is not null
+                ? s : throw new CaseFileFormatException($"{where}[{i}] must be a string but is {JsonArrays.Describe(list[i])}"));
+        return notes;
+    }
+
+    public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName) => ReadResults(stream, sourceName, DefaultMaxBytes);
+
+    public static IReadOnlyList<CaseResult> ReadResults(Stream stream, string sourceName, long maxBytes)
+    {
+        var root = Parse(stream, sourceName, maxBytes);
         CheckFormat(root, ResultsFormat, sourceName);
         if (root["results"] is not JsonArray list)
             throw new CaseFileFormatException($"{sourceName}: \"results\" must be a list but is {JsonArrays.Describe(root["results"])}");
@@ -82,12 +97,12 @@ public static class CaseFile
             if (list[i] is not JsonObject obj)
                 throw new CaseFileFormatException($"{where} must be an object but is {JsonArrays.Describe(list[i])}");
             foreach (var (key, _) in obj)
-                if (key is not ("id" or "outputs" or "grads" or "error"))
-                    throw new CaseFileFormatException($"{where} has an unknown key \"{key}\"; a result has id, outputs, grads (or error)");
+                if (key is not ("id" or "outputs" or "grads" or "error" or "notes"))
+                    throw new CaseFileFormatException($"{where} has an unknown key \"{key}\"; a result has id, outputs, grads, notes (or error)");
             string id = RequiredString(obj, "id", where);
             string? error = obj["error"] is null ? null : RequiredString(obj, "error", where);
             results.Add(new CaseResult(id, ReadTensors(obj["outputs"], $"{where}.outputs"),
-                ReadTensors(obj["grads"], $"{where}.grads"), error));
+                ReadTensors(obj["grads"], $"{where}.grads"), error, ReadNotes(obj["notes"], $"{where}.notes")));
         }
         return results;
     }
@@ -109,6 +124,12 @@ public static class CaseFile
                 {
                     WriteTensors(w, "outputs", r.Outputs);
                     WriteTensors(w, "grads", r.Grads);
+                    if (r.Notes is { Count: > 0 } notes)
+                    {
+                        w.WriteStartArray("notes");
+                        foreach (var note in notes) w.WriteStringValue(note);
+                        w.WriteEndArray();
+                    }
                 }
                 w.WriteEndObject();
             }
@@ -141,7 +162,8 @@ public static class CaseFile
         });
     }
 
-    private static void WriteTensors(Utf8JsonWriter w, string key, NamedTensors set)
+    /// <summary>"key": {NAME: {"shape", "data"}, ...}, as in every case and results file.</summary>
+    public static void WriteTensors(Utf8JsonWriter w, string key, NamedTensors set)
     {
         w.WriteStartObject(key);
         foreach (var (name, t) in set)
@@ -152,21 +174,12 @@ public static class CaseFile
         w.WriteEndObject();
     }
 
-    private static JsonObject Parse(Stream stream, string sourceName)
+    /// <summary>The largest case or results file read as JSON, unless the caller says otherwise (Spec/formats.md, "Limits").</summary>
+    public const long DefaultMaxBytes = 256L * 1024 * 1024;
+
+    private static JsonObject Parse(Stream stream, string sourceName, long maxBytes)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(stream, new JsonNodeOptions { PropertyNameCaseInsensitive = false }, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new CaseFileFormatException($"{sourceName}: not valid JSON ({e.Message})");
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new CaseFileFormatException($"{sourceName}: not valid UTF-8 ({e.Message})");
-        }
+        var node = StrictJson.Parse(stream, sourceName, maxBytes, message => new CaseFileFormatException(message));
         return node as JsonObject
             ?? throw new CaseFileFormatException($"{sourceName}: the top level must be a JSON object but is {JsonArrays.Describe(node)}");
     }

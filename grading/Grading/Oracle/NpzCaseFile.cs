@@ -50,7 +50,7 @@ public static class NpzCaseFile
     {
         var meta = new MemoryStream();
         CaseFile.WriteResults(meta, results.Select(r => r.Error is null
-            ? new CaseResult(r.Id, new NamedTensors(), new NamedTensors())
+            ? new CaseResult(r.Id, new NamedTensors(), new NamedTensors(), Notes: r.Notes)
             : CaseResult.Failed(r.Id, r.Error)));
         var arrays = new List<(string, Tensor)>();
         foreach (var r in results.Where(r => r.Error is null))
@@ -74,6 +74,13 @@ public static class NpzCaseFile
         }
         Npz.Write(stream, arrays, [(CasesMember, meta.ToArray())]);
     }
+
+    /// <summary>
+    /// Why a case id cannot start the keys of its arrays in an .npz file (empty, absolute, a
+    /// "." or ".." segment, a backslash or a control character: Npz's safe-key rule), or null.
+    /// </summary>
+    public static string? IdProblem(string id) =>
+        Npz.KeyProblem(id + "/outputs/x.npy", out _);
 
     /// <summary>Sorts every array key ID/SECTION/NAME into its case and section; a key that fits no case is an error.</summary>
     private static Dictionary<string, Dictionary<string, NamedTensors>> Assign(

@@ -281,6 +281,7 @@ public static class StudentProcess
 
             // the namespaces, or a session of its own
             var argv = new List<string>();
+            bool privateTmp = false;
             string? unshare = request.UseNamespaces ? FindTool("unshare") : null;
             string[] nsFlags = root
                 ? ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc"]
@@ -294,7 +295,9 @@ public static class StudentProcess
                 // unshare dies with the grader (parent-death signal), and the namespace with unshare (--kill-child)
                 if (FindTool("setpriv") is { } setpriv) argv.AddRange([setpriv, "--pdeathsig=KILL", "--"]);
                 else notes.Add("setpriv not found: if the grader itself is killed, the run goes on until its CPU limit");
-                argv.AddRange([unshare!, .. nsFlags, "--", "/bin/sh", "-c", (initLimits ?? "") + "\"$@\"; exit $?", "rnn-init"]);
+                string? tmpScript = PrivateTmpScript(request, notes);
+                privateTmp = tmpScript is not null;
+                argv.AddRange([unshare!, .. nsFlags, "--", "/bin/sh", "-c", (tmpScript ?? "") + (initLimits ?? "") + "\"$@\"; exit $?", "rnn-init"]);
                 if (!root) notes.Add("namespaces made inside an unprivileged user namespace (the program appears as root there, with no privileges outside)");
             }
             else
@@ -309,9 +312,57 @@ public static class StudentProcess
 
             var isolation = new SandboxIsolation(
                 PidNamespace: namespaces, NetworkNamespace: namespaces, UserNamespace: namespaces && !root,
-                RanAsStudentUser: switchUser, Uid: switchUser ? request.StudentUid : ownUid, LimitsSetBy: limitsBy);
+                RanAsStudentUser: switchUser, Uid: switchUser ? request.StudentUid : ownUid, LimitsSetBy: limitsBy)
+            {
+                PrivateTmp = privateTmp,
+            };
             return new LaunchPlan(argv, switchUser, isolation);
         }
+
+        /// <summary>The size of each private temporary folder (/tmp, /var/tmp, /dev/shm) of a run.</summary>
+        public const string PrivateTmpSize = "64m";
+
+        /// <summary>
+        /// Shell commands, run as the namespace's PID 1 before the limits and the user switch, that
+        /// give the run its own empty /tmp, /var/tmp and /dev/shm: a tmpfs of PrivateTmpSize each
+        /// (mode 1777, nosuid, nodev) in the run's mount namespace, so nothing written there is
+        /// seen by the grader, a later run or another student, and all of it is gone when the
+        /// namespace ends. The work folder's parent usually lives in /tmp, which the new tmpfs
+        /// hides: it is first bind-mounted aside (onto a folder of the new /dev/shm), then moved
+        /// back to the same path in the new /tmp. Null (with a note) when mount is missing or the
+        /// work folder lives in /dev/shm.
+        /// </summary>
+        private static string? PrivateTmpScript(StudentRunRequest request, List<string> notes)
+        {
+            string? mount = FindTool("mount");
+            string keepRoot = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.WorkingDirectory)))!;
+            if (mount is null)
+            {
+                notes.Add("mount not found: /tmp, /var/tmp and /dev/shm are the machine's, shared with other runs");
+                return null;
+            }
+            if (keepRoot == "/dev/shm" || keepRoot.StartsWith("/dev/shm/", StringComparison.Ordinal) || keepRoot == "/")
+            {
+                notes.Add($"the work folder is in {keepRoot}: /tmp, /var/tmp and /dev/shm are the machine's, shared with other runs");
+                return null;
+            }
+            string options = $"size={PrivateTmpSize},nr_inodes=16384,mode=1777,nosuid,nodev";
+            string m = Quote(mount), keep = "/dev/shm/.rnn-keep", root = Quote(keepRoot);
+            var steps = new List<string>
+            {
+                $"{m} -t tmpfs -o {options} rnn-shm /dev/shm",
+                $"mkdir {keep}",
+                $"{m} --bind {root} {keep}",
+                $"{m} -t tmpfs -o {options} rnn-tmp /tmp",
+            };
+            if (Directory.Exists("/var/tmp")) steps.Add($"{m} -t tmpfs -o {options} rnn-var-tmp /var/tmp");
+            steps.AddRange([$"mkdir -p {root}", $"{m} --move {keep} {root}", $"rmdir {keep}"]);
+            // 125: the sandbox could not be set up (the program never ran)
+            return string.Join(" && ", steps) + " || exit 125; ";
+        }
+
+        /// <summary>text as one single-quoted word of /bin/sh.</summary>
+        private static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
         private static string? UserName(int uid)
         {

@@ -21,6 +21,9 @@ public sealed record SandboxIsolation(
     string LimitsSetBy)
 {
     public static readonly SandboxIsolation NotStarted = new(false, false, false, false, -1, "none");
+
+    /// <summary>The run had its own empty /tmp, /var/tmp and /dev/shm (tmpfs in its mount namespace), gone when it ended.</summary>
+    public bool PrivateTmp { get; init; }
 }
 
 public sealed record StudentRunOutcome

@@ -73,6 +73,23 @@ internal static class UnixFile
         return true;
     }
 
+    /// <summary>stat: describes the file path names, following symbolic links; errno on failure (ENOENT: nothing is there).</summary>
+    public static bool TryStat(string path, out UnixStat stat, out string error, out int errno)
+    {
+        var buffer = new byte[StatxBufferSize];
+        if (StatxPath(AtFdCwd, path, 0, StatxBasicStats, buffer) != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            stat = default;
+            error = Marshal.GetPInvokeErrorMessage(errno);
+            return false;
+        }
+        errno = 0;
+        stat = Decode(buffer);
+        error = "";
+        return true;
+    }
+
     /// <summary>fstat: describes the file an open handle refers to.</summary>
     public static bool TryFstat(SafeFileHandle handle, out UnixStat stat, out string error)
     {
@@ -114,6 +131,22 @@ internal static class UnixFile
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
+    /// <summary>
+    /// Opens path for reading, following symbolic links, without blocking if it is a FIFO and
+    /// without making a terminal the controlling one. Returns null and the errno text on failure.
+    /// </summary>
+    public static SafeFileHandle? OpenReadNonBlocking(string path, out string error)
+    {
+        int fd = OpenPath(path, ReadNoFollowFlags & ~NoFollowFlag);
+        if (fd < 0)
+        {
+            error = Marshal.GetLastPInvokeErrorMessage();
+            return null;
+        }
+        error = "";
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
     public static bool TryLchown(string path, uint uid, uint gid, out string error)
     {
         if (LchownPath(path, uid, gid) != 0)
@@ -136,6 +169,13 @@ internal static class UnixFile
         Architecture.X64 or Architecture.X86 => 0x100 | 0x800 | 0x20000 | 0x80000,
         Architecture.Arm64 or Architecture.Arm or Architecture.RiscV64 or Architecture.LoongArch64 => 0x100 | 0x800 | 0x8000 | 0x80000,
         _ => 0x100 | 0x800 | 0x80000,
+    };
+
+    private static int NoFollowFlag => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 or Architecture.X86 => 0x20000,
+        Architecture.Arm64 or Architecture.Arm or Architecture.RiscV64 or Architecture.LoongArch64 => 0x8000,
+        _ => 0,
     };
 
     // struct statx (include/uapi/linux/stat.h): stx_nlink @16, stx_uid @20, stx_gid @24,

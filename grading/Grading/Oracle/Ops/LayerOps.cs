@@ -1,6 +1,8 @@
 // Oracle ops for the feed-forward layers (Spec/dense.md, embedding.md, conv1d.md, pooling.md,
 // activations.md). Names, tensor names and config keys are PyTorch's functional ones:
-//   linear      inputs input;            params weight, bias     config bias, in_features, out_features
+//   linear      inputs input;            params weight, bias     config bias, in_features, out_features,
+//                                                                       convention (the params under a convention's
+//                                                                       dense-layer names, Spec/conventions.md)
 //   embedding   inputs input (indices);  params weight           config num_embeddings, embedding_dim, padding_idx
 //   conv1d      inputs input;            params weight, bias     config in_channels, out_channels, kernel_size,
 //                                                                       stride, padding, dilation, bias, groups, padding_mode
@@ -22,9 +24,30 @@ public sealed class LinearOp : IOp
 
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c) => Evaluate(c, Compute.Plain);
 
+    /// <summary>
+    /// Under a convention: its weight and bias (Keras's kernel [in, out], CS231n's w, Ng's by [out, 1], ...)
+    /// are read as PyTorch's weight [out, in] and bias [out], and their gradients go back the same way.
+    /// </summary>
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute)
     {
-        ConfigReader.OnlyKeys(c.Config, Name, "bias", "in_features", "out_features");
+        var convention = ConventionOption.Read(c.Config);
+        if (convention is null) return EvaluatePyTorch(c, compute);
+        ConfigReader.OnlyKeys(c.Config, Name, "bias", "in_features", "out_features", ConventionOption.Key);
+        var (In, Out) = convention.LinearSizes(c.Params);
+        bool bias = ConfigReader.Bool(c.Config, "bias", true);
+        var pytorch = convention.LinearToPyTorch(In, Out, bias, c.Params);
+        var config = (JsonObject)c.Config.DeepClone();
+        config.Remove(ConventionOption.Key);
+        var (outputs, grads) = EvaluatePyTorch(c with { Config = config, Params = pytorch }, compute);
+        var dPyTorch = CaseTensors.Set(("weight", grads["weight"]), ("bias", bias ? grads["bias"] : null));
+        var result = CaseTensors.Set(("input", grads["input"]));
+        foreach (var (name, g) in convention.LinearFromPyTorch(In, Out, bias, dPyTorch)) result.Add(name, g);
+        return (outputs, result);
+    }
+
+    private (NamedTensors Outputs, NamedTensors Grads) EvaluatePyTorch(Case c, Compute compute)
+    {
+        ConfigReader.OnlyKeys(c.Config, Name, "bias", "in_features", "out_features", ConventionOption.Key);
         CaseTensors.OnlyNames(c.Inputs, "inputs", Name, "input");
         CaseTensors.OnlyNames(c.Params, "params", Name, "weight", "bias");
         CaseTensors.OnlyNames(c.GradOutputs, "grad_outputs", Name, "output");

@@ -36,9 +36,11 @@ public static class RecurrentTrace
     private static CaseTrace FromStack(Case c)
     {
         var read = new RecurrentOp(c.Op).Read(c);
+        if (read.Config.Kind == CellKind.GruResetBefore)
+            throw new ArgumentException("trace follows nn.GRU's steps; the reset-before GRU (config.reset_after false) is not traced");
         var names = Names.For(read.Config.Kind, slideRelu: false);
         var upstream = (Output: CaseTensors.Optional(c.GradOutputs, "output"), HN: CaseTensors.Optional(c.GradOutputs, "h_n"), CN: CaseTensors.Optional(c.GradOutputs, "c_n"));
-        var sections = Run(read.Config, c.Params, read.Input, read.H0, read.C0, read.Lengths, upstream.Output, upstream.HN, upstream.CN, names);
+        var sections = Run(read.Config, read.Params, read.Input, read.H0, read.C0, read.Lengths, upstream.Output, upstream.HN, upstream.CN, names);
         var cfg = read.Config;
         var description = new List<string>
         {

@@ -1,0 +1,72 @@
+// Each run gets its own empty /tmp, /var/tmp and /dev/shm (a tmpfs of 64 MiB each in its mount
+// namespace): a program cannot stash a hidden problem's cases there for a later, visible run,
+// nor leave anything for another student, and what it writes there is gone when it ends.
+using NUnit.Framework;
+using Rnn.Grading.Sandbox;
+using Rnn.Grading.Tests.Support;
+
+namespace Rnn.Grading.Tests.Sandbox;
+
+public sealed class PrivateTmpTests
+{
+    private static readonly string[] Folders = ["/tmp", "/var/tmp", "/dev/shm"];
+
+    private static StudentRunOutcome RunPython(string code)
+    {
+        ExternalTools.RequirePython("json");
+        using var work = StudentWorkDir.Create();
+        var outcome = StudentProcess.Run(new StudentRunRequest
+        {
+            WorkingDirectory = work.Path,
+            Command = ["python3", "-c", code],
+            WallClockLimit = SandboxKit.Backstop,
+        });
+        SandboxKit.Log(outcome);
+        return outcome;
+    }
+
+    [Test]
+    public void WhatOneRunPlantsInTheTemporaryFoldersNoLaterRunAndNotTheMachineSees()
+    {
+        string name = "rnn-planted-" + Guid.NewGuid().ToString("N");
+        string list = string.Join(", ", Folders.Select(f => $"'{f}/{name}'"));
+        var plant = RunPython($"""
+            import os
+            for p in [{list}]:
+                with open(p, "w") as f: f.write("hidden cases")
+            print("planted", sorted(os.listdir("/tmp")) == sorted([os.path.basename(os.path.dirname(os.getcwd())), "{name}"]))
+            """);
+        SandboxKit.RequireNamespaces(plant);
+        Assert.That(plant.Isolation.PrivateTmp, SandboxKit.Show(plant));
+        // the program saw an empty /tmp holding only its own work folder's parent and what it wrote
+        Assert.That(plant.Stdout.Text, Is.EqualTo("planted True\n"), SandboxKit.Show(plant));
+        foreach (var f in Folders)
+            Assert.That(File.Exists(Path.Combine(f, name)), Is.False, $"{f}/{name} reached the machine's {f}");
+
+        var look = RunPython($"""
+            import os
+            print("found", [p for p in [{list}] if os.path.exists(p)], sorted(os.listdir("/dev/shm")), sorted(os.listdir("/var/tmp")))
+            """);
+        Assert.That(look.Stdout.Text, Is.EqualTo("found [] [] []\n"), SandboxKit.Show(look));
+    }
+
+    [Test]
+    public void ATemporaryFolderHoldsAtMost64MiB()
+    {
+        // files of 4 MiB each, so the file-size limit is never what stops it
+        var outcome = RunPython("""
+            import errno
+            written = 0
+            try:
+                for i in range(25):
+                    with open(f"/dev/shm/fill{i}", "wb") as f:
+                        for _ in range(4):
+                            f.write(b"x" * (1 << 20)); f.flush(); written += 1
+                print("wrote all", written)
+            except OSError as e:
+                print("stopped", errno.errorcode.get(e.errno), written < 65)
+            """);
+        SandboxKit.RequireNamespaces(outcome);
+        Assert.That(outcome.Stdout.Text, Is.EqualTo("stopped ENOSPC True\n"), SandboxKit.Show(outcome));
+    }
+}
