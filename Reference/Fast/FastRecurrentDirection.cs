@@ -26,6 +26,7 @@
 // time-major. threads: Gemm's thread count (the result does not depend on it). Internal: the
 // public seam is RecurrentLayer.Forward(..., Compute.Fast(n)), which checks every shape first.
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
@@ -68,6 +69,7 @@ internal static class FastRecurrentDirection
     }
 
     /// <summary>Forward's time loop, from the input projection xProj [T, B, G*H].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DirectionCache ForwardSteps(RecurrentConfig config, double[] Whh, double[] bhh, ReadOnlySpan<double> xProj,
         int T, int B, int d, int[] lengths, double[] h0, double[] c0, double[] layerOutput, int threads)
     {
@@ -180,6 +182,7 @@ internal static class FastRecurrentDirection
     }
 
     /// <summary>Backward's reversed time loop: writes dxProj and dhh [T, B, G*H], dh0 and dc0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardSteps(RecurrentCache cache, int l, int d,
         double[] dLayerOut, double[] dhNext, double[] dcNext, Span<double> dh0, Span<double> dc0,
         Span<double> dxProj, Memory<double> dhh, int threads)

@@ -71,6 +71,7 @@ public static class GateKernels
     /// RnnCell.StepForward after its product: h[k] = act(xProj[k] + h[k]), where h holds
     /// hPrev W_hhᵀ + b_hh on entry; act = relu or tanh.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RnnForward(ReadOnlySpan<double> xProj, bool relu, Span<double> h)
     {
         Require.Length(xProj, nameof(xProj), "len(h)", h.Length);
@@ -100,6 +101,7 @@ public static class GateKernels
     /// RnnCell.StepBackward before its product: dxProj[k] = dh[k] * act'(a), from h = act(a):
     /// relu' = 1 where h > 0 else 0, tanh' = 1 - h².
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RnnBackward(ReadOnlySpan<double> dh, ReadOnlySpan<double> h, bool relu, Span<double> dxProj)
     {
         Require.Length(dh, nameof(dh), "len(h)", h.Length);
@@ -121,6 +123,7 @@ public static class GateKernels
     /// LstmCell.StepForward after its product. gates holds hPrev W_hhᵀ + b_hh [B, 4H] on entry and the
     /// activated i, f, g, o on return; c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LstmForward(ReadOnlySpan<double> xProj, ReadOnlySpan<double> cPrev, int B, int H,
         Span<double> gates, Span<double> c, Span<double> h)
     {
@@ -179,6 +182,7 @@ public static class GateKernels
     /// LstmCell.StepBackward before its product: from dh, dc (reaching h_t, c_t) and the step's
     /// activated gates, writes dxProj = dL/da [B, 4H] and adds dcPrev += dL/dc_{t-1}.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LstmBackward(ReadOnlySpan<double> dh, ReadOnlySpan<double> dc, ReadOnlySpan<double> gates,
         ReadOnlySpan<double> c, ReadOnlySpan<double> cPrev, int B, int H,
         Span<double> dxProj, Span<double> dcPrev)
@@ -261,6 +265,7 @@ public static class GateKernels
     /// GruCell.StepForward after its product. hh holds hPrev W_hhᵀ + b_hh [B, 3H]; writes the activated
     /// r, z, n into gates [B, 3H], hhN = hh's n block [B, H] and h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GruForward(ReadOnlySpan<double> xProj, ReadOnlySpan<double> hh, ReadOnlySpan<double> hPrev, int B, int H,
         Span<double> gates, Span<double> hhN, Span<double> h)
     {
@@ -322,6 +327,7 @@ public static class GateKernels
     /// and dhh = dL/d(h W_hhᵀ + b_hh) (both [B, 3H]; they differ in the n block by the factor r) and
     /// adds dhPrev += dh ⊙ z.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GruBackward(ReadOnlySpan<double> dh, ReadOnlySpan<double> gates, ReadOnlySpan<double> hhN,
         ReadOnlySpan<double> hPrev, int B, int H,
         Span<double> dxProj, Span<double> dhh, Span<double> dhPrev)

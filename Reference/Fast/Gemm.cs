@@ -17,6 +17,7 @@
 // and however many there are. So the result is bit-identical for 1 and N threads.
 // Spec/performance.md has the design and the measured rates.
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Fast;
@@ -190,6 +191,7 @@ public static class Gemm
     /// One task: row range task / ColParts and column range task % ColParts, each a whole number of
     /// tiles. Every tile is computed exactly as in any other split.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTask(int task, TaskPlan plan, bool aTransposed, ReadOnlySpan<double> a, PackedB b, int M, Span<double> c)
     {
         int N = b.N, K = b.K, MR = plan.MR, NR = plan.NR;
@@ -205,6 +207,7 @@ public static class Gemm
     }
 
     /// <summary>Rows ic .. ic+mc and columns j0 .. j1 of C: the depth loop, packing, and the tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(TaskPlan plan, bool aTransposed, ReadOnlySpan<double> a, PackedB b, int M,
         int ic, int mc, int j0, int j1, Span<double> c)
     {
