@@ -169,9 +169,14 @@ internal static class FastRecurrentDirection
             // slide (STATS 507, "Backpropagation through time"): ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t)
             //   the shared weights' per-step parts, summed: each is one product over the T*B rows of all steps
             // forward: hh_t = h_{t-1} W_hhᵀ + b_hh   =>  dW_hh += Σ_t dhh_tᵀ h_{t-1},  db_hh += Σ_t dhh_t
-            FastMatMul.Backward(dhh, hPrevByTime, Whh, T * B, H, GH, Memory<double>.Empty, dWhh, dbhh, threads);
             // forward: xProj_t = x_t W_ihᵀ + b_ih    =>  dW_ih += Σ_t da_tᵀ x_t,  db_ih += Σ_t da_t,  dx_t += da_t W_ih
-            FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, dbih, threads);
+            // For the RNN and the LSTM dhh_t = da_t, so db_hh and db_ih are one sum: added once when both
+            // start from zero (as they do here), and copied; the same bits as adding it twice.
+            bool oneBiasSum = !gru && config.Bias && IsZero(dbhh) && IsZero(dbih);
+            if (oneBiasSum) ColumnSums.Add(dxProj.Span, T * B, GH, dbhh);
+            FastMatMul.Backward(dhh, hPrevByTime, Whh, T * B, H, GH, Memory<double>.Empty, dWhh, oneBiasSum ? Memory<double>.Empty : dbhh, threads);
+            FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, oneBiasSum ? Memory<double>.Empty : dbih, threads);
+            if (oneBiasSum) dbhh.CopyTo(dbih, 0);
         }
         finally
         {
@@ -180,6 +185,8 @@ internal static class FastRecurrentDirection
             if (reversedRented is not null) pool.Return(reversedRented);
         }
     }
+
+    private static bool IsZero(ReadOnlySpan<double> v) => !v.ContainsAnyExcept(0.0);
 
     /// <summary>Backward's reversed time loop: writes dxProj and dhh [T, B, G*H], dh0 and dc0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

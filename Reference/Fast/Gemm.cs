@@ -11,7 +11,8 @@
 //
 // B is packed once for the whole product (PackB; reusable across products, as the recurrent
 // loop does with W_hh for every step). Threads split C into tasks of whole tiles (row blocks
-// of MC x column chunks of whole NR panels) and never split the depth K: every element of C
+// of MC x column chunks of whole NR panels; SharedTasks hands them to the calling thread and to
+// helpers that join it while tasks are left) and never split the depth K: every element of C
 // is computed by the same operations in the same order (its tile's FMA chain over each depth
 // block, the blocks added to C in order pc = 0, KC, 2KC, ...), whichever thread computes it
 // and however many there are. So the result is bit-identical for 1 and N threads.
@@ -139,8 +140,7 @@ public static class Gemm
             for (int task = 0; task < plan.Tasks; task++) RunTask(task, plan, aTransposed, a.Span, b, M, c.Span);
             return;
         }
-        Parallel.For(0, plan.Tasks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            task => RunTask(task, plan, aTransposed, a.Span, b, M, c.Span));
+        SharedTasks.Run(plan.Tasks, threads, task => RunTask(task, plan, aTransposed, a.Span, b, M, c.Span));
     }
 
     /// <summary>

@@ -165,7 +165,7 @@ def time_eval(np, repeats):
         script = os.path.join(tmp, "pytorch_eval.py")
         with open(script, "w") as f:
             f.write(PYTORCH_EVAL)
-        ours = ["dotnet", grading, "eval", cases, "-o", os.path.join(tmp, "ours.npz")]
+        ours = ["dotnet", grading, "eval", cases, "-o", os.path.join(tmp, "ours.npz"), "--force"]   # each repeat replaces the last results
         theirs = [sys.executable, script, cases, os.path.join(tmp, "theirs.npz")]
         t_ours = median_time(lambda: subprocess.run(ours, check=True), repeats, warmups=1)
         t_theirs = median_time(lambda: subprocess.run(theirs, check=True), repeats, warmups=1)
