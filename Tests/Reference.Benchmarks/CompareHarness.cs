@@ -51,7 +51,9 @@ public static class CompareHarness
                 bool large = T * B * H >= 200 * 64 * 512;
                 if (computeName == "plain" && large && !plainLarge) continue;
                 var compute = RecurrentBenchmarks.ComputeNamed(computeName);
-                int n = computeName == "plain" && (large || H >= 256) ? Math.Min(repeats, large ? 1 : 3) : repeats;
+                // the small workloads take milliseconds: four times the repeats, so that a median is not one disturbed call
+                bool small = T * B * H <= 50 * 32 * 64;
+                int n = computeName == "plain" && (large || H >= 256) ? Math.Min(repeats, large ? 1 : 3) : small ? 4 * repeats + 1 : repeats;
                 double fwd = Median(n, () => RecurrentLayer.Forward(config, parameters, input, compute: compute));
                 double fb = Median(n, () => RecurrentLayer.Backward(RecurrentLayer.Forward(config, parameters, input, compute: compute).Cache, dOutput));
                 recurrent[$"{name}/{computeName}"] = new() { ["forward"] = fwd, ["forward_backward"] = fb };

@@ -11,7 +11,7 @@ out the product against numpy: a quicker look at a few figures, still all in one
 What it times:
   - PyTorch (Debian python3-torch, float64, its default threads) nn.LSTM / nn.GRU / nn.RNN on
     lstm-small, lstm-medium, gru-small, rnn-small, lstm-large (and gru-medium): forward with
-    autograd on, and forward + backward (output.backward(dOutput)); median of N after 3 warm-ups;
+    autograd on, and forward + backward (output.backward(dOutput)); median of N (4N + 1 on the small workloads) after 3 warm-ups;
   - NumPy a @ b in float64 at 512 and 2048 (the same BLAS torch uses);
   - the C# reference through Tests/Reference.Benchmarks --compare (CompareHarness.cs): plain loops,
     fast path on 1 thread and on every core; the fast product at 512 and 2048;
@@ -83,7 +83,8 @@ def time_pytorch(torch, repeats, names):
         m = torch_module(torch, cell, I, H)
         x = torch.rand(T, B, I, dtype=torch.float64, requires_grad=True)
         dy = torch.rand(T, B, H, dtype=torch.float64)
-        n = repeats if T * B * H < 200 * 64 * 512 else max(3, repeats // 2)
+        # as the C# harness: four times the repeats on the small workloads, fewer on lstm-large
+        n = 4 * repeats + 1 if T * B * H <= 50 * 32 * 64 else repeats if T * B * H < 200 * 64 * 512 else max(3, repeats // 2)
 
         def forward():
             m(x)
