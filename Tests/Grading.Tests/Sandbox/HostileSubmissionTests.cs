@@ -259,7 +259,7 @@ public sealed class HostileSubmissionTests
         Assert.That(listener.Pending(), Is.False, "a connection reached the test's listener");
 
         // The same program without the namespace does reach the listener: the check above can fail.
-        using var control = SandboxKit.Prepare("network", $"connect 127.0.0.1 {port}");
+        using var control = SandboxKit.PrepareWithoutNamespaces("network", $"connect 127.0.0.1 {port}");
         var open = StudentProcess.Run(SandboxKit.Request(control) with { UseNamespaces = false });
         SandboxKit.Log(open);
         Assert.That(open.Stdout.Text, Does.Contain($"CONNECTED 127.0.0.1:{port}"), SandboxKit.Show(open));

@@ -56,7 +56,7 @@ public static class StudentProcess
             string? problem;
             try
             {
-                problem = PrepareForStudentUser(workDir, request);
+                problem = PrepareForStudentUser(workDir, request, plan.Isolation.PrivateTmp && InRemadeTmp(Path.GetDirectoryName(workDir)!));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -183,7 +183,25 @@ public static class StudentProcess
 
     // ---- giving the work folder to the student's user -----------------------------------
 
-    private static string? PrepareForStudentUser(string workDir, StudentRunRequest request)
+    /// <summary>
+    /// Whether a run with the default request gets its own /tmp for a work folder made under the
+    /// system's temporary folder: namespaces permitted, mount there, and that folder in /tmp or
+    /// /var/tmp (whose path the run remakes in its own tmpfs). StudentWorkDir.Create() asks.
+    /// </summary>
+    public static bool PrivateTmpPossible()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        if (!InRemadeTmp(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.GetTempPath())) + "/x")) return false;
+        if (FindTool("mount") is null || FindTool("unshare") is not { } unshare) return false;
+        return NamespaceProbe.Problem(unshare, LaunchPlan.NamespaceFlags(Environment.IsPrivilegedProcess)) is null;
+    }
+
+    /// <summary>A folder below /tmp or /var/tmp: with a private /tmp, the folders above it are remade in the run's tmpfs.</summary>
+    private static bool InRemadeTmp(string folder) =>
+        folder.StartsWith("/tmp/", StringComparison.Ordinal) || folder.StartsWith("/var/tmp/", StringComparison.Ordinal);
+
+    /// <param name="parentsRemade">the folders above the work folder's parent are made afresh (0755) in the run's private /tmp, so only the parent itself must let the student through</param>
+    private static string? PrepareForStudentUser(string workDir, StudentRunRequest request, bool parentsRemade)
     {
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("StudentProcess needs Linux");
         uint uid = (uint)request.StudentUid, gid = (uint)request.StudentGid;
@@ -194,7 +212,7 @@ public static class StudentProcess
                 return $"the grader's files are not protected from the program: {exposed}; make the grader's folders 0700 (Spec/sandbox.md)";
         }
         string parent = Path.GetDirectoryName(workDir) ?? "/";
-        string? blocked = StudentAccess.BlockedOnTheWay(parent, uid, gid);
+        string? blocked = parentsRemade ? StudentAccess.BlockedAt(parent, uid, gid) : StudentAccess.BlockedOnTheWay(parent, uid, gid);
         if (blocked is not null)
             return $"the work folder {workDir} cannot be reached by the program's user: {blocked}; make the folders above it searchable (0711), e.g. with StudentWorkDir.Create()";
 
@@ -283,9 +301,7 @@ public static class StudentProcess
             var argv = new List<string>();
             bool privateTmp = false;
             string? unshare = request.UseNamespaces ? FindTool("unshare") : null;
-            string[] nsFlags = root
-                ? ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc"]
-                : ["--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc"];
+            string[] nsFlags = NamespaceFlags(root);
             string? nsProblem = !request.UseNamespaces ? "UseNamespaces is off"
                 : unshare is null ? "unshare not found"
                 : NamespaceProbe.Problem(unshare, nsFlags);
@@ -319,6 +335,11 @@ public static class StudentProcess
             return new LaunchPlan(argv, switchUser, isolation);
         }
 
+        /// <summary>unshare's flags: new PID, mount, network and IPC namespaces (inside a new user namespace when not root).</summary>
+        public static string[] NamespaceFlags(bool root) => root
+            ? ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc"]
+            : ["--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc"];
+
         /// <summary>The size of each private temporary folder (/tmp, /var/tmp, /dev/shm) of a run.</summary>
         public const string PrivateTmpSize = "64m";
 
@@ -350,6 +371,7 @@ public static class StudentProcess
             string m = Quote(mount), keep = "/dev/shm/.rnn-keep", root = Quote(keepRoot);
             var steps = new List<string>
             {
+                "umask 022",   // the folders remade above the work folder's parent must let the student through
                 $"{m} -t tmpfs -o {options} rnn-shm /dev/shm",
                 $"mkdir {keep}",
                 $"{m} --bind {root} {keep}",
