@@ -50,7 +50,8 @@ public static class StudentProcess
         if (program is null)
             return NotStarted(request, notes, $"{request.Command[0]} was not found (looked for {ProgramCandidates(request.Command[0])})");
 
-        var plan = LaunchPlan.Make(request, notes);
+        using var cgroup = MakeMemoryCgroup(request, notes);
+        var plan = LaunchPlan.Make(request, notes, cgroup);
         if (plan.SwitchUser)
         {
             string? problem;
@@ -120,6 +121,8 @@ public static class StudentProcess
             }
 
             var (leftover, surviving) = tracker.Sweep(notes);
+            long? peak = cgroup?.PeakBytes();
+            int oomKills = cgroup?.OutOfMemoryKills() ?? 0;
             if (!pumps.Wait(OutputDrainWait))
                 notes.Add($"the output pipes were still held open {OutputDrainWait.TotalSeconds} s after the program ended: later output is not shown");
             int? exitCode = process.HasExited ? process.ExitCode : null;
@@ -136,6 +139,9 @@ public static class StudentProcess
                 Isolation = plan.Isolation,
                 LeftoverProcessesKilled = leftover,
                 SurvivingProcesses = surviving,
+                TotalMemoryLimitBytes = cgroup?.LimitBytes,
+                PeakMemoryBytes = peak,
+                OutOfMemoryKills = oomKills,
                 Notes = notes,
             };
         }
@@ -162,6 +168,16 @@ public static class StudentProcess
         WallClockLimit = request.WallClockLimit,
         Notes = notes,
     };
+
+    /// <summary>The run's memory cgroup, or null with a note (the fallback bound is then applied by LaunchPlan).</summary>
+    private static MemoryCgroup? MakeMemoryCgroup(StudentRunRequest request, List<string> notes)
+    {
+        string? problem = !request.UseMemoryCgroup ? "UseMemoryCgroup is off"
+            : !Environment.IsPrivilegedProcess ? "not running as root" : null;
+        var cgroup = problem is null ? MemoryCgroup.Create(request.TotalMemoryLimitBytes, out problem) : null;
+        if (cgroup is null) notes.Add($"no memory cgroup for the run ({problem})");
+        return cgroup;
+    }
 
     // ---- program and tools --------------------------------------------------------------
 
@@ -239,7 +255,7 @@ public static class StudentProcess
 
     private sealed record LaunchPlan(IReadOnlyList<string> Argv, bool SwitchUser, SandboxIsolation Isolation)
     {
-        public static LaunchPlan Make(StudentRunRequest request, List<string> notes)
+        public static LaunchPlan Make(StudentRunRequest request, List<string> notes, MemoryCgroup? cgroup)
         {
             bool root = Environment.IsPrivilegedProcess;
             int ownUid = ProcTable.RealUid(Environment.ProcessId) ?? -1;
@@ -279,6 +295,22 @@ public static class StudentProcess
                 nproc = existing + request.MaxProcesses;
                 notes.Add($"RLIMIT_NPROC set to {nproc}: the {existing} tasks uid {ownUid} already has plus {request.MaxProcesses}");
             }
+            if (cgroup is null)
+            {
+                // the fallback bound of the whole run's memory: tasks x address space per task
+                long bound = Math.Max(1, request.TotalMemoryLimitBytes / request.MemoryLimitBytes);
+                string each = Size(request.MemoryLimitBytes);
+                if (switchUser && nproc > bound)
+                {
+                    nproc = bound;
+                    notes.Add($"the run's memory is bounded by RLIMIT_NPROC x RLIMIT_AS instead: at most {bound} task{(bound == 1 ? "" : "s")} "
+                        + $"of {each} each, {Size(bound * request.MemoryLimitBytes)} in all (TotalMemoryLimitBytes {Size(request.TotalMemoryLimitBytes)})");
+                }
+                else if (switchUser)
+                    notes.Add($"the run's memory is bounded by RLIMIT_NPROC x RLIMIT_AS instead: at most {nproc} tasks of {each} each, {Size(nproc * request.MemoryLimitBytes)} in all");
+                else
+                    notes.Add("the run's total memory is not bounded: without a user of its own, RLIMIT_NPROC does not count only the run's tasks");
+            }
             var limiter = new List<string>();
             string? initLimits = null;
             string limitsBy;
@@ -302,6 +334,8 @@ public static class StudentProcess
             bool privateTmp = false;
             string? unshare = request.UseNamespaces ? FindTool("unshare") : null;
             string[] nsFlags = NamespaceFlags(root);
+            // PID 1 of the run joins the memory cgroup first (0: the writing process itself), so every process of the run is in it
+            string join = cgroup is null ? "" : $"echo 0 > {Quote(cgroup.ProcsFile)} || exit 125; ";
             string? nsProblem = !request.UseNamespaces ? "UseNamespaces is off"
                 : unshare is null ? "unshare not found"
                 : NamespaceProbe.Problem(unshare, nsFlags);
@@ -313,7 +347,7 @@ public static class StudentProcess
                 else notes.Add("setpriv not found: if the grader itself is killed, the run goes on until its CPU limit");
                 string? tmpScript = PrivateTmpScript(request, notes);
                 privateTmp = tmpScript is not null;
-                argv.AddRange([unshare!, .. nsFlags, "--", "/bin/sh", "-c", (tmpScript ?? "") + (initLimits ?? "") + "\"$@\"; exit $?", "rnn-init"]);
+                argv.AddRange([unshare!, .. nsFlags, "--", "/bin/sh", "-c", join + (tmpScript ?? "") + (initLimits ?? "") + "\"$@\"; exit $?", "rnn-init"]);
                 if (!root) notes.Add("namespaces made inside an unprivileged user namespace (the program appears as root there, with no privileges outside)");
             }
             else
@@ -321,7 +355,7 @@ public static class StudentProcess
                 notes.Add($"no PID or network namespace ({nsProblem}): the program can use the network and see other processes; it runs in a session of its own and is killed by process group, process tree and a sweep of /proc (a process that leaves both the session and the work folder can escape the kill)");
                 if (FindTool("setsid") is { } setsid) argv.Add(setsid);
                 else notes.Add("setsid not found: the program stays in the grader's session");
-                if (initLimits is not null) argv.AddRange(["/bin/sh", "-c", initLimits + "exec \"$@\"", "rnn-limits"]);
+                if (initLimits is not null || join.Length > 0) argv.AddRange(["/bin/sh", "-c", join + (initLimits ?? "") + "exec \"$@\"", "rnn-limits"]);
             }
             argv.AddRange(limiter);
             argv.AddRange(switcher);
@@ -331,6 +365,7 @@ public static class StudentProcess
                 RanAsStudentUser: switchUser, Uid: switchUser ? request.StudentUid : ownUid, LimitsSetBy: limitsBy)
             {
                 PrivateTmp = privateTmp,
+                MemoryCgroup = cgroup?.Version,
             };
             return new LaunchPlan(argv, switchUser, isolation);
         }
@@ -382,6 +417,9 @@ public static class StudentProcess
             // 125: the sandbox could not be set up (the program never ran)
             return string.Join(" && ", steps) + " || exit 125; ";
         }
+
+        private static string Size(long bytes) => bytes % StudentRunRequest.GiB == 0
+            ? $"{bytes / StudentRunRequest.GiB} GiB" : $"{bytes / StudentRunRequest.MiB} MiB";
 
         /// <summary>text as one single-quoted word of /bin/sh.</summary>
         private static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";
