@@ -101,13 +101,16 @@ public sealed record SubmissionSource : IAnswerSource
 
     public string Description => $"submission {_submission}";
 
+    /// <summary>strerror(EPERM): what execve gives under the guard's seccomp filter.</summary>
+    private const string OperationNotPermitted = "Operation not permitted";
+
     public AnswerOutcome GetAnswers(AnswerRequest request)
     {
         if (Refusal is { } refusal) throw new GraderFilesExposedException(refusal);
         using var work = StudentWorkDir.Create();
         var copy = SubmissionCopy.Copy(_submission, work.Path);
         File.Copy(_runner, Path.Combine(work.Path, "runner.py"), overwrite: true);
-        PythonGuard.WriteInto(work.Path);
+        PythonGuard.WriteInto(work.Path, request.Assignment.MayImport);
         using (var cases = File.Create(Path.Combine(work.Path, "cases.json")))
             CaseFile.WriteCases(cases, request.Cases);
 
@@ -130,6 +133,10 @@ public sealed record SubmissionSource : IAnswerSource
         // error output first: a traceback stays in view even when the program printed a lot
         if (run.Stderr.Text.Length > 0) said.Add("your program's error output:\n" + run.Stderr.Text);
         if (run.Stdout.Text.Length > 0) said.Add("your program printed:\n" + run.Stdout.Text);
+        // the kernel's exec filter gives no message of its own: say what an EPERM most likely was
+        if (run.Stderr.Text.Contains(OperationNotPermitted, StringComparison.Ordinal) || run.Stdout.Text.Contains(OperationNotPermitted, StringComparison.Ordinal))
+            said.Add($"note: \"{OperationNotPermitted}\" (EPERM) is what the sandbox's kernel answers to running another program: "
+                + PythonGuard.Rule(request.Assignment.MayImport) + " (Spec/sandbox.md)");
         string output = StudentText.Truncate(string.Join("\n", said), 6000);
 
         if (run.TimedOut)
