@@ -25,6 +25,9 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
 {
     public GpuDevice Device { get; } = device ?? throw new ArgumentNullException(nameof(device));
 
+    /// <summary>The cells the GPU kernels compute: PyTorch's four; not the reset-before GRU, which Forward refuses.</summary>
+    public static IReadOnlyList<CellKind> Kinds { get; } = [CellKind.RnnTanh, CellKind.RnnRelu, CellKind.Lstm, CellKind.Gru];
+
     /// <summary>
     /// Runs the stack over a whole sequence; arguments and result exactly as RecurrentLayer.Forward.
     /// input: [T, B, I] ([B, T, I] when BatchFirst) or unbatched [T, I]; h0, c0: [L*D, B, H] or null;
@@ -35,7 +38,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
         Tensor? h0 = null, Tensor? c0 = null, int[]? lengths = null)
     {
         var dims = RecurrentShapes.CheckForward(config, parameters, input, h0, c0, lengths);
-        if (config.Kind == CellKind.GruResetBefore)
+        if (!Kinds.Contains(config.Kind))
             throw new ArgumentException("the GPU path computes PyTorch's GRU (reset after the recurrent product) only; " +
                 "a reset-before GRU runs on the CPU reference (RecurrentLayer)", nameof(config));
         int T = dims.T, B = dims.B, H = config.HiddenSize, L = config.NumLayers, D = config.Directions;

@@ -4,6 +4,7 @@
 using FsCheck.NUnit;
 using NUnit.Framework;
 using Rnn.Reference.Gpu.Tests.Support;
+using Rnn.Reference.Gpu.Recurrent;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tests.Recurrent.Support;
 
@@ -27,14 +28,14 @@ public sealed class DrawnShapeTests
 
     [Test]
     public void TheSmallestStackOfEveryCell(
-        [Values] CellKind kind, [Values] GpuPrecision precision, [Values(false, true)] bool bidirectional)
+        [ValueSource(typeof(GpuRecurrentLayer), nameof(GpuRecurrentLayer.Kinds))] CellKind kind, [Values] GpuPrecision precision, [Values(false, true)] bool bidirectional)
     {
         Check(new LayerCase(kind, T: 1, B: 1, I: 1, H: 1, Bidirectional: bidirectional, Seed: 5), precision);
         Check(new LayerCase(kind, T: 1, B: 1, I: 1, H: 1, Unbatched: true, Seed: 6), precision);
     }
 
     [Test]
-    public void OddSizesAcrossSeveralGemmTiles([Values] CellKind kind, [Values] GpuPrecision precision) =>
+    public void OddSizesAcrossSeveralGemmTiles([ValueSource(typeof(GpuRecurrentLayer), nameof(GpuRecurrentLayer.Kinds))] CellKind kind, [Values] GpuPrecision precision) =>
         // G*H = 67 (RNN), 268 (LSTM), 201 (GRU); T*B = 65 rows: every gemm has a ragged last tile
         Check(new LayerCase(kind, T: 13, B: 5, I: 71, H: 67, Layers: 2, Bidirectional: true, Lengths: [13, 1, 7, 12, 13], Seed: 9), precision);
 

@@ -7,6 +7,7 @@ using Rnn.Grading.Commands;
 using Rnn.Grading.Oracle;
 using Rnn.Grading.Oracle.Ops;
 using Rnn.Reference.Gpu.Checking;
+using Rnn.Reference.Gpu.Recurrent;
 using Rnn.Reference.Gpu.Tests.Support;
 
 namespace Rnn.Reference.Gpu.Tests.Program;
@@ -134,6 +135,8 @@ public sealed class EvalOnDeviceTests
     [Test]
     public void TheGpuLayerRefusesTheResetBeforeGruByName()
     {
+        Assert.That(GpuRecurrentLayer.Kinds, Is.EqualTo(new[] { Rnn.Reference.Recurrent.CellKind.RnnTanh,
+            Rnn.Reference.Recurrent.CellKind.RnnRelu, Rnn.Reference.Recurrent.CellKind.Lstm, Rnn.Reference.Recurrent.CellKind.Gru }));
         var config = new Rnn.Reference.Recurrent.RecurrentConfig(Rnn.Reference.Recurrent.CellKind.GruResetBefore, 2, 3);
         var parameters = Rnn.Reference.Recurrent.RecurrentParameters.Initialize(config, 1);
         var input = new Rnn.Reference.Tensors.Tensor([2, 1, 2], [0.1, -0.2, 0.3, 0.4]);

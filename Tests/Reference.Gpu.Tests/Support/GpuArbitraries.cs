@@ -1,8 +1,9 @@
-// FsCheck shapes for the GPU tests: every cell, 1-2 layers, every flag, optional lengths and
+// FsCheck shapes for the GPU tests: every cell the GPU path computes (GpuRecurrentLayer.Kinds), 1-2 layers, every flag, optional lengths and
 // initial states, T 1..7, B 1..5, I 1..9 and H 1..9 (so T = 1, B = 1, H = 1 and odd sizes come up),
 // and now and then H 15..40 so that G*H spans more than one 64-wide GEMM tile.
 using FsCheck;
 using FsCheck.Fluent;
+using Rnn.Reference.Gpu.Recurrent;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tests.Recurrent.Support;
 
@@ -15,7 +16,7 @@ public static class GpuArbitraries
     public static Arbitrary<LayerCase> LayerCases()
     {
         var gen =
-            from kind in Gen.Elements(Enum.GetValues<CellKind>())
+            from kind in Gen.Elements(GpuRecurrentLayer.Kinds.ToArray())
             from T in Gen.Choose(1, 7)
             from unbatched in Gen.Elements(false, false, false, true)
             from B in unbatched ? Gen.Constant(1) : Gen.Choose(1, 5)
