@@ -17,4 +17,8 @@ public sealed record TraceSection(int Layer, int Direction, IReadOnlyList<TraceS
 
 /// <param name="Description">the op, its sizes, the equations in both notations</param>
 /// <param name="Loss">what the backward pass differentiates</param>
-public sealed record CaseTrace(string CaseId, string Op, IReadOnlyList<string> Description, string Loss, IReadOnlyList<TraceSection> Sections);
+public sealed record CaseTrace(string CaseId, string Op, IReadOnlyList<string> Description, string Loss, IReadOnlyList<TraceSection> Sections)
+{
+    /// <summary>The backward pass's equations, in the names its values have (printed above its first step).</summary>
+    public IReadOnlyList<string> BackwardEquations { get; init; } = [];
+}

@@ -20,6 +20,8 @@ public static class TraceText
             text.Append(CultureInfo.InvariantCulture, $"\nFORWARD{where}\n");
             foreach (var step in section.Forward) Step(text, step);
             text.Append(CultureInfo.InvariantCulture, $"\nBACKWARD{where}: {trace.Loss}; from the last step back\n");
+            if (section == trace.Sections[0])
+                foreach (var line in trace.BackwardEquations) text.Append("  ").Append(line).Append('\n');
             foreach (var step in section.Backward) Step(text, step);
         }
         return text.ToString();
