@@ -17,6 +17,9 @@ public sealed record Names(
     /// <summary>The names of the backward pass's values for the same cell.</summary>
     public BackwardNames Backward { get; init; } = BackwardNames.None;
 
+    /// <summary>The gate blocks' one-letter names in PyTorch's order (i, f, g, o; r, z, n), or null for an RNN.</summary>
+    public string[]? GateNames => Gates.Length == 0 ? null : [.. Gates.Select(g => g[..1])];
+
     public static Names For(CellKind kind, bool slideRelu, bool tanhSlide = false) =>
         Forward(kind, slideRelu, tanhSlide) with { Backward = BackwardNames.For(kind, slideRelu, tanhSlide) };
 
@@ -72,6 +75,7 @@ public sealed record BackwardNames(string DhSlide, string DcSlide, string[] Gate
             [
                 "dL/dh_t = grad_output[t] + (from step t+1) [dL/da_i dL/da_f dL/da_g dL/da_o](t+1) W_hh",
                 "dL/dc_t = (from step t+1) dL/dc_(t+1) * f(t+1) + (through h_t) dL/dh_t * o * (1 - tanh(c_t)^2)",
+                "at the last step grad_h_n and grad_c_n stand for what comes from step t+1",
                 "after the nonlinearities: dL/di = dL/dc_t * g, dL/df = dL/dc_t * c_(t-1),",
                 "                          dL/dg = dL/dc_t * i, dL/do = dL/dh_t * tanh(c_t)",
                 "before them: dL/da_i = dL/di * i(1 - i), dL/da_f = dL/df * f(1 - f),",
@@ -82,10 +86,12 @@ public sealed record BackwardNames(string DhSlide, string DcSlide, string[] Gate
             ["dL/dr", "dL/dz", "dL/dn"], ["dL/dGamma_r", "-dL/dGamma_u", "dL/dc~<t>"], "",
             [
                 "dL/dh_t = grad_output[t] + (from step t+1) dL/dh_(t+1) * z(t+1) + [dL/da_r dL/da_z r*dL/da_n](t+1) W_hh",
+                "at the last step grad_h_n stands for what comes from step t+1",
                 "after the nonlinearities: dL/dn = dL/dh_t * (1 - z), dL/dz = dL/dh_t * (h_(t-1) - n),",
                 "                          dL/dr = dL/da_n * (h_(t-1) W_hn^T + b_hn)",
                 "before them: dL/da_n = dL/dn * (1 - n^2), dL/da_z = dL/dz * z(1 - z), dL/da_r = dL/dr * r(1 - r)",
-                "dW_ih += [dL/da_r dL/da_z dL/da_n]^T x_t, dW_hh += [dL/da_r dL/da_z r*dL/da_n]^T h_(t-1)",
+                "with da = [dL/da_r dL/da_z dL/da_n]: dW_ih += da^T x_t, db_ih += da",
+                "with da_hh = [dL/da_r dL/da_z r*dL/da_n]: dW_hh += da_hh^T h_(t-1), db_hh += da_hh",
                 "slides: Gamma_u = 1 - z, so dL/dGamma_u = -dL/dz",
             ]),
         _ when slideRelu => new("dL/doutput", "",
@@ -100,6 +106,7 @@ public sealed record BackwardNames(string DhSlide, string DcSlide, string[] Gate
             [], [], kind == CellKind.RnnRelu ? "relu'(a)" : "tanh'(a) = 1 - h_t^2",
             [
                 "dL/dh_t = grad_output[t] + (from step t+1) dL/da(t+1) W_hh   (the gradient after the nonlinearity)",
+                "at the last step grad_h_n stands for what comes from step t+1",
                 kind == CellKind.RnnRelu
                     ? "dL/da = dL/dh_t * relu'(a), relu'(a) = 1 where a > 0, else 0 (also at 0)   (the gradient before it)"
                     : "dL/da = dL/dh_t * tanh'(a), tanh'(a) = 1 - h_t^2   (the gradient before it)",

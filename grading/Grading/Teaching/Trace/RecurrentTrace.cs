@@ -53,9 +53,18 @@ public static class RecurrentTrace
         description.AddRange(names.Equations);
         return new CaseTrace(c.Id, c.Op, description, "L = sum(output * grad_output) + sum(h_n * grad_h_n)" + (cfg.HasCellState ? " + sum(c_n * grad_c_n)" : ""), sections)
         {
-            BackwardEquations = names.Backward.Equations,
+            BackwardEquations = [.. names.Backward.Equations, .. StackNotes(cfg)],
         };
     }
+
+    /// <summary>What "step t+1" and "grad_output[t]" mean in a reverse direction and a deeper layer.</summary>
+    private static string[] StackNotes(RecurrentConfig cfg) => cfg.Bidirectional || cfg.NumLayers > 1
+        ?
+        [
+            "in a reverse direction \"step t+1\" is the step processed before t, at t-1; below the last layer,",
+            "grad_output[t] is the gradient reaching this layer's output[t] from the layer above",
+        ]
+        : [];
 
     private static CaseTrace FromReluSlide(Case c)
     {
@@ -200,12 +209,13 @@ public static class RecurrentTrace
             values.AddRange(InsideTheStep(config, dir, rec, Whh, step, t, names.Backward));
             for (int g = 0; g < G; g++)
                 values.Add(new("dL/d" + names.PreActivations[g], "", B, H, Block(dGates.ToArray(), B, GH, g * H, H)));
-            values.Add(new("dW_ih so far", names.WihSlide, GH, In, (double[])dWih.Clone()));
-            values.Add(new("dW_hh so far", names.WhhSlide, GH, H, rec.dWhhSoFar.AsSpan(k * GH * H, GH * H).ToArray()));
+            var gateNames = names.GateNames;                                     // null for an RNN (one block)
+            values.Add(new("dW_ih so far", names.WihSlide, GH, In, (double[])dWih.Clone()) { Gates = gateNames });
+            values.Add(new("dW_hh so far", names.WhhSlide, GH, H, rec.dWhhSoFar.AsSpan(k * GH * H, GH * H).ToArray()) { Gates = gateNames });
             if (config.Bias)
             {
-                values.Add(new("db_ih so far", names.BihSlide, 1, GH, (double[])dbih.Clone()));
-                if (names.ShowBhh) values.Add(new("db_hh so far", "", 1, GH, rec.dbhhSoFar.AsSpan(k * GH, GH).ToArray()));
+                values.Add(new("db_ih so far", names.BihSlide, 1, GH, (double[])dbih.Clone()) { Gates = gateNames });
+                if (names.ShowBhh) values.Add(new("db_hh so far", "", 1, GH, rec.dbhhSoFar.AsSpan(k * GH, GH).ToArray()) { Gates = gateNames });
             }
             backward.Add(new TraceStep(t, values));
         }
