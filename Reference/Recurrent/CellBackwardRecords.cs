@@ -42,9 +42,10 @@ public sealed class LstmBackwardRecord(int B, int H)
 }
 
 /// <summary>
-/// GRU (GruCell.StepBackward, PyTorch's reset-after form), gate order r, z, n; Ng's names
-/// Γ_r = r, c̃ = n and Γ_u = 1 - z, so ∂L/∂Γ_u = -∂L/∂z:
-///   dR = ∂L/∂r = ∂L/∂a_n ⊙ (h_{t-1} W_hnᵀ + b_hn)
+/// GRU (GruCell.StepBackward, PyTorch's reset-after form, and GruResetBeforeCell.StepBackward),
+/// gate order r, z, n; Ng's names Γ_r = r, c̃ = n and Γ_u = 1 - z, so ∂L/∂Γ_u = -∂L/∂z:
+///   dR = ∂L/∂r = ∂L/∂a_n ⊙ (h_{t-1} W_hnᵀ + b_hn)            (reset after the product)
+///              = (∂L/∂a_n W_hn) ⊙ h_{t-1}                     (reset before: ∂L/∂(r ⊙ h_{t-1}) ⊙ h_{t-1})
 ///   dZ = ∂L/∂z = dh ⊙ (h_{t-1} - n)
 ///   dN = ∂L/∂n = dh ⊙ (1 - z)
 /// </summary>
@@ -54,7 +55,7 @@ public sealed class GruBackwardRecord(int B, int H)
     public int B { get; } = B;
     /// <summary>The hidden size of the step this record is for.</summary>
     public int H { get; } = H;
-    /// <summary>∂L/∂r, the reset gate's gradient after its sigmoid (the slides' ∂L/∂Γ_r).</summary>
+    /// <summary>∂L/∂r, the reset gate's gradient after its sigmoid (the slides' ∂L/∂Γ_r), in either GRU form.</summary>
     public double[] dR { get; } = new double[B * H];            // [B, H]
     /// <summary>∂L/∂z, the update gate's gradient after its sigmoid (Ng's Γ_u = 1 - z, so ∂L/∂Γ_u = -dZ).</summary>
     public double[] dZ { get; } = new double[B * H];            // [B, H]

@@ -1,6 +1,6 @@
 // The backward records of the cells (LstmBackwardRecord, GruBackwardRecord, RnnBackwardRecord):
 // what StepBackward computes inside a step, between dL/dh_t and the pre-activation gradients.
-//  - hand-derived values for one step of a tiny cell, with the arithmetic written out (the
+//  - hand-derived values for one step of a tiny cell (LSTM, GRU in both forms, RNN), with the arithmetic written out (the
 //    gates are chosen as sigmoid(0) = 0.5, tanh(0) = 0, tanh(atanh(0.5)) = 0.5, so most of it
 //    is exact);
 //  - central differences of the step's loss with respect to a perturbation injected at a gate's
@@ -224,6 +224,73 @@ public sealed class CellBackwardRecordTests
             }
     }
 
+    [Test]
+    public void ResetBeforeGruOneStepByHand()
+    {
+        // the reset-before form (Cho v3, d2l, Ng, Keras reset_after=False): n = tanh(x_n + (r * h_(t-1)) W_hn^T + b_hn)
+        // B = 1, H = 1: h_(t-1) = 1, W_hh = [0, 0, 2], b_hh = [0, 0, 1], x W_ih^T + b_ih = [0, 0, -2]
+        //   r = sigmoid(0) = 0.5, z = sigmoid(0) = 0.5
+        //   n = tanh(-2 + (0.5 * 1) * 2 + 1) = tanh(0) = 0       (reset after the product it would be tanh(-2 + 0.5 * 3) = tanh(-0.5))
+        //   h_t = 0.5 * 0 + 0.5 * 1 = 0.5
+        const int B = 1, H = 1;
+        double[] xProj = [0, 0, -2], hPrev = [1], Whh = [0, 0, 2], bhh = [0, 0, 1];
+        var gates = new double[3]; var h = new double[1];
+        GruResetBeforeCell.StepForward(xProj, hPrev, Whh, bhh, B, H, gates, h);
+        Assert.That(gates, Is.EqualTo(new[] { 0.5, 0.5, 0.0 }));
+        Assert.That(h, Is.EqualTo(new[] { 0.5 }));
+
+        // dh = 1:
+        //   dL/dn = 1 * (1 - z) = 0.5, dL/dz = 1 * (h_(t-1) - n) = 1, dL/da_n = 0.5 * (1 - 0^2) = 0.5
+        //   dL/d(r * h_(t-1)) = dL/da_n * W_hn = 0.5 * 2 = 1, so dL/dr = 1 * h_(t-1) = 1
+        //   dL/da_r = 1 * 0.25 = 0.25, dL/da_z = 1 * 0.25 = 0.25
+        //   dL/dh_(t-1) = dh * z + dL/d(r h) * r + [da_r, da_z] . [W_hr, W_hz] = 0.5 + 0.5 + 0 = 1
+        var record = new GruBackwardRecord(B, H);
+        var dxProj = new double[3];
+        var dhPrev = new double[1];
+        GruResetBeforeCell.StepBackward([1.0], gates, hPrev, Whh, B, H, dxProj, dhPrev, new double[3], new double[3], record);
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.dR, Is.EqualTo(new[] { 1.0 }));
+            Assert.That(record.dZ, Is.EqualTo(new[] { 1.0 }));
+            Assert.That(record.dN, Is.EqualTo(new[] { 0.5 }));
+            Assert.That(dxProj, Is.EqualTo(new[] { 0.25, 0.25, 0.5 }));
+            Assert.That(dhPrev, Is.EqualTo(new[] { 1.0 }));
+        });
+    }
+
+    [Test]
+    public void ResetBeforeGruRecordIsTheGradientAtEachGatesOutput()
+    {
+        const int B = 2, H = 3;
+        var rng = new Random(42);
+        var xProj = Random(rng, B * 3 * H); var hPrev = Random(rng, B * H);
+        var Whh = Random(rng, 3 * H * H, 0.5); var bhh = Random(rng, 3 * H, 0.5);
+        var dh = Random(rng, B * H);
+        var gates = new double[B * 3 * H];
+        GruResetBeforeCell.StepForward(xProj, hPrev, Whh, bhh, B, H, gates, new double[B * H]);
+        var record = new GruBackwardRecord(B, H);
+        GruResetBeforeCell.StepBackward(dh, gates, hPrev, Whh, B, H, new double[B * 3 * H], new double[B * H], new double[3 * H * H], new double[3 * H], record);
+
+        double Loss(int block, int k, double delta)
+        {
+            var xp = (double[])xProj.Clone();
+            xp[(k / H) * 3 * H + block * H + k % H] += delta;
+            var h = new double[B * H];
+            GruResetBeforeCell.StepForward(xp, hPrev, Whh, bhh, B, H, new double[B * 3 * H], h);
+            return Dot(h, dh);
+        }
+        double[][] byGate = [record.dR, record.dZ, record.dN];
+        string[] names = ["dL/dr", "dL/dz", "dL/dn"];
+        for (int k = 0; k < B * H; k++)
+            for (int g = 0; g < 3; g++)
+            {
+                double p = gates[(k / H) * 3 * H + g * H + k % H];
+                Func<double, double> inverse = g == 2 ? Atanh : Logit;
+                double up = Loss(g, k, inverse(p + Eps) - inverse(p)), down = Loss(g, k, inverse(p - Eps) - inverse(p));
+                RelativelyClose(byGate[g][k], (up - down) / (2 * Eps), $"reset-before {names[g]}[{k}]");
+            }
+    }
+
     // ---- RNN -----------------------------------------------------------------------------------
 
     [Test]
@@ -303,6 +370,16 @@ public sealed class CellBackwardRecordTests
                     outs.AddRange([.. dxProj, .. dhPrev, .. dcPrev, .. dWhh, .. dbhh]);
                     break;
                 }
+                case "gru-before":
+                {
+                    var xProj = Random(r, B * 3 * H); var Whh = Random(r, 3 * H * H); var bhh = Random(r, 3 * H);
+                    var gates = new double[B * 3 * H];
+                    GruResetBeforeCell.StepForward(xProj, hPrev, Whh, bhh, B, H, gates, new double[B * H]);
+                    var dxProj = new double[B * 3 * H]; var dhPrev = Random(r, B * H); var dWhh = Random(r, 3 * H * H); var dbhh = Random(r, 3 * H);
+                    GruResetBeforeCell.StepBackward(dh, gates, hPrev, Whh, B, H, dxProj, dhPrev, dWhh, dbhh, record ? new GruBackwardRecord(B, H) : null);
+                    outs.AddRange([.. dxProj, .. dhPrev, .. dWhh, .. dbhh]);
+                    break;
+                }
                 case "gru":
                 {
                     var xProj = Random(r, B * 3 * H); var Whh = Random(r, 3 * H * H); var bhh = Random(r, 3 * H);
@@ -326,7 +403,7 @@ public sealed class CellBackwardRecordTests
             }
             return [.. outs];
         }
-        foreach (var cell in new[] { "lstm", "gru", "rnn" })
+        foreach (var cell in new[] { "lstm", "gru", "gru-before", "rnn" })
         {
             var without = Run(false, cell);
             Assert.That(without.Any(v => v != 0), Is.True, cell);
