@@ -105,12 +105,14 @@ public sealed record BackwardNames(string DhSlide, string DcSlide, string[] Gate
         _ => new(tanhSlide ? "" : "dL/doutput", "",
             [], [], kind == CellKind.RnnRelu ? "relu'(a)" : "tanh'(a) = 1 - h_t^2",
             [
-                "dL/dh_t = grad_output[t] + (from step t+1) dL/da(t+1) W_hh   (the gradient after the nonlinearity)",
+                tanhSlide
+                    ? "dL/dh_t = dy_t Why + (from step t+1) dL/da(t+1) W_hh   (after the nonlinearity; dy_t = grad_output[t])"
+                    : "dL/dh_t = grad_output[t] + (from step t+1) dL/da(t+1) W_hh   (the gradient after the nonlinearity)",
                 "at the last step grad_h_n stands for what comes from step t+1",
                 kind == CellKind.RnnRelu
                     ? "dL/da = dL/dh_t * relu'(a), relu'(a) = 1 where a > 0, else 0 (also at 0)   (the gradient before it)"
                     : "dL/da = dL/dh_t * tanh'(a), tanh'(a) = 1 - h_t^2   (the gradient before it)",
-                tanhSlide ? "grad_output[t] = dy_t Why; dWxh += dL/da^T x_t, dWhh += dL/da^T h_(t-1)"
+                tanhSlide ? "dWxh += dL/da^T x_t, dWhh += dL/da^T h_(t-1); dWhy = sum over t of dy_t^T h_t"
                     : "dW_ih += dL/da^T x_t, dW_hh += dL/da^T h_(t-1), db_ih and db_hh += dL/da",
             ]),
     };
