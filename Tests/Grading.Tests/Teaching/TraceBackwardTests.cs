@@ -436,17 +436,8 @@ public sealed class TraceBackwardTests
         }
     }
 
-    private static IEnumerable<TestCaseData> ExampleCases()
-    {
-        using var s = File.OpenRead(Path.Combine(RepoPaths.Root, "grading", "examples", "trace", "cases.json"));
-        foreach (var c in CaseFile.ReadCases(s, "cases.json")) yield return new TestCaseData(c).SetArgDisplayNames(c.Id);
-        // two layers, both directions, 12 weight rows, variable lengths
-        using var e = File.OpenRead(Path.Combine(RepoPaths.Root, "grading", "examples", "cases.json"));
-        foreach (var c in CaseFile.ReadCases(e, "cases.json").Where(c => RecurrentTrace.Ops.Contains(c.Op)))
-            yield return new TestCaseData(c).SetArgDisplayNames(c.Id);
-    }
-
-    [TestCaseSource(nameof(ExampleCases))]
+    // every example trace case, and the example file's recurrent cases (two layers, both directions, 12 weight rows, variable lengths)
+    [TestCaseSource(typeof(TraceTests), nameof(TraceTests.ExampleCases))]
     public void TheTextKeepsEveryStepsNumbersInOneColumnWithTheSlidesNamesBeside(Case c)
     {
         var text = TraceText.Render(RecurrentTrace.Of(c));

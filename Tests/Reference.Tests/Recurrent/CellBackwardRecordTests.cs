@@ -187,43 +187,6 @@ public sealed class CellBackwardRecordTests
         });
     }
 
-    private static double GruLoss(double[] xProj, double[] hPrev, double[] Whh, double[] bhh, int B, int H, double[] dh, int block, int k, double delta)
-    {
-        var xp = (double[])xProj.Clone();
-        xp[(k / H) * 3 * H + block * H + k % H] += delta;
-        var h = new double[B * H];
-        GruCell.StepForward(xp, hPrev, Whh, bhh, B, H, new double[B * 3 * H], new double[B * H], h);
-        return Dot(h, dh);
-    }
-
-    [Test]
-    public void GruRecordIsTheGradientAtEachGatesOutput()
-    {
-        const int B = 2, H = 3;
-        var rng = new Random(41);
-        var xProj = Random(rng, B * 3 * H); var hPrev = Random(rng, B * H);
-        var Whh = Random(rng, 3 * H * H, 0.5); var bhh = Random(rng, 3 * H, 0.5);
-        var dh = Random(rng, B * H);
-        var gates = new double[B * 3 * H]; var hhN = new double[B * H];
-        GruCell.StepForward(xProj, hPrev, Whh, bhh, B, H, gates, hhN, new double[B * H]);
-        var record = new GruBackwardRecord(B, H);
-        GruCell.StepBackward(dh, gates, hhN, hPrev, Whh, B, H, new double[B * 3 * H], new double[B * H], new double[3 * H * H], new double[3 * H], record);
-
-        double[][] byGate = [record.dR, record.dZ, record.dN];
-        string[] names = ["dL/dr", "dL/dz", "dL/dn"];
-        for (int k = 0; k < B * H; k++)
-            for (int g = 0; g < 3; g++)
-            {
-                // r moves n's pre-activation through r * (h W_hn^T + b_hn), so moving r's own
-                // pre-activation moves r by Eps and n follows, as in the cell
-                double p = gates[(k / H) * 3 * H + g * H + k % H];
-                Func<double, double> inverse = g == 2 ? Atanh : Logit;
-                double up = GruLoss(xProj, hPrev, Whh, bhh, B, H, dh, g, k, inverse(p + Eps) - inverse(p));
-                double down = GruLoss(xProj, hPrev, Whh, bhh, B, H, dh, g, k, inverse(p - Eps) - inverse(p));
-                RelativelyClose(byGate[g][k], (up - down) / (2 * Eps), $"{names[g]}[{k}]");
-            }
-    }
-
     [Test]
     public void ResetBeforeGruOneStepByHand()
     {
@@ -258,25 +221,38 @@ public sealed class CellBackwardRecordTests
         });
     }
 
-    [Test]
-    public void ResetBeforeGruRecordIsTheGradientAtEachGatesOutput()
+    /// <summary>GRU step forward, either form, writing the activated gates (and, reset after, hhN) and h.</summary>
+    private static void GruForward(bool resetBefore, double[] xProj, double[] hPrev, double[] Whh, double[] bhh, int B, int H,
+        double[] gates, double[] hhN, double[] h)
+    {
+        if (resetBefore) GruResetBeforeCell.StepForward(xProj, hPrev, Whh, bhh, B, H, gates, h);
+        else GruCell.StepForward(xProj, hPrev, Whh, bhh, B, H, gates, hhN, h);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void GruRecordIsTheGradientAtEachGatesOutput(bool resetBefore)
     {
         const int B = 2, H = 3;
-        var rng = new Random(42);
+        var rng = new Random(resetBefore ? 42 : 41);
         var xProj = Random(rng, B * 3 * H); var hPrev = Random(rng, B * H);
         var Whh = Random(rng, 3 * H * H, 0.5); var bhh = Random(rng, 3 * H, 0.5);
         var dh = Random(rng, B * H);
-        var gates = new double[B * 3 * H];
-        GruResetBeforeCell.StepForward(xProj, hPrev, Whh, bhh, B, H, gates, new double[B * H]);
+        var gates = new double[B * 3 * H]; var hhN = new double[B * H];
+        GruForward(resetBefore, xProj, hPrev, Whh, bhh, B, H, gates, hhN, new double[B * H]);
         var record = new GruBackwardRecord(B, H);
-        GruResetBeforeCell.StepBackward(dh, gates, hPrev, Whh, B, H, new double[B * 3 * H], new double[B * H], new double[3 * H * H], new double[3 * H], record);
+        if (resetBefore)
+            GruResetBeforeCell.StepBackward(dh, gates, hPrev, Whh, B, H, new double[B * 3 * H], new double[B * H], new double[3 * H * H], new double[3 * H], record);
+        else
+            GruCell.StepBackward(dh, gates, hhN, hPrev, Whh, B, H, new double[B * 3 * H], new double[B * H], new double[3 * H * H], new double[3 * H], record);
 
+        // L = sum(h_t * dh) with the pre-activation of gate block g, unit k moved by delta
         double Loss(int block, int k, double delta)
         {
             var xp = (double[])xProj.Clone();
             xp[(k / H) * 3 * H + block * H + k % H] += delta;
             var h = new double[B * H];
-            GruResetBeforeCell.StepForward(xp, hPrev, Whh, bhh, B, H, new double[B * 3 * H], h);
+            GruForward(resetBefore, xp, hPrev, Whh, bhh, B, H, new double[B * 3 * H], new double[B * H], h);
             return Dot(h, dh);
         }
         double[][] byGate = [record.dR, record.dZ, record.dN];
@@ -284,10 +260,11 @@ public sealed class CellBackwardRecordTests
         for (int k = 0; k < B * H; k++)
             for (int g = 0; g < 3; g++)
             {
+                // moving r's own pre-activation moves r by Eps, and n follows as in the cell
                 double p = gates[(k / H) * 3 * H + g * H + k % H];
                 Func<double, double> inverse = g == 2 ? Atanh : Logit;
                 double up = Loss(g, k, inverse(p + Eps) - inverse(p)), down = Loss(g, k, inverse(p - Eps) - inverse(p));
-                RelativelyClose(byGate[g][k], (up - down) / (2 * Eps), $"reset-before {names[g]}[{k}]");
+                RelativelyClose(byGate[g][k], (up - down) / (2 * Eps), $"{(resetBefore ? "reset-before " : "")}{names[g]}[{k}]");
             }
     }
 
