@@ -1,6 +1,7 @@
 // sums[c] += sum_r m[r, c] for a row-major m [R, C]: the bias gradient of a product,
 // db[o] += sum_r dout[r, o]. Vector lanes run across columns and each column adds its rows
 // in order r = 0, 1, ..., R-1, exactly as MatMul.Backward's loop does: the same bits.
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Rnn.Reference.Tensors;
 
@@ -9,6 +10,7 @@ namespace Rnn.Reference.Fast;
 public static class ColumnSums
 {
     /// <summary>sums[C] += the sum of m's R rows (m is [R, C], row-major).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(ReadOnlySpan<double> m, int R, int C, Span<double> sums)
     {
         Require.Size(R, nameof(R));

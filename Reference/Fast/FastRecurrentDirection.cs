@@ -16,9 +16,17 @@
 //             dW_ih += Σ_t dL/da_tᵀ x_t,       db_ih += Σ_t dL/da_t,   dx_t += dL/da_t W_ih
 // where the plain path adds dW_hh and db_hh one step at a time inside the loop.
 //
+// The scratch buffers of one call (xProj in Forward; dxProj, dhh and the time-ordered states in
+// Backward) are rented from ArrayPool and returned before the call ends: at these sizes they
+// are large-object-heap arrays, and allocating them anew at every call costs full garbage
+// collections. Rented arrays may be longer than asked and hold old values: every buffer below
+// is sliced to its exact length and fully written before it is read.
+//
 // T = steps, B = batch, I = layer input size, H = hidden size, G = gate blocks; row-major,
 // time-major. threads: Gemm's thread count (the result does not depend on it). Internal: the
 // public seam is RecurrentLayer.Forward(..., Compute.Fast(n)), which checks every shape first.
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
@@ -47,8 +55,25 @@ internal static class FastRecurrentDirection
         var bhh = config.Bias ? p["bias_hh" + s].Data : [];                         // [G*H]
 
         // The input projection does not depend on the state: one product for all steps.
-        var xProj = new double[T * B * GH];                                         // [T, B, G*H]
-        FastMatMul.Forward(x, Wih, bih, T * B, In, GH, xProj, threads);
+        var xProjRented = ArrayPool<double>.Shared.Rent(T * B * GH);
+        try
+        {
+            var xProj = xProjRented.AsMemory(0, T * B * GH);                        // [T, B, G*H]
+            FastMatMul.Forward(x, Wih, bih, T * B, In, GH, xProj, threads);
+            return ForwardSteps(config, Whh, bhh, xProj.Span, T, B, d, lengths, h0, c0, layerOutput, threads);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(xProjRented);
+        }
+    }
+
+    /// <summary>Forward's time loop, from the input projection xProj [T, B, G*H].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static DirectionCache ForwardSteps(RecurrentConfig config, double[] Whh, double[] bhh, ReadOnlySpan<double> xProj,
+        int T, int B, int d, int[] lengths, double[] h0, double[] c0, double[] layerOutput, int threads)
+    {
+        int H = config.HiddenSize, GH = config.Gates * H;
 
         var hs = new double[(T + 1) * B * H];                                       // [T+1, B, H]
         var cs = config.HasCellState ? new double[(T + 1) * B * H] : [];            // [T+1, B, H]
@@ -62,7 +87,7 @@ internal static class FastRecurrentDirection
         for (int step = 0; step < T; step++)
         {
             int t = d == 0 ? step : T - 1 - step;
-            var xp = xProj.AsSpan(t * B * GH, B * GH);                              // xProj[t]
+            var xp = xProj.Slice(t * B * GH, B * GH);                               // xProj[t]
             var hPrev = hs.AsMemory(step * B * H, B * H);
             var h = hs.AsSpan((step + 1) * B * H, B * H);
             // hh = b_hh + h_{t-1} W_hhᵀ   (into h_t for the RNN and into the gates for the LSTM, as their cells do)
@@ -121,8 +146,58 @@ internal static class FastRecurrentDirection
         var x = cache.LayerInputs[l];
         bool gru = config.Kind == CellKind.Gru;
 
-        var dxProj = new double[T * B * GH];                                        // [T, B, G*H] dL/da_t (input side)
-        var dhh = gru ? new double[T * B * GH] : dxProj;                            // [T, B, G*H] dL/dhh_t (hidden side; = dxProj but for GRU's n block)
+        var pool = ArrayPool<double>.Shared;
+        var dxProjRented = pool.Rent(T * B * GH);
+        var dhhRented = gru ? pool.Rent(T * B * GH) : dxProjRented;
+        var reversedRented = d == 1 ? pool.Rent(T * B * H) : null;
+        try
+        {
+            var dxProj = dxProjRented.AsMemory(0, T * B * GH);                      // [T, B, G*H] dL/da_t (input side)
+            var dhh = dhhRented.AsMemory(0, T * B * GH);                            // [T, B, G*H] dL/dhh_t (hidden side; = dxProj but for GRU's n block)
+            var reversed = reversedRented is null ? Memory<double>.Empty : reversedRented.AsMemory(0, T * B * H);
+            BackwardSteps(cache, l, d, dLayerOut, dhNext, dcNext, dh0, dc0, dxProj.Span, dhh, threads);
+
+            // h_{t-1} in time order t (the forward direction's states by step are already in that order)
+            var hPrevByTime = cached.H.AsMemory(0, T * B * H);                      // [T, B, H]
+            if (d == 1)
+            {
+                for (int t = 0; t < T; t++)
+                    cached.H.AsSpan((T - 1 - t) * B * H, B * H).CopyTo(reversed.Span.Slice(t * B * H));
+                hPrevByTime = reversed;
+            }
+
+            // slide (STATS 507, "Backpropagation through time"): ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t)
+            //   the shared weights' per-step parts, summed: each is one product over the T*B rows of all steps
+            // forward: hh_t = h_{t-1} W_hhᵀ + b_hh   =>  dW_hh += Σ_t dhh_tᵀ h_{t-1},  db_hh += Σ_t dhh_t
+            // forward: xProj_t = x_t W_ihᵀ + b_ih    =>  dW_ih += Σ_t da_tᵀ x_t,  db_ih += Σ_t da_t,  dx_t += da_t W_ih
+            // For the RNN and the LSTM dhh_t = da_t, so db_hh and db_ih are one sum: added once when both
+            // start from zero (as they do here), and copied; the same bits as adding it twice.
+            bool oneBiasSum = !gru && config.Bias && IsZero(dbhh) && IsZero(dbih);
+            if (oneBiasSum) ColumnSums.Add(dxProj.Span, T * B, GH, dbhh);
+            FastMatMul.Backward(dhh, hPrevByTime, Whh, T * B, H, GH, Memory<double>.Empty, dWhh, oneBiasSum ? Memory<double>.Empty : dbhh, threads);
+            FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, oneBiasSum ? Memory<double>.Empty : dbih, threads);
+            if (oneBiasSum) dbhh.CopyTo(dbih, 0);
+        }
+        finally
+        {
+            pool.Return(dxProjRented);
+            if (gru) pool.Return(dhhRented);
+            if (reversedRented is not null) pool.Return(reversedRented);
+        }
+    }
+
+    private static bool IsZero(ReadOnlySpan<double> v) => !v.ContainsAnyExcept(0.0);
+
+    /// <summary>Backward's reversed time loop: writes dxProj and dhh [T, B, G*H], dh0 and dc0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardSteps(RecurrentCache cache, int l, int d,
+        double[] dLayerOut, double[] dhNext, double[] dcNext, Span<double> dh0, Span<double> dc0,
+        Span<double> dxProj, Memory<double> dhh, int threads)
+    {
+        var config = cache.Config;
+        int T = cache.T, B = cache.B, H = config.HiddenSize, GH = config.Gates * H;
+        var Whh = cache.Parameters["weight_hh" + RecurrentConfig.Suffix(l, d)].Data;
+        var cached = cache.Directions[l * config.Directions + d];
         var dh = new double[B * H];                                                 // [B, H] gradient reaching h at this step
         var dcStep = new double[B * H];                                             // [B, H] gradient reaching c at this step (LSTM)
         var dhPrev = new double[B * H];
@@ -138,7 +213,7 @@ internal static class FastRecurrentDirection
             Array.Clear(dhPrev);
             Array.Clear(dcPrev);
             var hPrev = cached.H.AsSpan(step * B * H, B * H);
-            var dxp = dxProj.AsSpan(t * B * GH, B * GH);
+            var dxp = dxProj.Slice(t * B * GH, B * GH);
             switch (config.Kind)
             {
                 case CellKind.RnnTanh:
@@ -151,33 +226,16 @@ internal static class FastRecurrentDirection
                     break;
                 case CellKind.Gru:
                     GateKernels.GruBackward(dh, cached.Gates.AsSpan(step * B * GH, B * GH), cached.HhN.AsSpan(step * B * H, B * H),
-                        hPrev, B, H, dxp, dhh.AsSpan(t * B * GH, B * GH), dhPrev);
+                        hPrev, B, H, dxp, dhh.Span.Slice(t * B * GH, B * GH), dhPrev);
                     break;
             }
             // forward: hh = h_{t-1} W_hhᵀ + b_hh, so dh_{t-1} += dL/dhh_t · W_hh
-            Gemm.Multiply(GemmLayout.AB, dhh.AsMemory(t * B * GH, B * GH), WhhPacked, B, dhPrev, threads);
+            Gemm.Multiply(GemmLayout.AB, dhh.Slice(t * B * GH, B * GH), WhhPacked, B, dhPrev, threads);
             RecurrentLayer.PassPastLength(cache, t, dhNext, dcNext, dhPrev, dcPrev);
             (dhNext, dhPrev) = (dhPrev, dhNext);
             (dcNext, dcPrev) = (dcPrev, dcNext);
         }
         dhNext.CopyTo(dh0);
         if (config.HasCellState) dcNext.CopyTo(dc0);
-
-        // h_{t-1} in time order t (the forward direction's states by step are already in that order)
-        var hPrevByTime = cached.H.AsMemory(0, T * B * H);                          // [T, B, H]
-        if (d == 1)
-        {
-            var reversed = new double[T * B * H];
-            for (int t = 0; t < T; t++)
-                cached.H.AsSpan((T - 1 - t) * B * H, B * H).CopyTo(reversed.AsSpan(t * B * H));
-            hPrevByTime = reversed;
-        }
-
-        // slide (STATS 507, "Backpropagation through time"): ∂L^(T)/∂W = Σ_{t=1}^{T} ∂L^(T)/∂W |_(t)
-        //   the shared weights' per-step parts, summed: each is one product over the T*B rows of all steps
-        // forward: hh_t = h_{t-1} W_hhᵀ + b_hh   =>  dW_hh += Σ_t dhh_tᵀ h_{t-1},  db_hh += Σ_t dhh_t
-        FastMatMul.Backward(dhh, hPrevByTime, Whh, T * B, H, GH, Memory<double>.Empty, dWhh, dbhh, threads);
-        // forward: xProj_t = x_t W_ihᵀ + b_ih    =>  dW_ih += Σ_t da_tᵀ x_t,  db_ih += Σ_t da_t,  dx_t += da_t W_ih
-        FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, dbih, threads);
     }
 }

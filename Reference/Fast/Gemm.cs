@@ -11,12 +11,14 @@
 //
 // B is packed once for the whole product (PackB; reusable across products, as the recurrent
 // loop does with W_hh for every step). Threads split C into tasks of whole tiles (row blocks
-// of MC x column chunks of whole NR panels) and never split the depth K: every element of C
+// of MC x column chunks of whole NR panels; SharedTasks hands them to the calling thread and to
+// helpers that join it while tasks are left) and never split the depth K: every element of C
 // is computed by the same operations in the same order (its tile's FMA chain over each depth
 // block, the blocks added to C in order pc = 0, KC, 2KC, ...), whichever thread computes it
 // and however many there are. So the result is bit-identical for 1 and N threads.
 // Spec/performance.md has the design and the measured rates.
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Fast;
@@ -138,8 +140,7 @@ public static class Gemm
             for (int task = 0; task < plan.Tasks; task++) RunTask(task, plan, aTransposed, a.Span, b, M, c.Span);
             return;
         }
-        Parallel.For(0, plan.Tasks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            task => RunTask(task, plan, aTransposed, a.Span, b, M, c.Span));
+        SharedTasks.Run(plan.Tasks, threads, task => RunTask(task, plan, aTransposed, a.Span, b, M, c.Span));
     }
 
     /// <summary>
@@ -190,6 +191,7 @@ public static class Gemm
     /// One task: row range task / ColParts and column range task % ColParts, each a whole number of
     /// tiles. Every tile is computed exactly as in any other split.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTask(int task, TaskPlan plan, bool aTransposed, ReadOnlySpan<double> a, PackedB b, int M, Span<double> c)
     {
         int N = b.N, K = b.K, MR = plan.MR, NR = plan.NR;
@@ -205,6 +207,7 @@ public static class Gemm
     }
 
     /// <summary>Rows ic .. ic+mc and columns j0 .. j1 of C: the depth loop, packing, and the tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(TaskPlan plan, bool aTransposed, ReadOnlySpan<double> a, PackedB b, int M,
         int ic, int mc, int j0, int j1, Span<double> c)
     {

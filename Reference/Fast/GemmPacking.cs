@@ -12,12 +12,14 @@
 // or [K, M] ("transposed": i contiguous); B is stored [K, N] ("rows": j contiguous) or [N, K]
 // ("transposed": k contiguous).
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Rnn.Reference.Fast;
 
 internal static class GemmPacking
 {
     /// <summary>Packs A(i0 .. i0+mc, p0 .. p0+kc) into ap (length >= roundUp(mc, MR) * kc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(ReadOnlySpan<double> a, bool aTransposed, int M, int K,
         int i0, int mc, int p0, int kc, int MR, Span<double> ap)
     {
@@ -53,6 +55,7 @@ internal static class GemmPacking
     /// <summary>
     /// Packs B(p0 .. p0+kc, j0 .. j0+nc) into bp (length >= roundUp(nc, NR) * kc), j0 a multiple of NR.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(ReadOnlySpan<double> b, bool bTransposed, int K, int N,
         int p0, int kc, int j0, int nc, int NR, Span<double> bp)
     {

@@ -3,7 +3,7 @@
 // and writes the medians (seconds) as JSON. Warm-up: every code path runs 60 times on small
 // inputs first, so that the tiered JIT has compiled the optimised code before anything is timed
 // (tiering goes by calls, not sizes), then each measured configuration runs once untimed.
-//   --compare OUT.json [--plain-large] [--repeats N]
+//   --compare OUT.json [--plain-large] [--repeats N] [--workloads a,b,...] [--skip-gemm]
 using System.Diagnostics;
 using System.Text.Json;
 using Rnn.Reference.Fast;
@@ -17,11 +17,19 @@ public static class CompareHarness
 {
     public static int Run(string[] args)
     {
-        if (args.Length == 0) { Console.Error.WriteLine("usage: --compare OUT.json [--plain-large] [--repeats N]"); return 2; }
+        if (args.Length == 0) { Console.Error.WriteLine("usage: --compare OUT.json [--plain-large] [--repeats N] [--workloads a,b,...] [--skip-gemm]"); return 2; }
         string output = args[0];
         bool plainLarge = args.Contains("--plain-large");
         int repeatsArg = Array.IndexOf(args, "--repeats");
         int repeats = repeatsArg > 0 ? int.Parse(args[repeatsArg + 1]) : 5;
+        int workloadsArg = Array.IndexOf(args, "--workloads");
+        var only = workloadsArg > 0 ? args[workloadsArg + 1].Split(',') : null;
+        if (only?.FirstOrDefault(w => !RecurrentBenchmarks.Workloads.ContainsKey(w)) is { } unknown)
+        {
+            Console.Error.WriteLine($"--workloads: '{unknown}' is not one of {string.Join(", ", RecurrentBenchmarks.Workloads.Keys)}");
+            return 2;
+        }
+        bool skipGemm = args.Contains("--skip-gemm");
 
         WarmUp();
         var results = new Dictionary<string, object>
@@ -32,6 +40,7 @@ public static class CompareHarness
         var recurrent = new Dictionary<string, Dictionary<string, double>>();
         foreach (var (name, (kind, T, B, I, H)) in RecurrentBenchmarks.Workloads)
         {
+            if (only is not null && !only.Contains(name)) continue;
             var config = new RecurrentConfig(kind, I, H);
             var parameters = RecurrentParameters.Initialize(config, seed: 1);
             var rng = new SeededRandom(2);
@@ -42,7 +51,9 @@ public static class CompareHarness
                 bool large = T * B * H >= 200 * 64 * 512;
                 if (computeName == "plain" && large && !plainLarge) continue;
                 var compute = RecurrentBenchmarks.ComputeNamed(computeName);
-                int n = computeName == "plain" && (large || H >= 256) ? Math.Min(repeats, large ? 1 : 3) : repeats;
+                // the small workloads take milliseconds: four times the repeats, so that a median is not one disturbed call
+                bool small = T * B * H <= 50 * 32 * 64;
+                int n = computeName == "plain" && (large || H >= 256) ? Math.Min(repeats, large ? 1 : 3) : small ? 4 * repeats + 1 : repeats;
                 double fwd = Median(n, () => RecurrentLayer.Forward(config, parameters, input, compute: compute));
                 double fb = Median(n, () => RecurrentLayer.Backward(RecurrentLayer.Forward(config, parameters, input, compute: compute).Cache, dOutput));
                 recurrent[$"{name}/{computeName}"] = new() { ["forward"] = fwd, ["forward_backward"] = fb };
@@ -52,7 +63,7 @@ public static class CompareHarness
         results["recurrent"] = recurrent;
 
         var gemm = new Dictionary<string, double>();
-        foreach (int n in new[] { 512, 2048 })
+        foreach (int n in skipGemm ? Array.Empty<int>() : [512, 2048])
         {
             var rng = new Random(3);
             var a = Enumerable.Range(0, n * n).Select(_ => rng.NextDouble()).ToArray();

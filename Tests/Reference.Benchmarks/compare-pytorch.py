@@ -3,11 +3,15 @@
 and prints medians and the ratios ours / PyTorch (Spec/performance.md).
 
     /usr/bin/python3 Tests/Reference.Benchmarks/compare-pytorch.py [--plain-large] [--repeats N] [--skip-eval]
+        [--workloads lstm-small,gru-small,...] [--skip-gemm]
+
+--workloads times only the named recurrent workloads (C# and PyTorch alike) and --skip-gemm leaves
+out the product against numpy: a quicker look at a few figures, still all in one run.
 
 What it times:
   - PyTorch (Debian python3-torch, float64, its default threads) nn.LSTM / nn.GRU / nn.RNN on
     lstm-small, lstm-medium, gru-small, rnn-small, lstm-large (and gru-medium): forward with
-    autograd on, and forward + backward (output.backward(dOutput)); median of N after 3 warm-ups;
+    autograd on, and forward + backward (output.backward(dOutput)); median of N (4N + 1 on the small workloads) after 3 warm-ups;
   - NumPy a @ b in float64 at 512 and 2048 (the same BLAS torch uses);
   - the C# reference through Tests/Reference.Benchmarks --compare (CompareHarness.cs): plain loops,
     fast path on 1 thread and on every core; the fast product at 512 and 2048;
@@ -71,14 +75,16 @@ def torch_module(torch, cell, I, H):
     return cls(I, H).double()
 
 
-def time_pytorch(torch, repeats):
+def time_pytorch(torch, repeats, names):
     results = {}
-    for name, (cell, T, B, I, H) in WORKLOADS.items():
+    for name in names:
+        cell, T, B, I, H = WORKLOADS[name]
         torch.manual_seed(1)
         m = torch_module(torch, cell, I, H)
         x = torch.rand(T, B, I, dtype=torch.float64, requires_grad=True)
         dy = torch.rand(T, B, H, dtype=torch.float64)
-        n = repeats if T * B * H < 200 * 64 * 512 else max(3, repeats // 2)
+        # as the C# harness: four times the repeats on the small workloads, fewer on lstm-large
+        n = 4 * repeats + 1 if T * B * H <= 50 * 32 * 64 else repeats if T * B * H < 200 * 64 * 512 else max(3, repeats // 2)
 
         def forward():
             m(x)
@@ -160,7 +166,7 @@ def time_eval(np, repeats):
         script = os.path.join(tmp, "pytorch_eval.py")
         with open(script, "w") as f:
             f.write(PYTORCH_EVAL)
-        ours = ["dotnet", grading, "eval", cases, "-o", os.path.join(tmp, "ours.npz")]
+        ours = ["dotnet", grading, "eval", cases, "-o", os.path.join(tmp, "ours.npz"), "--force"]   # each repeat replaces the last results
         theirs = [sys.executable, script, cases, os.path.join(tmp, "theirs.npz")]
         t_ours = median_time(lambda: subprocess.run(ours, check=True), repeats, warmups=1)
         t_theirs = median_time(lambda: subprocess.run(theirs, check=True), repeats, warmups=1)
@@ -175,6 +181,11 @@ def time_eval(np, repeats):
 def main():
     args = sys.argv[1:]
     repeats = int(args[args.index("--repeats") + 1]) if "--repeats" in args else 5
+    names = args[args.index("--workloads") + 1].split(",") if "--workloads" in args else list(WORKLOADS)
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        sys.exit(f"--workloads: {', '.join(unknown)} not among {', '.join(WORKLOADS)}")
+    skip_gemm = "--skip-gemm" in args
     require_openblas()
     import numpy as np
     import torch
@@ -184,7 +195,8 @@ def main():
     if not any("openblas" in lib for lib in blas):
         sys.exit(f"the process loaded no OpenBLAS (BLAS libraries: {blas}); check update-alternatives for libblas.so.3")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS: {', '.join(blas)}", file=sys.stderr)
-    print(f"load average before: {os.getloadavg()}", file=sys.stderr)
+    load_before = os.getloadavg()
+    print(f"load average before: {load_before}", file=sys.stderr)
 
     with tempfile.TemporaryDirectory() as tmp:
         ours_json = os.path.join(tmp, "ours.json")
@@ -192,25 +204,33 @@ def main():
                    "--", "--compare", ours_json, "--repeats", str(repeats)]
         if "--plain-large" in args:
             harness.append("--plain-large")
+        if "--workloads" in args:
+            harness += ["--workloads", ",".join(names)]
+        if skip_gemm:
+            harness.append("--skip-gemm")
         subprocess.run(harness, check=True)
         with open(ours_json) as f:
             ours = json.load(f)
-    theirs = time_pytorch(torch, repeats)
-    blas_rates = time_numpy(np)
+    theirs = time_pytorch(torch, repeats, names)
+    blas_rates = None if skip_gemm else time_numpy(np)
     evals = None if "--skip-eval" in args else time_eval(np, max(3, repeats // 2))
-    print(f"load average after: {os.getloadavg()}", file=sys.stderr)
+    load_after = os.getloadavg()
+    print(f"load average after: {load_after}", file=sys.stderr)
+    print(f"\nload average (1, 5, 15 min) before {', '.join(f'{v:.2f}' for v in load_before)}, "
+          f"after {', '.join(f'{v:.2f}' for v in load_after)} on {os.cpu_count()} cores")
 
     print(f"\nmedians in ms; ratio = ours / PyTorch (PyTorch float64, {torch.get_num_threads()} threads)")
     print(f"{'workload':12} {'pass':17} {'pytorch':>9} {'plain':>10} {'fast-1':>9} {'fast':>9} {'plain/pt':>9} {'fast-1/pt':>9} {'fast/pt':>9}")
-    for name in WORKLOADS:
+    for name in names:
         for part in ("forward", "forward_backward"):
             pt = theirs[name][part]
             row = [ours["recurrent"].get(f"{name}/{c}", {}).get(part) for c in ("plain", "fast-1", "fast")]
             cells = [f"{v * 1e3:10.2f}" if v else f"{'-':>10}" for v in row]
             ratios = [f"{v / pt:9.2f}" if v else f"{'-':>9}" for v in row]
             print(f"{name:12} {part:17} {pt * 1e3:9.2f} {cells[0]} {cells[1][1:]} {cells[2][1:]} {' '.join(ratios)}")
-    print("\nproduct C = A B, float64 (GFLOP/s; ratio = ours / OpenBLAS through numpy)")
-    for n in (512, 2048):
+    if blas_rates:
+        print("\nproduct C = A B, float64 (GFLOP/s; ratio = ours / OpenBLAS through numpy)")
+    for n in (512, 2048) if blas_rates else ():
         for threads in sorted({1, ours["threads_all"]}):
             rate = 2.0 * n ** 3 / ours["gemm"][f"{n}/{threads}"] / 1e9
             print(f"  {n}^3 ours {threads} thread(s) {rate:7.1f}   numpy {blas_rates[n]:7.1f}   ratio {rate / blas_rates[n]:.2f}")

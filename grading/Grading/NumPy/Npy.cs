@@ -11,6 +11,7 @@
 // representable) and returns it in C order. Writing always produces '<f8', C order,
 // version 1.0, byte for byte what NumPy 1.24's np.save writes for the same float64 array.
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using Rnn.Reference.Tensors;
 
@@ -112,6 +113,12 @@ public static class Npy
     {
         var values = new double[count];
         int w = dtype.ItemSize;
+        if (dtype.IsFloat && w == 8 && !dtype.BigEndian && BitConverter.IsLittleEndian)
+        {
+            // '<f8' on a little-endian machine: the bytes are the doubles already (what the loop below reads one by one)
+            MemoryMarshal.Cast<byte, double>(raw[..(count * 8)]).CopyTo(values);
+            return values;
+        }
         for (int i = 0; i < count; i++)
         {
             var b = raw.Slice(i * w, w);
@@ -179,6 +186,12 @@ public static class Npy
         CheckWritable(t, nameof(t));
         stream.Write(Prefix(t.Shape));
 
+        if (BitConverter.IsLittleEndian)
+        {
+            // the doubles' bytes are already '<f8'
+            stream.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
+            return;
+        }
         var buffer = new byte[8 * 1024];  // 1024 doubles at a time, little-endian
         for (int start = 0; start < t.Length; start += 1024)
         {

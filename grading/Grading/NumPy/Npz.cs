@@ -63,7 +63,7 @@ public static class Npz
                 byte[] bytes;
                 current = where;
                 using (var es = entry.Open())
-                    bytes = BoundedRead.All(es, budget, where, $"what is left of the {maxBytes}-byte limit");
+                    bytes = BoundedRead.All(es, budget, where, $"what is left of the {maxBytes}-byte limit", sizeHint: StoredLength(entry, seekable.Length));
                 current = null;
                 budget -= bytes.Length;
                 if (bytes.Length != entry.Length)
@@ -137,6 +137,14 @@ public static class Npz
             Npy.Write(es, tensor);
         }
     }
+
+    /// <summary>
+    /// The unpacked length of an entry stored without compression (np.savez's), as a size hint for
+    /// reading it: its header's claim can then be no more than the archive's own size, which is in
+    /// memory already. -1 (no hint) for a deflated entry, whose claim could be far larger.
+    /// </summary>
+    private static long StoredLength(ZipArchiveEntry entry, long archiveLength) =>
+        entry.CompressedLength == entry.Length && entry.Length <= archiveLength ? entry.Length : -1;
 
     /// <summary>
     /// Why an entry name is not acceptable, or null with key set to the name without ".npy".
