@@ -15,11 +15,13 @@ public readonly record struct MatrixView(GpuBuffer Buffer, int Offset, int RowSt
 }
 
 /// <summary>
-/// The two versions of the gemm kernel, the same product: 1, tiled in local memory (gemm.c, the shape
-/// for GPUs); 2, a register block per work-item with no local memory or barrier, B row-major
-/// (gemm_rowblock.c, the shape for CPU devices such as PoCL's).
+/// The three versions of the gemm kernel, the same product: 1, tiled in local memory (gemm.c, the shape
+/// for GPUs); 2, an 8 x 8 register block per work-item with no local memory or barrier, B row-major
+/// (gemm_rowblock.c); 3, a 6 x 32 register block per work-item with its loops unrolled and k in blocks
+/// of 128 a work-group goes through together, B row-major (gemm_panel.c, the shape for CPU devices
+/// such as PoCL's).
 /// </summary>
-public enum GemmVersion { Tiled = 1, RowBlock = 2 }
+public enum GemmVersion { Tiled = 1, RowBlock = 2, Panel = 3 }
 
 public static class GpuKernels
 {
@@ -35,10 +37,23 @@ public static class GpuKernels
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(N);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(K);
         var v = version ?? (B.ColStride == 1 ? device.PreferredGemm : GemmVersion.Tiled);
+        if (v != GemmVersion.Tiled && B.ColStride != 1)
+            throw new ArgumentException($"{KernelName(v)} needs B row-major (column stride 1) but its column stride is {B.ColStride}", nameof(B));
+        if (v == GemmVersion.Panel)
+        {
+            // work-groups of PanelWgX x PanelWgY blocks (they go through each k block together); the work-items past the edges store nothing
+            int blocksX = (N + PanelN - 1) / PanelN, blocksY = (M + PanelM - 1) / PanelM;
+            device.Launch("gemm_panel", new LaunchShape((blocksX + PanelWgX - 1) / PanelWgX, (blocksY + PanelWgY - 1) / PanelWgY, PanelWgX, PanelWgY),
+            [
+                M, N, K,
+                A.Buffer, A.Offset, A.RowStride, A.ColStride,
+                B.Buffer, B.Offset, B.RowStride,
+                C, cOffset, ldc, accumulate,
+            ]);
+            return;
+        }
         if (v == GemmVersion.RowBlock)
         {
-            if (B.ColStride != 1)
-                throw new ArgumentException($"gemm_rowblock needs B row-major (column stride 1) but its column stride is {B.ColStride}", nameof(B));
             // work-groups of RowBlockWg blocks along a row of C; the work-items past the edge return at once
             int blocksX = (N + RowBlockN - 1) / RowBlockN, blocksY = (M + RowBlockM - 1) / RowBlockM;
             device.Launch("gemm_rowblock", new LaunchShape((blocksX + RowBlockWg - 1) / RowBlockWg, blocksY, RowBlockWg, 1),
@@ -59,6 +74,21 @@ public static class GpuKernels
             C, cOffset, ldc, accumulate,
         ]);
     }
+
+    /// <summary>The kernel entry of a gemm version.</summary>
+    public static string KernelName(GemmVersion version) => version switch
+    {
+        GemmVersion.Tiled => "gemm",
+        GemmVersion.RowBlock => "gemm_rowblock",
+        GemmVersion.Panel => "gemm_panel",
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "gemm versions are 1, 2 and 3"),
+    };
+
+    /// <summary>gemm_panel's block of C per work-item: GEMM3_RM x GEMM3_RN of gemm_panel.c.</summary>
+    public const int PanelM = 6, PanelN = 32;
+
+    /// <summary>Work-items per work-group of gemm_panel: PanelWgX blocks along a row of C by PanelWgY down a column.</summary>
+    public const int PanelWgX = 4, PanelWgY = 4;
 
     /// <summary>gemm_rowblock's block of C per work-item: GEMM2_RM x GEMM2_RN of gemm_rowblock.c.</summary>
     public const int RowBlockM = 8, RowBlockN = 8;

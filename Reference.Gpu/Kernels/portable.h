@@ -58,5 +58,8 @@ DEVICE_FN REAL sigmoid_r(REAL x)
     return e / (R(1) + e);
 }
 
+// the smaller of two ints (OpenCL's min and CUDA's are different built-ins)
+DEVICE_FN int min_int(int a, int b) { return a < b ? a : b; }
+
 // max(0, x); NaN stays NaN, as the reference's Relu
 DEVICE_FN REAL relu_r(REAL x) { return x <= R(0) ? R(0) : x; }

@@ -15,7 +15,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
 
     public OpenClDeviceInfo Info { get; }
 
-    public override GemmVersion PreferredGemm => Info.IsCpu ? GemmVersion.RowBlock : GemmVersion.Tiled;
+    public override GemmVersion PreferredGemm => Info.IsCpu ? GemmVersion.Panel : GemmVersion.Tiled;
 
     private OpenClDevice(OpenClDeviceInfo info, GpuPrecision precision, ClContextHandle context, ClQueueHandle queue, ClProgramHandle program)
         : base(precision, new DeviceSpec(GpuApi.OpenCL, info.Index), $"{info.Name} ({info.Platform})")

@@ -1,6 +1,7 @@
 // Forward and forward+backward time of the GPU path (Reference.Gpu) on the same workloads as
 // RecurrentBenchmarks, in float32 and float64, on opencl:0 (PoCL's CPU device here), plus the
-// tiled gemm kernel alone at 2048^3 and at the two product shapes of lstm-medium, for GFLOP/s.
+// gemm kernel alone (versions 2 and 3, the CPU-device ones) at 2048^3 and at every product shape of
+// lstm-medium's forward and backward, for GFLOP/s and for where the stack's time goes.
 // Each call includes what the public API does: uploading the inputs and weights, and downloading
 // the output and the cache that backward takes (Spec/gpu.md, "Where the time goes").
 // Run (POCL_CACHE_DIR must be a writable folder):
@@ -59,24 +60,37 @@ public class GpuRecurrentBenchmarks
     }
 }
 
-/// <summary>The gemm kernel alone (the version the device prefers, as the stack uses it), device-resident operands, waiting for the result: the GEMM rate of the GPU path.</summary>
+/// <summary>
+/// The gemm kernel alone (versions 2 and 3: the CPU-device ones, B row-major as the stack uses them),
+/// device-resident operands, waiting for the result: the GEMM rate of the GPU path, and per product
+/// of lstm-medium (T 100, B 64, I 128, H 256, G*H 1024) how long it takes, so that with the counts
+/// (one input projection, 100 recurrent steps forward, 100 dG W_hh steps backward, one each of dW_hh,
+/// dW_ih and dx) it says where forward+backward spends its time.
+/// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 [MedianColumn]
 public class GpuGemmBenchmarks
 {
-    /// <summary>name: M, N, K of C[M, N] = A[M, K] B[K, N]. lstm-medium's input projection is x[T*B, I] W_ih^T, its recurrent product hPrev[B, H] W_hh^T.</summary>
-    public static readonly Dictionary<string, (int M, int N, int K)> Shapes = new()
+    /// <summary>name: M, N, K of C[M, N] = A[M, K] B[K, N], and whether A is stored transposed (A(m, k) = G[k, m], the weight gradients' dG^T).</summary>
+    public static readonly Dictionary<string, (int M, int N, int K, bool ATransposed)> Shapes = new()
     {
-        ["square-2048"] = (2048, 2048, 2048),
-        ["lstm-medium-input"] = (100 * 64, 4 * 256, 128),
-        ["lstm-medium-step"] = (64, 4 * 256, 256),
+        ["square-2048"] = (2048, 2048, 2048, false),
+        ["lstm-medium-input"] = (100 * 64, 4 * 256, 128, false),   // xProj = x W_ih^T, once
+        ["lstm-medium-step"] = (64, 4 * 256, 256, false),          // hh = hPrev W_hh^T, per step
+        ["lstm-medium-dh"] = (64, 256, 4 * 256, false),            // dhPrev += dG W_hh, per step
+        ["lstm-medium-dWhh"] = (4 * 256, 256, 100 * 64, true),     // dW_hh = dG^T hs, once
+        ["lstm-medium-dWih"] = (4 * 256, 128, 100 * 64, true),     // dW_ih = dG^T x, once
+        ["lstm-medium-dx"] = (100 * 64, 128, 4 * 256, false),      // dx = dG W_ih, once
     };
 
-    [Params("square-2048", "lstm-medium-input", "lstm-medium-step")]
+    [Params("square-2048", "lstm-medium-input", "lstm-medium-step", "lstm-medium-dh", "lstm-medium-dWhh", "lstm-medium-dWih", "lstm-medium-dx")]
     public string Shape { get; set; } = "square-2048";
 
     [Params("f32", "f64")]
     public string Precision { get; set; } = "f32";
+
+    [Params(GemmVersion.RowBlock, GemmVersion.Panel)]
+    public GemmVersion Version { get; set; } = GemmVersion.Panel;
 
     private GpuDevice _device = null!;
     private GpuBuffer _a = null!, _b = null!, _c = null!;
@@ -84,11 +98,11 @@ public class GpuGemmBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var (M, N, K) = Shapes[Shape];
+        var (M, N, K, _) = Shapes[Shape];
         _device = GpuDevice.Open("opencl:0", GpuPrecisions.Parse(Precision));
         var rng = new SeededRandom(3);
         _a = _device.Upload(rng.UniformTensor(-1, 1, M, K).Data);
-        _b = _device.Upload(rng.UniformTensor(-1, 1, K, N).Data);    // W^T [K, N] row-major, as the stack uploads it
+        _b = _device.Upload(rng.UniformTensor(-1, 1, K, N).Data);    // W^T [K, N] or hs / x [T*B, .] row-major, as the stack has them
         _c = _device.Allocate(M * N);
     }
 
@@ -98,8 +112,9 @@ public class GpuGemmBenchmarks
     [Benchmark]
     public void Gemm()
     {
-        var (M, N, K) = Shapes[Shape];
-        GpuKernels.Gemm(_device, M, N, K, MatrixView.RowMajor(_a, K), MatrixView.RowMajor(_b, N), _c, 0, N, accumulate: false);
+        var (M, N, K, aTransposed) = Shapes[Shape];
+        var A = aTransposed ? MatrixView.Transposed(_a, M) : MatrixView.RowMajor(_a, K);
+        GpuKernels.Gemm(_device, M, N, K, A, MatrixView.RowMajor(_b, N), _c, 0, N, accumulate: false, Version);
         _device.Finish();
     }
 }

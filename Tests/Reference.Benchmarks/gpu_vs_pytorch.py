@@ -7,8 +7,10 @@ Runs, one after the other in this one invocation:
      Tests/Reference.Benchmarks/RecurrentBenchmarks.cs (lstm-small, lstm-medium, gru-small,
      rnn-small), float32 and float64, forward and forward+backward;
   3. the BenchmarkDotNet GPU benchmarks (GpuRecurrentBenchmarks, GpuGemmBenchmarks) on opencl:0;
-and prints the medians and the ratios GPU path / PyTorch, and each gemm shape's rate as a fraction
-of NumPy's float32 rate. Spec/gpu.md records a run.
+and prints the medians and the ratios GPU path / PyTorch, each gemm shape's rate (versions 2 and 3)
+as a fraction of NumPy's float32 rate, the rate of lstm-medium's products taken together (each shape
+as often as forward+backward runs it), and the load average before and after (the machine may be
+shared). Spec/gpu.md records runs.
 
 Debian's torch uses whichever libblas.so.3 is installed: without libopenblas0-pthread it falls back
 to the reference BLAS and is about 20x slower, an unfair anchor. The script refuses to run then.
@@ -36,11 +38,16 @@ WORKLOADS = {
     "gru-small": ("gru", 50, 32, 32, 64),
     "rnn-small": ("rnn", 50, 32, 32, 64),
 }
-GEMM_SHAPES = {  # as GpuGemmBenchmarks.Shapes: M, N, K
-    "square-2048": (2048, 2048, 2048),
-    "lstm-medium-input": (6400, 1024, 128),
-    "lstm-medium-step": (64, 1024, 256),
+GEMM_SHAPES = {  # as GpuGemmBenchmarks.Shapes: M, N, K, and how often lstm-medium's forward+backward runs it
+    "square-2048": (2048, 2048, 2048, 0),
+    "lstm-medium-input": (6400, 1024, 128, 1),
+    "lstm-medium-step": (64, 1024, 256, 100),
+    "lstm-medium-dh": (64, 256, 1024, 100),
+    "lstm-medium-dWhh": (1024, 256, 6400, 1),
+    "lstm-medium-dWih": (1024, 128, 6400, 1),
+    "lstm-medium-dx": (6400, 128, 1024, 1),
 }
+GEMM_VERSIONS = ("RowBlock", "Panel")  # as GpuGemmBenchmarks.Version: gemm versions 2 and 3
 WARMUP, REPEATS = 5, 9
 
 
@@ -112,12 +119,18 @@ def dotnet_benchmarks():
             report = json.load(f)
         for b in report["Benchmarks"]:
             params = dict(p.split("=", 1) for p in b["Parameters"].split("&"))
-            key = (params.get("Workload") or params.get("Shape"), params["Precision"], b["Method"])
+            key = (params.get("Workload") or params.get("Shape"), params["Precision"], params.get("Version", b["Method"]))
             medians[key] = b["Statistics"]["Median"] / 1e9
     return medians
 
 
+def load():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def main():
+    print(f"load average (1, 5, 15 min) at the start: {load()}")
     blas = blas_library()
     print(f"BLAS behind libblas.so.3: {blas}")
     if "openblas" not in blas:
@@ -141,14 +154,31 @@ def main():
         print(f"{name:<12} {precision:<5} {phase:<16} {gtext} {t * 1e3:13.2f} {ratio}")
 
     print()
-    print(f"{'gemm shape':<22} {'prec':<5} {'GPU path (ms)':>14} {'GFLOP/s':>9} {'of numpy f32':>13}")
-    for shape, (M, N, K) in GEMM_SHAPES.items():
+    print(f"{'gemm shape':<22} {'prec':<5} {'version':<9} {'GPU path (ms)':>14} {'GFLOP/s':>9} {'of numpy f32':>13}")
+    for shape, (M, N, K, _) in GEMM_SHAPES.items():
         for precision in ("f32", "f64"):
-            g = gpu.get((shape, precision, "Gemm"))
-            if not g:
+            for version in GEMM_VERSIONS:
+                g = gpu.get((shape, precision, version))
+                if not g:
+                    continue
+                gflops = 2.0 * M * N * K / g / 1e9
+                print(f"{shape:<22} {precision:<5} {version:<9} {g * 1e3:14.2f} {gflops:9.1f} {gflops / rates['float32']:12.1%}")
+
+    # lstm-medium's forward+backward products together: each shape as often as the stack runs it
+    print()
+    for precision in ("f32", "f64"):
+        for version in GEMM_VERSIONS:
+            times = [(count, gpu.get((shape, precision, version)), 2.0 * M * N * K)
+                     for shape, (M, N, K, count) in GEMM_SHAPES.items() if count]
+            if any(g is None for _, g, _ in times):
                 continue
-            gflops = 2.0 * M * N * K / g / 1e9
-            print(f"{shape:<22} {precision:<5} {g * 1e3:14.2f} {gflops:9.1f} {gflops / rates['float32']:12.1%}")
+            seconds = sum(count * g for count, g, _ in times)
+            gflops = sum(count * flops for count, _, flops in times) / seconds / 1e9
+            total = gpu.get(("lstm-medium", precision, "ForwardBackward"))
+            share = f", {seconds / total:.0%} of the stack's forward+backward" if total else ""
+            print(f"lstm-medium {precision} gemm phases, version {version}: {seconds * 1e3:.1f} ms, "
+                  f"{gflops:.1f} GFLOP/s = {gflops / rates['float32']:.1%} of numpy's f32 rate{share}")
+    print(f"load average (1, 5, 15 min) at the end: {load()}")
 
 
 if __name__ == "__main__":
