@@ -37,23 +37,14 @@ public static class RecurrentLayer
         Tensor? h0 = null, Tensor? c0 = null, int[]? lengths = null, Compute? compute = null)
     {
         compute ??= Compute.Plain;
-        config.Validate();
-        RecurrentParameters.Validate(config, parameters);
-        var (T, B, unbatched) = InputDims(config, input);
-        int H = config.HiddenSize, L = config.NumLayers, D = config.Directions;
-        int[] stateShape = unbatched ? [L * D, H] : [L * D, B, H];
-        if (h0 is not null) RequireState(h0, "h0", stateShape, config);
-        if (c0 is not null)
-        {
-            if (!config.HasCellState)
-                throw new ArgumentException($"c0 was given but a {config.ModuleName} has no cell state (only an LSTM does)", nameof(c0));
-            RequireState(c0, "c0", stateShape, config);
-        }
-        int[] lens = CheckLengths(lengths, T, B);
+        var dims = RecurrentShapes.CheckForward(config, parameters, input, h0, c0, lengths);
+        int T = dims.T, B = dims.B, H = config.HiddenSize, L = config.NumLayers, D = config.Directions;
+        bool unbatched = dims.Unbatched;
+        int[] stateShape = dims.StateShape, lens = dims.Lengths;
 
         var layerInputs = new double[L][];
         var directions = new DirectionCache[L * D];
-        layerInputs[0] = ToTimeMajor(input.Data, T, B, config.InputSize, config.BatchFirst && !unbatched);
+        layerInputs[0] = RecurrentShapes.ToTimeMajor(input.Data, T, B, config.InputSize, config.BatchFirst && !unbatched);
         var hN = new double[L * D * B * H];                               // [L*D, B, H]
         var cN = config.HasCellState ? new double[L * D * B * H] : null;  // [L*D, B, H]
         double[] layerOutput = [];
@@ -77,7 +68,7 @@ public static class RecurrentLayer
 
         int DH = D * H;
         var output = unbatched ? new Tensor([T, DH], layerOutput)
-            : config.BatchFirst ? new Tensor([B, T, DH], FromTimeMajor(layerOutput, T, B, DH))
+            : config.BatchFirst ? new Tensor([B, T, DH], RecurrentShapes.FromTimeMajor(layerOutput, T, B, DH))
             : new Tensor([T, B, DH], layerOutput);
         var cacheAll = new RecurrentCache(config, parameters, T, B, unbatched, lens, layerInputs, directions) { Compute = compute };
         return new RecurrentOutput(output, new Tensor(stateShape, hN), cN is null ? null : new Tensor(stateShape, cN), cacheAll);
@@ -100,19 +91,10 @@ public static class RecurrentLayer
     /// </summary>
     public static RecurrentGradients Backward(RecurrentCache cache, Tensor? dOutput, Tensor? dHN, Tensor? dCN, bool recordSteps)
     {
-        ArgumentNullException.ThrowIfNull(cache);
+        RecurrentShapes.CheckBackward(cache, dOutput, dHN, dCN);
         var config = cache.Config;
         int T = cache.T, B = cache.B, H = config.HiddenSize, L = config.NumLayers, D = config.Directions, DH = D * H;
-        int[] outputShape = cache.Unbatched ? [T, DH] : config.BatchFirst ? [B, T, DH] : [T, B, DH];
-        int[] stateShape = cache.Unbatched ? [L * D, H] : [L * D, B, H];
-        if (dOutput is not null) Require.Shape(dOutput, nameof(dOutput), outputShape);
-        if (dHN is not null) Require.Shape(dHN, nameof(dHN), stateShape);
-        if (dCN is not null)
-        {
-            if (!config.HasCellState)
-                throw new ArgumentException($"dCN was given but a {config.ModuleName} has no cell state", nameof(dCN));
-            Require.Shape(dCN, nameof(dCN), stateShape);
-        }
+        int[] stateShape = RecurrentShapes.StateShape(cache);
 
         var grads = cache.Parameters.ZerosLike();
         var steps = recordSteps ? new RecurrentStepGradients[L * D] : null;
@@ -120,7 +102,7 @@ public static class RecurrentLayer
         var dC0 = config.HasCellState ? new double[L * D * B * H] : null;
         // dLayerOut: gradient reaching the current layer's output sequence, [T, B, D*H]
         double[] dLayerOut = dOutput is null ? new double[T * B * DH]
-            : ToTimeMajor(dOutput.Data, T, B, DH, config.BatchFirst && !cache.Unbatched);
+            : RecurrentShapes.ToTimeMajor(dOutput.Data, T, B, DH, config.BatchFirst && !cache.Unbatched);
         for (int l = L - 1; l >= 0; l--)
         {
             var dLayerIn = new double[T * B * config.LayerInputSize(l)];     // [T, B, I_l]
@@ -142,7 +124,7 @@ public static class RecurrentLayer
 
         int I = config.InputSize;
         var dInput = cache.Unbatched ? new Tensor([T, I], dLayerOut)
-            : config.BatchFirst ? new Tensor([B, T, I], FromTimeMajor(dLayerOut, T, B, I))
+            : config.BatchFirst ? new Tensor([B, T, I], RecurrentShapes.FromTimeMajor(dLayerOut, T, B, I))
             : new Tensor([T, B, I], dLayerOut);
         return new RecurrentGradients(dInput, new Tensor(stateShape, dH0), dC0 is null ? null : new Tensor(stateShape, dC0), grads)
         {
@@ -359,73 +341,5 @@ public static class RecurrentLayer
                     dhPrev[b * H + j] += dhNext[b * H + j];
                     dcPrev[b * H + j] += dcNext[b * H + j];
                 }
-    }
-
-    // ---- shapes --------------------------------------------------------------------------
-
-    private static (int T, int B, bool Unbatched) InputDims(RecurrentConfig config, Tensor input)
-    {
-        Require.NotNull(input, nameof(input));
-        int I = config.InputSize;
-        string expect = config.BatchFirst ? "[B, T, I] (batch_first)" : "[T, B, I]";
-        if (input.Rank == 2)
-        {
-            if (input.Shape[1] != I)
-                throw new ArgumentException($"input is {input.ShapeText()} but weight_ih_l0 expects input size {I}", nameof(input));
-            if (input.Shape[0] < 1)
-                throw new ArgumentException($"input is {input.ShapeText()} but a sequence needs at least 1 step", nameof(input));
-            return (input.Shape[0], 1, true);
-        }
-        if (input.Rank != 3)
-            throw new ArgumentException($"input is {input.ShapeText()} but {expect} or unbatched [T, I] was expected", nameof(input));
-        if (input.Shape[2] != I)
-            throw new ArgumentException($"input is {input.ShapeText()} but weight_ih_l0 expects input size {I}", nameof(input));
-        int T = config.BatchFirst ? input.Shape[1] : input.Shape[0];
-        int B = config.BatchFirst ? input.Shape[0] : input.Shape[1];
-        if (T < 1 || B < 1)
-            throw new ArgumentException($"input is {input.ShapeText()} ({expect}) but needs at least 1 step and 1 batch element", nameof(input));
-        return (T, B, false);
-    }
-
-    private static void RequireState(Tensor state, string name, int[] shape, RecurrentConfig config)
-    {
-        string axes = shape.Length == 2 ? "(num_layers * num_directions, hidden_size) for unbatched input"
-            : "(num_layers * num_directions, batch, hidden_size)";
-        if (!state.HasShape(shape))
-            throw new ArgumentException(
-                $"{name} is {state.ShapeText()} but {Tensor.ShapeText(shape)} {axes} was expected for this input and {config.ModuleName}",
-                name);
-    }
-
-    private static int[] CheckLengths(int[]? lengths, int T, int B)
-    {
-        if (lengths is null) return Enumerable.Repeat(T, B).ToArray();
-        if (lengths.Length != B)
-            throw new ArgumentException($"lengths has {lengths.Length} entries but the batch has {B} elements", nameof(lengths));
-        for (int b = 0; b < B; b++)
-            if (lengths[b] < 1 || lengths[b] > T)
-                throw new ArgumentException($"lengths[{b}] is {lengths[b]} but must be in 1..{T} (the sequence has {T} steps)", nameof(lengths));
-        return (int[])lengths.Clone();
-    }
-
-    /// <summary>[B, T, F] to [T, B, F] when batchFirst, else a copy.</summary>
-    private static double[] ToTimeMajor(double[] data, int T, int B, int F, bool batchFirst)
-    {
-        if (!batchFirst) return (double[])data.Clone();
-        var result = new double[T * B * F];
-        for (int b = 0; b < B; b++)
-            for (int t = 0; t < T; t++)
-                data.AsSpan((b * T + t) * F, F).CopyTo(result.AsSpan((t * B + b) * F, F));
-        return result;
-    }
-
-    /// <summary>[T, B, F] to [B, T, F].</summary>
-    private static double[] FromTimeMajor(double[] data, int T, int B, int F)
-    {
-        var result = new double[T * B * F];
-        for (int t = 0; t < T; t++)
-            for (int b = 0; b < B; b++)
-                data.AsSpan((t * B + b) * F, F).CopyTo(result.AsSpan((b * T + t) * F, F));
-        return result;
     }
 }

@@ -2,6 +2,7 @@
 //   eval CASES -o RESULTS   the oracle: outputs and every gradient for each case (Spec/formats.md)
 //   vectors, check          the conformance vectors and the check of another implementation (Spec/vectors.md)
 //   grade ...               the autograder (Spec/autograder.md)
+//   devices, gpu-check      the GPU path's devices and its check against the CPU reference (Spec/gpu.md)
 //   trace, demo, figures, gallery   the teaching tools (Spec/figures.md)
 using Rnn.Grading.Commands;
 
@@ -13,12 +14,20 @@ public static class Program
         """
         usage:
           rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--max-memory SIZE] [--max-work N] [--force]
+              [--device opencl[:N]|cuda[:N] [--precision f64|f32]]
               Evaluate every case in CASES (.json or .npz; - for standard input, JSON) and write
               the outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON).
               Computed on the fast path (every core, or N threads; the same bits for any N) unless
               --compute plain asks for the readable loops; both agree within rounding. An existing
               RESULTS is replaced only with --force. A case may use at most 4G of memory and 5e10
               multiply-adds unless raised (rnn-grading eval --help).
+              With --device the recurrent ops (rnn, lstm, gru) run on that GPU device in f64
+              (default) or f32, every other op on the CPU (Spec/gpu.md).
+          rnn-grading devices
+              List the OpenCL and CUDA devices --device can name, or why there are none.
+          rnn-grading gpu-check [--device opencl[:N]|cuda[:N]] [--precision f64|f32]
+              Run built-in workloads on the device and on the CPU reference and print, per tensor,
+              the worst difference against the tolerance.
           rnn-grading ops
               List the ops the oracle knows.
           rnn-grading vectors -o DIR [--force]
@@ -48,7 +57,8 @@ public static class Program
               The program's version.
         Every command takes --help; an option's value may also be given as --name=VALUE.
         eval's exit codes: 0 every case evaluated; 1 some case has an error (the others are still in
-        RESULTS); 2 wrong command line; 3 CASES could not be read; 4 RESULTS could not be written.
+        RESULTS); 2 wrong command line; 3 CASES could not be read; 4 RESULTS could not be written;
+        6 (eval --device, devices, gpu-check) the device cannot be opened, or none was found.
         """;
 
     public static int Main(string[] args)
@@ -69,6 +79,8 @@ public static class Program
             "ops" => CommandLine.WantsHelp(args[1..]) ? Help("usage: rnn-grading ops\n  List the ops the oracle knows (Spec/formats.md).") : ListOps(),
             "vectors" => VectorsCommand.Run(args[1..], Console.Out, Console.Error),
             "check" => CheckCommand.Run(args[1..], Console.Out, Console.Error),
+            "devices" => DevicesCommand.Run(args[1..], Console.Out, Console.Error),
+            "gpu-check" => GpuCheckCommand.Run(args[1..], Console.Out, Console.Error),
             "grade" => GradeCommand.Run(args[1..]),
             "grade-all" => GradeAllCommand.Run(args[1..]),
             "bundle" => BundleCommand.Run(args[1..]),

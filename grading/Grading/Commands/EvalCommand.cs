@@ -9,18 +9,23 @@
 // most a quarter of --max-memory (JSON: a sixteenth, as its parsed form is larger than its text).
 // --compute fast (default, every core or --threads N) or plain chooses how the ops compute (ComputeOption).
 using System.Globalization;
+// --device opencl[:N]|cuda[:N] [--precision f64|f32] evaluates the recurrent ops (rnn, lstm, gru) on
+// that GPU device (Reference.Gpu) and every other op on the CPU; standard error says which.
 using Rnn.Grading.Oracle;
+using Rnn.Reference.Gpu;
+using Rnn.Reference.Gpu.Recurrent;
 
 namespace Rnn.Grading.Commands;
 
 public static class EvalCommand
 {
     private const string UsageLine =
-        "usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--max-memory SIZE] [--max-work N] [--force]   (see rnn-grading eval --help)";
+        "usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--max-memory SIZE] [--max-work N] [--force] [--device opencl[:N]|cuda[:N] [--precision f64|f32]]   (see rnn-grading eval --help)";
 
     public const string Usage =
         """
         usage: rnn-grading eval CASES -o RESULTS [--compute fast|plain] [--threads N] [--max-memory SIZE] [--max-work N] [--force]
+                                 [--device opencl[:N]|cuda[:N] [--precision f64|f32]]
           Evaluate every case in CASES (.json or .npz; - for standard input, JSON) and write the
           outputs and gradients to RESULTS (.json or .npz; - for standard output, JSON). Computed on
           the fast path (every core, or N threads; the same bits for any N) unless --compute plain
@@ -28,8 +33,12 @@ public static class EvalCommand
           replaced only with --force. A case may use at most --max-memory (default 4G) of memory and
           --max-work (default 5e10) multiply-adds, estimated from its sizes before anything is
           allocated. Formats and limits: Spec/formats.md.
+          With --device the recurrent ops (rnn, lstm, gru; not the reset-before GRU) run on that GPU
+          device in f64 (default) or f32 and every other case on the CPU; standard error says which
+          ran where (rnn-grading devices lists the devices; Spec/gpu.md).
         exit codes: 0 every case evaluated; 1 some case has an error (the others are still in RESULTS);
-        2 wrong command line; 3 CASES could not be read; 4 RESULTS could not be written or exists (no --force).
+        2 wrong command line; 3 CASES could not be read; 4 RESULTS could not be written or exists (no --force);
+        6 the --device cannot be opened.
         """;
 
     public static int Run(string[] args, Func<Stream> openStdin, Func<Stream> openStdout, TextWriter stderr) =>
@@ -42,7 +51,7 @@ public static class EvalCommand
             stdoutText.WriteLine(Usage);
             return ExitCodes.Ok;
         }
-        var parsed = CommandLine.Parse(args, ["-o", "--max-memory", "--max-work", .. ComputeOption.Names], ["--force"], "CASES", out string? error);
+        var parsed = CommandLine.Parse(args, ["-o", "--max-memory", "--max-work", .. ComputeOption.Names, DeviceOption.Device, DeviceOption.Precision], ["--force"], "CASES", out string? error);
         if (parsed is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         var compute = ComputeOption.Read(parsed.Values, out error);
         if (compute is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
@@ -58,6 +67,20 @@ public static class EvalCommand
         var outFormat = FileFormats.FromPath(resultsPath);
         if (inFormat is null) return CommandLine.Fail(stderr, ExitCodes.Usage, $"case file '{casesPath}' must end in .json or .npz", UsageLine);
         if (outFormat is null) return CommandLine.Fail(stderr, ExitCodes.Usage, $"results file '{resultsPath}' must end in .json or .npz", UsageLine);
+        DeviceSpec? deviceSpec = null;
+        var precision = GpuPrecision.Float64;
+        if (parsed.Values.TryGetValue(DeviceOption.Device, out string? deviceText))
+        {
+            deviceSpec = DeviceOption.ParseDevice(deviceText, out error);
+            if (deviceSpec is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        }
+        if (parsed.Values.TryGetValue(DeviceOption.Precision, out string? precisionText))
+        {
+            if (deviceSpec is null) return CommandLine.Fail(stderr, ExitCodes.Usage, "--precision applies to --device only (the CPU reference is float64)", UsageLine);
+            var p = DeviceOption.ParsePrecision(precisionText, out error);
+            if (p is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+            precision = p.Value;
+        }
 
         if (resultsPath != "-" && !parsed.Flags.Contains("--force") && (File.Exists(resultsPath) || Directory.Exists(resultsPath)))
             return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput,
@@ -90,7 +113,16 @@ public static class EvalCommand
                         $"case id \"{c.Id}\" cannot name arrays in an .npz file ({problem}); nothing was written: "
                         + "give RESULTS a .json name, or change the id", UsageLine);
 
-        var results = Evaluator.EvaluateAll(cases, compute, budget);
+        GpuDevice? device = null;
+        if (deviceSpec is not null)
+        {
+            device = DeviceOption.Open(deviceSpec.Value, precision, out error);
+            if (device is null) return CommandLine.Fail(stderr, ExitCodes.DeviceUnavailable, error!, UsageLine);
+        }
+        IReadOnlyList<CaseResult> results;
+        using (device)
+            results = Evaluator.EvaluateAll(cases, compute, budget, device is null ? null : new GpuRecurrentLayer(device));
+        if (device is not null) stderr.WriteLine("rnn-grading: " + Printable.Escape(WhereEvaluated(cases, device)));
         int failed = results.Count(r => r.Error is not null);
         try
         {
@@ -152,5 +184,18 @@ public static class EvalCommand
             budget = budget with { MaxWork = w };
         }
         return budget;
+    }
+
+    /// <summary>"on opencl:0 NAME (f64): 3 cases (rnn, lstm); on the CPU reference: 2 cases (linear)".</summary>
+    private static string WhereEvaluated(IReadOnlyList<Case> cases, GpuDevice device)
+    {
+        static string Count(IEnumerable<Case> group)
+        {
+            var list = group.ToList();
+            return list.Count == 0 ? "no case"
+                : $"{list.Count} case{(list.Count == 1 ? "" : "s")} ({string.Join(", ", list.Select(c => c.Op).Distinct())})";
+        }
+        return $"on {device}: {Count(cases.Where(Evaluator.RunsOnDevice))}; " +
+            $"on the CPU reference (no GPU path for these): {Count(cases.Where(c => !Evaluator.RunsOnDevice(c)))}";
     }
 }

@@ -22,6 +22,11 @@
 // recurrent case, a case the op rejects), 2 wrong command line, 3 CASES unreadable; demo, figures
 // and gallery 0 written, 2 wrong command line, 4 the output folder holds files they would replace
 // (no --force) or cannot be written.
+//
+// The GPU path: eval --device, devices and gpu-check exit with 6 when the device asked for (or, for
+// devices, any device at all) cannot be had: no OpenCL library, platform or device, no fp64 on it,
+// no CUDA driver or NVRTC, a kernel build that fails. gpu-check exits with 1 when some tensor is
+// outside its tolerance.
 namespace Rnn.Grading.Commands;
 
 public static class ExitCodes
@@ -43,4 +48,7 @@ public static class ExitCodes
 
     /// <summary>The grader itself failed (grade: an internal error) or could not be had (bundle: no repository, SDK or usable build).</summary>
     public const int GraderFailed = 5;
+
+    /// <summary>The GPU device asked for cannot be opened (eval --device, gpu-check), or devices found none.</summary>
+    public const int DeviceUnavailable = 6;
 }

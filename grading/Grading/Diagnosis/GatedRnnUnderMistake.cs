@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:dfaa49cc2a4c53e59c26eb5f0ddebf74cc5b976cb16976178ddfd2b3cb271f2c
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:28cef953d0c22f96edfa30bcdc96f570cbee6b16a610d9406afdf48fe2cdaf65
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:

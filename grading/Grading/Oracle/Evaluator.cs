@@ -8,13 +8,22 @@
 // How the ops compute: Compute.Fast() (Reference/Fast on every core) unless a caller says
 // otherwise, either per call (Evaluate(c, compute)) or for everything it runs inside a scope
 // (using (Evaluator.Use(Compute.Plain)) { ... }: eval's and grade's --compute option). The fast
-// path equals the plain loops within rounding (Spec/performance.md).
+// path equals the plain loops within rounding (Spec/performance.md). With a GPU layer (eval
+// --device) the recurrent ops run on its device and every other op as chosen (RunsOnDevice says which).
+using Rnn.Reference.Gpu;
+using Rnn.Reference.Gpu.Recurrent;
 using Rnn.Reference.Numerics;
 
 namespace Rnn.Grading.Oracle;
 
 public static class Evaluator
 {
+    /// <summary>Whether a case of this op runs on the GPU path when eval is given --device: the recurrent stacks do.</summary>
+    public static bool RunsOnDevice(string op) => OpRegistry.TryGet(op, out var o) && o is Ops.RecurrentOp;
+
+    /// <summary>Whether this case runs on the GPU path under --device: a recurrent op the device computes (not a reset-before GRU).</summary>
+    public static bool RunsOnDevice(Case c) => OpRegistry.TryGet(c.Op, out var o) && o is Ops.RecurrentOp recurrent && recurrent.RunsOnDevice(c);
+
     private static readonly AsyncLocal<Compute?> Scoped = new();
 
     /// <summary>What the oracle computes with when nobody chose: the fast path on every core.</summary>
@@ -41,7 +50,8 @@ public static class Evaluator
 
     public static CaseResult Evaluate(Case c, Compute compute) => Evaluate(c, compute, CaseBudget.Default);
 
-    public static CaseResult Evaluate(Case c, Compute compute, CaseBudget budget)
+    /// <summary>Evaluate one case within the budget; with a GPU layer the recurrent ops it can compute run on its device.</summary>
+    public static CaseResult Evaluate(Case c, Compute compute, CaseBudget budget, GpuRecurrentLayer? gpu = null)
     {
         if (!OpRegistry.TryGet(c.Op, out var op))
             return Failed(c, $"unknown op \"{c.Op}\"; the ops are {string.Join(", ", OpRegistry.Names)}");
@@ -49,9 +59,13 @@ public static class Evaluator
             return Failed(c, overBudget);
         try
         {
-            var (outputs, grads) = op.Evaluate(c, compute);
+            var (outputs, grads) = gpu is not null && RunsOnDevice(c) ? ((Ops.RecurrentOp)op).Evaluate(c, gpu) : op.Evaluate(c, compute);
             var notes = op.Notes(c);
             return new CaseResult(c.Id, outputs, grads, Notes: notes.Count == 0 ? null : notes);
+        }
+        catch (GpuException e)
+        {
+            return Failed(c, $"GPU error on {gpu?.Device}: {e.Message}");
         }
         catch (ArgumentException e)
         {
@@ -71,10 +85,10 @@ public static class Evaluator
 
     public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases, Compute compute) => EvaluateAll(cases, compute, CaseBudget.Default);
 
-    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases, Compute compute, CaseBudget budget)
+    public static IReadOnlyList<CaseResult> EvaluateAll(IEnumerable<Case> cases, Compute compute, CaseBudget budget, GpuRecurrentLayer? gpu = null)
     {
         var results = new List<CaseResult>();
-        foreach (var c in cases) results.Add(Evaluate(c, compute, budget));
+        foreach (var c in cases) results.Add(Evaluate(c, compute, budget, gpu));
         return results;
     }
 

@@ -13,7 +13,11 @@
 //   grads:        input, h0 and c0 when the case gives them, and every parameter (under the
 //                 convention's names and shapes when the case gives one)
 //   notes:        under a convention that merges bias_ih and bias_hh, what was done with them
+// On the CPU (RecurrentLayer, plain loops or fast path), or on a GPU device (eval --device:
+// Reference.Gpu's GpuRecurrentLayer, which takes the same arguments and returns the same records;
+// it has PyTorch's GRU only, so a reset-before GRU stays on the CPU: RunsOnDevice).
 using Rnn.Reference.Conventions;
+using Rnn.Reference.Gpu.Recurrent;
 using Rnn.Reference.Numerics;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
@@ -93,20 +97,39 @@ public sealed class RecurrentOp(string name) : IOp
 
     public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c) => Evaluate(c, Compute.Plain);
 
+    /// <summary>
+    /// Whether the GPU path computes this case: every cell but the reset-before GRU (the GPU kernels
+    /// have PyTorch's GRU only). A case whose config cannot be read counts as on the device; it fails
+    /// there with the same message as on the CPU.
+    /// </summary>
+    public bool RunsOnDevice(Case c)
+    {
+        try { return Read(c).Config.Kind != CellKind.GruResetBefore; }
+        catch (ArgumentException) { return true; }
+    }
+
     /// <summary>Evaluate on the chosen path: the stack's plain loops or its fast path (the backward follows the forward's).</summary>
-    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute)
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute) => Evaluate(c, compute, gpu: null);
+
+    /// <summary>Evaluate on the GPU layer's device (Reference.Gpu).</summary>
+    public (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, GpuRecurrentLayer gpu) =>
+        Evaluate(c, Compute.Plain, gpu ?? throw new ArgumentNullException(nameof(gpu)));
+
+    private (NamedTensors Outputs, NamedTensors Grads) Evaluate(Case c, Compute compute, GpuRecurrentLayer? gpu)
     {
         var (config, input, h0, c0, lengths, parameters, convention) = Read(c);
-        var forward = RecurrentLayer.Forward(config, parameters, input, h0, c0, lengths, compute);
+        var forward = gpu is null
+            ? RecurrentLayer.Forward(config, parameters, input, h0, c0, lengths, compute)
+            : gpu.Forward(config, parameters, input, h0, c0, lengths);
         var outputs = new NamedTensors();
         outputs.Add("output", forward.Output);
         outputs.Add("h_n", forward.HN);
         if (forward.CN is not null) outputs.Add("c_n", forward.CN);
 
-        var back = RecurrentLayer.Backward(forward.Cache,
-            CaseTensors.Optional(c.GradOutputs, "output"),
-            CaseTensors.Optional(c.GradOutputs, "h_n"),
-            CaseTensors.Optional(c.GradOutputs, "c_n"));
+        var dOutput = CaseTensors.Optional(c.GradOutputs, "output");
+        var dHN = CaseTensors.Optional(c.GradOutputs, "h_n");
+        var dCN = CaseTensors.Optional(c.GradOutputs, "c_n");
+        var back = gpu is null ? RecurrentLayer.Backward(forward.Cache, dOutput, dHN, dCN) : gpu.Backward(forward.Cache, dOutput, dHN, dCN);
         var grads = new NamedTensors();
         grads.Add("input", back.dInput);
         if (h0 is not null) grads.Add("h0", back.dH0);

@@ -1,0 +1,158 @@
+// One opened device with the kernel program built for one precision: the few operations the
+// recurrent stack needs (allocate, upload, download, zero, launch, finish), the same for OpenCL and
+// CUDA. Buffers hold REAL (float or double) or int elements; the host side is always double.
+// A device is used from one thread at a time. Dispose frees everything it allocated.
+using System.Runtime.InteropServices;
+using Rnn.Reference.Gpu.Kernels;
+
+namespace Rnn.Reference.Gpu;
+
+/// <summary>A kernel's launch shape: GroupsX x GroupsY work-groups of LocalX x LocalY work-items.</summary>
+public readonly record struct LaunchShape(int GroupsX, int GroupsY, int LocalX, int LocalY)
+{
+    /// <summary>1-D: enough work-groups of `local` work-items to cover `count`.</summary>
+    public static LaunchShape Cover(int count, int local = KernelSource.PointwiseWg) =>
+        new(Math.Max(1, (count + local - 1) / local), 1, local, 1);
+}
+
+/// <summary>A kernel argument: a device buffer or a 32-bit integer.</summary>
+public readonly struct KernelArg
+{
+    public GpuBuffer? Buffer { get; }
+    public int Value { get; }
+
+    private KernelArg(GpuBuffer? buffer, int value) { Buffer = buffer; Value = value; }
+
+    public static implicit operator KernelArg(GpuBuffer buffer) => new(buffer ?? throw new ArgumentNullException(nameof(buffer)), 0);
+
+    public static implicit operator KernelArg(int value) => new(null, value);
+
+    public static implicit operator KernelArg(bool value) => new(null, value ? 1 : 0);
+}
+
+public enum BufferElement { Real, Int32 }
+
+/// <summary>Device memory of Length elements. Owned by its device: Dispose returns it, and the device frees what is left when it is disposed.</summary>
+public abstract class GpuBuffer : IDisposable
+{
+    protected GpuBuffer(GpuDevice device, int length, BufferElement element)
+    {
+        Device = device;
+        Length = length;
+        Element = element;
+    }
+
+    public GpuDevice Device { get; }
+    public int Length { get; }
+    public BufferElement Element { get; }
+    public long Bytes => (long)Length * (Element == BufferElement.Int32 ? 4 : Device.Precision.Size());
+
+    public abstract void Dispose();
+}
+
+public abstract class GpuDevice : IDisposable
+{
+    protected GpuDevice(GpuPrecision precision, DeviceSpec spec, string name)
+    {
+        Precision = precision;
+        Spec = spec;
+        Name = name;
+    }
+
+    public GpuPrecision Precision { get; }
+    public DeviceSpec Spec { get; }
+
+    /// <summary>The device's own name (and platform), as the driver reports it.</summary>
+    public string Name { get; }
+
+    public override string ToString() => $"{Spec} {Name} ({Precision.Name()})";
+
+    /// <summary>The gemm version the stack's products use on this device when B is row-major (Kernels/GpuKernels.cs).</summary>
+    public virtual GemmVersion PreferredGemm => GemmVersion.Tiled;
+
+    /// <summary>Opens "opencl[:N]" or "cuda[:N]" and builds the kernels for the precision.</summary>
+    public static GpuDevice Open(DeviceSpec spec, GpuPrecision precision) => spec.Api switch
+    {
+        GpuApi.OpenCL => OpenCL.OpenClDevice.Open(spec.Index, precision),
+        _ => Cuda.CudaDevice.Open(spec.Index, precision),
+    };
+
+    public static GpuDevice Open(string spec, GpuPrecision precision) => Open(DeviceSpec.Parse(spec), precision);
+
+    public abstract GpuBuffer Allocate(int length, BufferElement element = BufferElement.Real);
+
+    public abstract void Zero(GpuBuffer buffer);
+
+    /// <summary>Runs a kernel (asynchronously; Finish waits). Every entry of KernelSource.EntryPoints can be launched.</summary>
+    public abstract void Launch(string kernel, LaunchShape shape, ReadOnlySpan<KernelArg> args);
+
+    /// <summary>Waits until every queued command has finished.</summary>
+    public abstract void Finish();
+
+    protected abstract void Write(GpuBuffer buffer, long byteOffset, ReadOnlySpan<byte> bytes);
+
+    protected abstract void Read(GpuBuffer buffer, long byteOffset, Span<byte> bytes);
+
+    public abstract void Dispose();
+
+    /// <summary>A new buffer holding the values (converted to float for Float32).</summary>
+    public GpuBuffer Upload(ReadOnlySpan<double> values)
+    {
+        var buffer = Allocate(Math.Max(1, values.Length));
+        if (!values.IsEmpty) Upload(buffer, 0, values);
+        return buffer;
+    }
+
+    /// <summary>A new int buffer holding the values.</summary>
+    public GpuBuffer UploadInts(ReadOnlySpan<int> values)
+    {
+        var buffer = Allocate(Math.Max(1, values.Length), BufferElement.Int32);
+        if (!values.IsEmpty) Write(buffer, 0, MemoryMarshal.AsBytes(values));
+        return buffer;
+    }
+
+    /// <summary>Writes values into buffer[offset .. offset + values.Length).</summary>
+    public void Upload(GpuBuffer buffer, int offset, ReadOnlySpan<double> values)
+    {
+        CheckRange(buffer, offset, values.Length, BufferElement.Real);
+        if (Precision == GpuPrecision.Float64)
+            Write(buffer, offset * 8L, MemoryMarshal.AsBytes(values));
+        else
+        {
+            var singles = new float[values.Length];
+            for (int i = 0; i < values.Length; i++) singles[i] = (float)values[i];
+            Write(buffer, offset * 4L, MemoryMarshal.AsBytes(singles.AsSpan()));
+        }
+    }
+
+    /// <summary>Reads buffer[offset .. offset + values.Length) into values (float widened to double).</summary>
+    public void Download(GpuBuffer buffer, int offset, Span<double> values)
+    {
+        CheckRange(buffer, offset, values.Length, BufferElement.Real);
+        if (Precision == GpuPrecision.Float64)
+            Read(buffer, offset * 8L, MemoryMarshal.AsBytes(values));
+        else
+        {
+            var singles = new float[values.Length];
+            Read(buffer, offset * 4L, MemoryMarshal.AsBytes(singles.AsSpan()));
+            for (int i = 0; i < values.Length; i++) values[i] = singles[i];
+        }
+    }
+
+    /// <summary>The first `length` elements of the buffer as doubles.</summary>
+    public double[] Download(GpuBuffer buffer, int offset, int length)
+    {
+        var values = new double[length];
+        if (length > 0) Download(buffer, offset, values);
+        return values;
+    }
+
+    private void CheckRange(GpuBuffer buffer, int offset, int length, BufferElement element)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (buffer.Device != this) throw new ArgumentException("the buffer belongs to another device", nameof(buffer));
+        if (buffer.Element != element) throw new ArgumentException($"the buffer holds {buffer.Element} elements, not {element}", nameof(buffer));
+        if (offset < 0 || length < 0 || (long)offset + length > buffer.Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"elements {offset} .. {offset + length} are outside the buffer's {buffer.Length}");
+    }
+}

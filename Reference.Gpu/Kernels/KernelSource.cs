@@ -1,0 +1,51 @@
+// The kernel source, one text for both APIs: portable.h followed by each kernel file, read from
+// the assembly's embedded resources. Also the defines the host compiles it with and every kernel
+// entry the host looks up (the PTX check asserts the CUDA flavour exports each of them).
+using System.Reflection;
+
+namespace Rnn.Reference.Gpu.Kernels;
+
+public static class KernelSource
+{
+    /// <summary>The kernel files in the order they are concatenated after portable.h.</summary>
+    public static readonly string[] Files = ["gemm.c", "gemm_rowblock.c", "reduce.c", "recurrent_forward.c", "recurrent_backward.c"];
+
+    /// <summary>Every kernel entry point the host uses; a device resolves all of them when it opens.</summary>
+    public static readonly string[] EntryPoints =
+    [
+        "gemm", "gemm_rowblock", "column_sum",
+        "rnn_step_forward", "lstm_step_forward", "gru_step_forward",
+        "rnn_step_backward", "lstm_step_backward", "gru_step_backward",
+    ];
+
+    /// <summary>GEMM tiling: a work-group of Wg x Wg work-items computes a Tm x Tn tile of C, Tk columns of A at a time.</summary>
+    public const int GemmTm = 64, GemmTn = 64, GemmTk = 16, GemmWg = 16;
+
+    /// <summary>Work-items per work-group of the 1-D pointwise and reduction kernels.</summary>
+    public const int PointwiseWg = 64;
+
+    /// <summary>The whole program text: portable.h, then every kernel file.</summary>
+    public static string Text { get; } = string.Join("\n", new[] { "portable.h" }.Concat(Files).Select(Read));
+
+    /// <summary>-D definitions (name, value) for a precision: REAL and the GEMM tile sizes.</summary>
+    public static IReadOnlyList<(string Name, string Value)> Defines(GpuPrecision precision) =>
+    [
+        ("REAL", precision.CType()),
+        ("GEMM_TM", GemmTm.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("GEMM_TN", GemmTn.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("GEMM_TK", GemmTk.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("GEMM_WG", GemmWg.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    ];
+
+    /// <summary>The defines as compiler options: -DREAL=double -DGEMM_TM=64 ...</summary>
+    public static string[] DefineOptions(GpuPrecision precision) => Defines(precision).Select(d => $"-D{d.Name}={d.Value}").ToArray();
+
+    /// <summary>One embedded file's text (portable.h or a kernel file).</summary>
+    public static string Read(string file)
+    {
+        using var stream = typeof(KernelSource).Assembly.GetManifestResourceStream("Kernels/" + file)
+            ?? throw new InvalidOperationException($"kernel file {file} is not embedded in {typeof(KernelSource).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

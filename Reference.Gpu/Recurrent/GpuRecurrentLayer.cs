@@ -1,0 +1,253 @@
+// The recurrent stacks (nn.RNN tanh / relu, nn.LSTM, nn.GRU) on a GPU device, with the public shape
+// of Reference/Recurrent/RecurrentLayer: Forward takes the config, the named parameters and the
+// inputs and returns the same RecurrentOutput (its cache filled from the device), Backward takes
+// that cache and returns the same RecurrentGradients. A caller swaps `RecurrentLayer.Forward(...)`
+// for `gpu.Forward(...)`; the two also mix (a CPU forward's cache can go to the GPU backward).
+//
+// Structure as cuDNN's (Appleyard, Kocisky, Blunsom, arXiv:1604.01946), per layer and direction:
+//   forward:  xProj = x W_ih^T for all T steps as one gemm; then per step one gemm hh = hPrev W_hh^T
+//             and one fused pointwise kernel (biases, gates, state update, output, length masking)
+//   backward: per step in reverse, one fused pointwise kernel (dGates) and one gemm dhPrev += dG W_hh;
+//             then dW_hh = dG^T h and dW_ih = dG^T x as one gemm each over all steps, db_ih and db_hh
+//             as fixed-order column sums, and dx = dG W_ih as one gemm.
+// Nothing is summed with atomics and every sum has a fixed order, so a rerun is bit-identical.
+// Equations: Spec/rnn.md, lstm.md, gru.md; this file's mapping and launch shapes: Spec/gpu.md.
+//
+// T = steps, B = batch, I_l = layer input size, H = hidden size, G = gate blocks (1, 4, 3),
+// L = layers, D = directions. Device buffers are row-major and time-major, as the reference's.
+using Rnn.Reference.Gpu.Kernels;
+using Rnn.Reference.Recurrent;
+using Rnn.Reference.Tensors;
+
+namespace Rnn.Reference.Gpu.Recurrent;
+
+public sealed class GpuRecurrentLayer(GpuDevice device)
+{
+    public GpuDevice Device { get; } = device ?? throw new ArgumentNullException(nameof(device));
+
+    /// <summary>The cells the GPU kernels compute: PyTorch's four; not the reset-before GRU, which Forward refuses.</summary>
+    public static IReadOnlyList<CellKind> Kinds { get; } = [CellKind.RnnTanh, CellKind.RnnRelu, CellKind.Lstm, CellKind.Gru];
+
+    /// <summary>
+    /// Runs the stack over a whole sequence; arguments and result exactly as RecurrentLayer.Forward.
+    /// input: [T, B, I] ([B, T, I] when BatchFirst) or unbatched [T, I]; h0, c0: [L*D, B, H] or null;
+    /// lengths: valid steps per batch element, or null.
+    /// </summary>
+    public RecurrentOutput Forward(
+        RecurrentConfig config, NamedTensors parameters, Tensor input,
+        Tensor? h0 = null, Tensor? c0 = null, int[]? lengths = null)
+    {
+        var dims = RecurrentShapes.CheckForward(config, parameters, input, h0, c0, lengths);
+        if (!Kinds.Contains(config.Kind))
+            throw new ArgumentException("the GPU path computes PyTorch's GRU (reset after the recurrent product) only; " +
+                "a reset-before GRU runs on the CPU reference (RecurrentLayer)", nameof(config));
+        int T = dims.T, B = dims.B, H = config.HiddenSize, L = config.NumLayers, D = config.Directions;
+        int G = config.Gates, GH = G * H, DH = D * H, BH = B * H;
+        var dev = Device;
+        using var scope = new BufferScope(dev);
+        var lens = scope.UploadInts(dims.Lengths);                                     // [B]
+        var noBias = scope.Zeros(1);
+
+        var layerInputs = new double[L][];
+        var directions = new DirectionCache[L * D];
+        layerInputs[0] = RecurrentShapes.ToTimeMajor(input.Data, T, B, config.InputSize, config.BatchFirst && !dims.Unbatched);
+        var x = scope.Upload(layerInputs[0]);                                           // [T, B, I_l]
+        var hN = new double[L * D * BH];                                                // [L*D, B, H]
+        var cN = config.HasCellState ? new double[L * D * BH] : null;
+        GpuBuffer layerOutput = x;
+        for (int l = 0; l < L; l++)
+        {
+            int In = config.LayerInputSize(l);
+            layerOutput = scope.Allocate(T * B * DH);                                  // [T, B, D*H]
+            for (int d = 0; d < D; d++)
+            {
+                int ld = l * D + d;
+                string s = RecurrentConfig.Suffix(l, d);
+                using var dir = new BufferScope(dev);
+                // the weights transposed once on the host, so that B of both products is row-major
+                var WihT = dir.Upload(Transpose(parameters["weight_ih" + s].Data, GH, In));   // [I_l, G*H]
+                var WhhT = dir.Upload(Transpose(parameters["weight_hh" + s].Data, GH, H));    // [H, G*H]
+                var bih = config.Bias ? dir.Upload(parameters["bias_ih" + s].Data) : noBias;   // [G*H]
+                var bhh = config.Bias ? dir.Upload(parameters["bias_hh" + s].Data) : noBias;   // [G*H]
+
+                // The input projection does not depend on the state: one product for all steps.
+                // xProj[T*B, G*H] = x[T*B, I_l] · W_ihᵀ
+                var xProj = dir.Allocate(T * B * GH);
+                GpuKernels.Gemm(dev, T * B, GH, In, MatrixView.RowMajor(x, In), MatrixView.RowMajor(WihT, GH), xProj, 0, GH, accumulate: false);
+
+                var hs = dir.Allocate((T + 1) * BH);                                    // [T+1, B, H] by step
+                var cs = config.HasCellState ? dir.Allocate((T + 1) * BH) : noBias;     // [T+1, B, H]
+                var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? dir.Allocate(T * B * GH) : noBias;   // [T, B, G*H]
+                var hhN = config.Kind == CellKind.Gru ? dir.Allocate(T * BH) : noBias;  // [T, B, H]
+                var hh = dir.Allocate(B * GH);                                          // [B, G*H] this step's hPrev W_hhᵀ
+                InitialState(dev, hs, h0, ld, BH);
+                if (config.HasCellState) InitialState(dev, cs, c0, ld, BH);
+
+                // slide: for input in input_sequence: output = f(input, current_state); current_state = output
+                for (int step = 0; step < T; step++)
+                {
+                    int t = d == 0 ? step : T - 1 - step;
+                    // hh[B, G*H] = hs[step] · W_hhᵀ
+                    GpuKernels.Gemm(dev, B, GH, H, MatrixView.RowMajor(hs, H, step * BH), MatrixView.RowMajor(WhhT, GH), hh, 0, GH, accumulate: false);
+                    var at = new GpuKernels.StepArgs(B, H, t, step, DH, d * H);
+                    switch (config.Kind)
+                    {
+                        case CellKind.RnnTanh:
+                        case CellKind.RnnRelu:
+                            GpuKernels.RnnStepForward(dev, at, config.Kind == CellKind.RnnRelu, config.Bias, xProj, hh, bih, bhh, lens, hs, layerOutput);
+                            break;
+                        case CellKind.Lstm:
+                            GpuKernels.LstmStepForward(dev, at, config.Bias, xProj, hh, bih, bhh, lens, hs, cs, gates, layerOutput);
+                            break;
+                        case CellKind.Gru:
+                            GpuKernels.GruStepForward(dev, at, config.Bias, xProj, hh, bih, bhh, lens, hs, gates, hhN, layerOutput);
+                            break;
+                    }
+                }
+
+                // what the backward pass needs, in the reference's DirectionCache layout
+                var cache = new DirectionCache(
+                    dev.Download(hs, 0, (T + 1) * BH),
+                    config.HasCellState ? dev.Download(cs, 0, (T + 1) * BH) : [],
+                    config.Kind is CellKind.Lstm or CellKind.Gru ? dev.Download(gates, 0, T * B * GH) : [],
+                    config.Kind == CellKind.Gru ? dev.Download(hhN, 0, T * BH) : []);
+                directions[ld] = cache;
+                cache.H.AsSpan(T * BH, BH).CopyTo(hN.AsSpan(ld * BH));
+                if (cN is not null) cache.C.AsSpan(T * BH, BH).CopyTo(cN.AsSpan(ld * BH));
+            }
+            if (l + 1 < L) layerInputs[l + 1] = dev.Download(layerOutput, 0, T * B * DH);
+            x = layerOutput;
+        }
+
+        var outputData = dev.Download(layerOutput, 0, T * B * DH);
+        var output = dims.Unbatched ? new Tensor([T, DH], outputData)
+            : config.BatchFirst ? new Tensor([B, T, DH], RecurrentShapes.FromTimeMajor(outputData, T, B, DH))
+            : new Tensor([T, B, DH], outputData);
+        var cacheAll = new RecurrentCache(config, parameters, T, B, dims.Unbatched, dims.Lengths, layerInputs, directions);
+        return new RecurrentOutput(output, new Tensor(dims.StateShape, hN), cN is null ? null : new Tensor(dims.StateShape, cN), cacheAll);
+
+    }
+
+    /// <summary>
+    /// Back-propagation through time; arguments and result exactly as RecurrentLayer.Backward. dOutput,
+    /// dHN, dCN are the upstream gradients of Output, HN and CN (null means zeros).
+    /// </summary>
+    public RecurrentGradients Backward(RecurrentCache cache, Tensor? dOutput = null, Tensor? dHN = null, Tensor? dCN = null)
+    {
+        RecurrentShapes.CheckBackward(cache, dOutput, dHN, dCN);
+        var config = cache.Config;
+        int T = cache.T, B = cache.B, H = config.HiddenSize, L = config.NumLayers, D = config.Directions;
+        int G = config.Gates, GH = G * H, DH = D * H, BH = B * H;
+        var dev = Device;
+        var p = cache.Parameters;
+        using var scope = new BufferScope(dev);
+        var lens = scope.UploadInts(cache.Lengths);
+        var unused = scope.Zeros(1);
+
+        var grads = p.ZerosLike();
+        var dH0 = new double[L * D * BH];                                                   // [L*D, B, H]
+        var dC0 = config.HasCellState ? new double[L * D * BH] : null;
+        // dLayerOut: gradient reaching the current layer's output sequence, [T, B, D*H]
+        var dLayerOut = dOutput is null ? scope.Zeros(T * B * DH)
+            : scope.Upload(RecurrentShapes.ToTimeMajor(dOutput.Data, T, B, DH, config.BatchFirst && !cache.Unbatched));
+        for (int l = L - 1; l >= 0; l--)
+        {
+            int In = config.LayerInputSize(l);
+            var x = scope.Upload(cache.LayerInputs[l]);                                     // [T, B, I_l]
+            var dLayerIn = scope.Allocate(T * B * In);                                      // [T, B, I_l]
+            for (int d = 0; d < D; d++)
+            {
+                int ld = l * D + d;
+                string s = RecurrentConfig.Suffix(l, d);
+                var dc = cache.Directions[ld];
+                using var dir = new BufferScope(dev);
+                var Wih = dir.Upload(p["weight_ih" + s].Data);                              // [G*H, I_l]
+                var Whh = dir.Upload(p["weight_hh" + s].Data);                              // [G*H, H]
+                var hs = dir.Upload(dc.H);                                                  // [T+1, B, H]
+                var cs = config.HasCellState ? dir.Upload(dc.C) : unused;
+                var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? dir.Upload(dc.Gates) : unused;
+                var hhN = config.Kind == CellKind.Gru ? dir.Upload(dc.HhN) : unused;
+                var dGx = dir.Allocate(T * B * GH);                                         // [T, B, G*H] by time
+                var dGh = dir.Allocate(T * B * GH);                                         // [T, B, G*H] by step
+                // dhNext starts as dh_n and is carried backwards (dhNext in min-char-rnn); two buffers swap roles
+                var dhNext = dHN is null ? dir.Zeros(BH) : dir.Upload(dHN.Data.AsSpan(ld * BH, BH));
+                var dhPrev = dir.Allocate(BH);
+                var dcNext = !config.HasCellState ? unused : dCN is null ? dir.Zeros(BH) : dir.Upload(dCN.Data.AsSpan(ld * BH, BH));
+                var dcPrev = config.HasCellState ? dir.Allocate(BH) : unused;
+
+                for (int step = T - 1; step >= 0; step--)
+                {
+                    int t = d == 0 ? step : T - 1 - step;
+                    var at = new GpuKernels.StepArgs(B, H, t, step, DH, d * H);
+                    switch (config.Kind)
+                    {
+                        case CellKind.RnnTanh:
+                        case CellKind.RnnRelu:
+                            GpuKernels.RnnStepBackward(dev, at, config.Kind == CellKind.RnnRelu, dLayerOut, dhNext, hs, lens, dGx, dGh, dhPrev);
+                            break;
+                        case CellKind.Lstm:
+                            GpuKernels.LstmStepBackward(dev, at, dLayerOut, dhNext, dcNext, hs, cs, gates, lens, dGx, dGh, dhPrev, dcPrev);
+                            break;
+                        case CellKind.Gru:
+                            GpuKernels.GruStepBackward(dev, at, dLayerOut, dhNext, hs, gates, hhN, lens, dGx, dGh, dhPrev);
+                            break;
+                    }
+                    // forward: a = ... + hPrev W_hhᵀ   so   dhPrev += dG[step] · W_hh
+                    GpuKernels.Gemm(dev, B, H, GH, MatrixView.RowMajor(dGh, GH, step * B * GH), MatrixView.RowMajor(Whh, H), dhPrev, 0, H, accumulate: true);
+                    (dhNext, dhPrev) = (dhPrev, dhNext);
+                    if (config.HasCellState) (dcNext, dcPrev) = (dcPrev, dcNext);
+                }
+                dev.Download(dhNext, 0, dH0.AsSpan(ld * BH, BH));
+                if (dC0 is not null) dev.Download(dcNext, 0, dC0.AsSpan(ld * BH, BH));
+
+                // forward: hh = hPrev W_hhᵀ at every step   so   dW_hh[G*H, H] = dGᵀ[G*H, T*B] · hs[0 .. T-1][T*B, H]
+                var dWhh = dir.Allocate(GH * H);
+                GpuKernels.Gemm(dev, GH, H, T * B, MatrixView.Transposed(dGh, GH), MatrixView.RowMajor(hs, H), dWhh, 0, H, accumulate: false);
+                // forward: xProj = x W_ihᵀ + b_ih for all steps   so   dW_ih[G*H, I_l] = dGᵀ · x,  dx += dG · W_ih
+                var dWih = dir.Allocate(GH * In);
+                GpuKernels.Gemm(dev, GH, In, T * B, MatrixView.Transposed(dGx, GH), MatrixView.RowMajor(x, In), dWih, 0, In, accumulate: false);
+                GpuKernels.Gemm(dev, T * B, In, GH, MatrixView.RowMajor(dGx, GH), MatrixView.RowMajor(Wih, In), dLayerIn, 0, In, accumulate: d > 0);
+                dev.Download(dWhh, 0, grads["weight_hh" + s].Data);
+                dev.Download(dWih, 0, grads["weight_ih" + s].Data);
+                if (config.Bias)
+                {
+                    // db = the sum of dG over all steps and batch rows, in a fixed order
+                    var db = dir.Allocate(2 * GH);
+                    GpuKernels.ColumnSum(dev, T * B, GH, dGx, 0, GH, db, 0, accumulate: false);
+                    GpuKernels.ColumnSum(dev, T * B, GH, dGh, 0, GH, db, GH, accumulate: false);
+                    dev.Download(db, 0, grads["bias_ih" + s].Data);
+                    dev.Download(db, GH, grads["bias_hh" + s].Data);
+                }
+            }
+            dLayerOut = dLayerIn;
+        }
+
+        int I = config.InputSize;
+        var dIn = dev.Download(dLayerOut, 0, T * B * I);
+        var dInput = cache.Unbatched ? new Tensor([T, I], dIn)
+            : config.BatchFirst ? new Tensor([B, T, I], RecurrentShapes.FromTimeMajor(dIn, T, B, I))
+            : new Tensor([T, B, I], dIn);
+        int[] stateShape = RecurrentShapes.StateShape(cache);
+        return new RecurrentGradients(dInput, new Tensor(stateShape, dH0), dC0 is null ? null : new Tensor(stateShape, dC0), grads);
+    }
+
+    /// <summary>W^T [cols, rows] of a row-major W [rows, cols].</summary>
+    private static double[] Transpose(double[] W, int rows, int cols)
+    {
+        var Wt = new double[W.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) Wt[c * rows + r] = W[r * cols + c];
+        return Wt;
+    }
+
+    /// <summary>state[step 0] = s0[ld] (the given h0 / c0 slice), or zeros.</summary>
+    private static void InitialState(GpuDevice dev, GpuBuffer states, Tensor? s0, int ld, int BH)
+    {
+        if (s0 is null)
+        {
+            dev.Upload(states, 0, new double[BH]);
+            return;
+        }
+        dev.Upload(states, 0, s0.Data.AsSpan(ld * BH, BH));
+    }
+}

@@ -1,0 +1,105 @@
+// Forward and forward+backward time of the GPU path (Reference.Gpu) on the same workloads as
+// RecurrentBenchmarks, in float32 and float64, on opencl:0 (PoCL's CPU device here), plus the
+// tiled gemm kernel alone at 2048^3 and at the two product shapes of lstm-medium, for GFLOP/s.
+// Each call includes what the public API does: uploading the inputs and weights, and downloading
+// the output and the cache that backward takes (Spec/gpu.md, "Where the time goes").
+// Run (POCL_CACHE_DIR must be a writable folder):
+//   dotnet run -c Release --project Tests/Reference.Benchmarks -- --filter '*GpuRecurrentBenchmarks*'
+// Tests/Reference.Benchmarks/gpu_vs_pytorch.py runs these and the same workloads in PyTorch in one
+// run and prints the ratios.
+using BenchmarkDotNet.Attributes;
+using Rnn.Reference.Gpu;
+using Rnn.Reference.Gpu.Kernels;
+using Rnn.Reference.Gpu.Recurrent;
+using Rnn.Reference.Recurrent;
+using Rnn.Reference.Tensors;
+
+namespace Rnn.Benchmarks;
+
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[MedianColumn]
+public class GpuRecurrentBenchmarks
+{
+    [Params("lstm-small", "lstm-medium", "gru-small", "rnn-small")]
+    public string Workload { get; set; } = "lstm-small";
+
+    [Params("f32", "f64")]
+    public string Precision { get; set; } = "f32";
+
+    private GpuDevice _device = null!;
+    private GpuRecurrentLayer _gpu = null!;
+    private RecurrentConfig _config = null!;
+    private NamedTensors _parameters = null!;
+    private Tensor _input = null!, _dOutput = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var (kind, T, B, I, H) = RecurrentBenchmarks.Workloads[Workload];
+        _device = GpuDevice.Open("opencl:0", GpuPrecisions.Parse(Precision));
+        _gpu = new GpuRecurrentLayer(_device);
+        _config = new RecurrentConfig(kind, I, H);
+        _parameters = RecurrentParameters.Initialize(_config, seed: 1);
+        var rng = new SeededRandom(2);
+        _input = rng.UniformTensor(-1, 1, T, B, I);
+        _dOutput = rng.UniformTensor(-1, 1, T, B, H);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _device.Dispose();
+
+    [Benchmark]
+    public Tensor Forward() => _gpu.Forward(_config, _parameters, _input).Output;
+
+    [Benchmark]
+    public NamedTensors ForwardBackward()
+    {
+        var forward = _gpu.Forward(_config, _parameters, _input);
+        return _gpu.Backward(forward.Cache, _dOutput).dParameters;
+    }
+}
+
+/// <summary>The gemm kernel alone (the version the device prefers, as the stack uses it), device-resident operands, waiting for the result: the GEMM rate of the GPU path.</summary>
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[MedianColumn]
+public class GpuGemmBenchmarks
+{
+    /// <summary>name: M, N, K of C[M, N] = A[M, K] B[K, N]. lstm-medium's input projection is x[T*B, I] W_ih^T, its recurrent product hPrev[B, H] W_hh^T.</summary>
+    public static readonly Dictionary<string, (int M, int N, int K)> Shapes = new()
+    {
+        ["square-2048"] = (2048, 2048, 2048),
+        ["lstm-medium-input"] = (100 * 64, 4 * 256, 128),
+        ["lstm-medium-step"] = (64, 4 * 256, 256),
+    };
+
+    [Params("square-2048", "lstm-medium-input", "lstm-medium-step")]
+    public string Shape { get; set; } = "square-2048";
+
+    [Params("f32", "f64")]
+    public string Precision { get; set; } = "f32";
+
+    private GpuDevice _device = null!;
+    private GpuBuffer _a = null!, _b = null!, _c = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var (M, N, K) = Shapes[Shape];
+        _device = GpuDevice.Open("opencl:0", GpuPrecisions.Parse(Precision));
+        var rng = new SeededRandom(3);
+        _a = _device.Upload(rng.UniformTensor(-1, 1, M, K).Data);
+        _b = _device.Upload(rng.UniformTensor(-1, 1, K, N).Data);    // W^T [K, N] row-major, as the stack uploads it
+        _c = _device.Allocate(M * N);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _device.Dispose();
+
+    [Benchmark]
+    public void Gemm()
+    {
+        var (M, N, K) = Shapes[Shape];
+        GpuKernels.Gemm(_device, M, N, K, MatrixView.RowMajor(_a, K), MatrixView.RowMajor(_b, N), _c, 0, N, accumulate: false);
+        _device.Finish();
+    }
+}
