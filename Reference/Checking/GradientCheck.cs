@@ -29,6 +29,15 @@ public sealed record GradientCheckOptions(
     double Rtol = 1e-3);
 
 /// <summary>The comparison for one tensor.</summary>
+/// <param name="Name">the variable's name</param>
+/// <param name="Checked">entries compared (all, or a seeded subset of MaxElementsPerTensor)</param>
+/// <param name="Total">entries in the tensor</param>
+/// <param name="WorstIndex">flat index of the entry with the largest |analytic - numeric|</param>
+/// <param name="WorstAnalytic">the analytic gradient there</param>
+/// <param name="WorstNumeric">the central difference there</param>
+/// <param name="MaxAbsDifference">max |analytic - numeric| over the checked entries</param>
+/// <param name="RelativeError">CS231n's max |a - n| / max(1e-8, max (|a| + |n|))</param>
+/// <param name="WithinGradcheckTolerance">every checked entry has |a - n| &lt;= atol + rtol * |n|</param>
 public sealed record TensorGradientCheck(
     string Name,
     int Checked,
