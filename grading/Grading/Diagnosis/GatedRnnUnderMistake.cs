@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:28cef953d0c22f96edfa30bcdc96f570cbee6b16a610d9406afdf48fe2cdaf65
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:4d2af83b96783499fbc5f2cb402b9dab733593aa83618287cc2110a8196ac236
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:

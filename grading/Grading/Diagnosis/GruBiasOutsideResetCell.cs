@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/GruCell.cs sha256:6abd405e23c8d21d309639763b00e090d0c3a3ae7ad92650403ec359bba3c6bd
+// copy-of: Reference/Recurrent/GruCell.cs sha256:a077e60a5ac303433302dbc6fb7b16caed8267da92ef41a5f86101dc5d6263e7
 // A deliberate copy of GruCell with one mistake written in: the reset gate multiplies the hidden
 // product h W_hnᵀ only, and b_hn is added outside it. Beside its comments, class name and
 // namespace, it differs from GruCell.cs only in:

@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/LstmCell.cs sha256:946e73e49bbf158cbe7747441a88d2b9fa7634a4fca7c61ff233b3a4bd15e782
+// copy-of: Reference/Recurrent/LstmCell.cs sha256:1a09084834858e69af5598eddb7f643601c4824eae9af509340180eb3d14075a
 // A deliberate copy of LstmCell with one mistake written in: the output line follows the
 // STATS 507 table's a<t> = Γ_o ⋆ c<t> (no tanh on c), as a student who follows the table does.
 // Beside its comments, class name and namespace, it differs from LstmCell.cs only in:
