@@ -71,7 +71,8 @@ public static class GruCell
 
     /// <summary>
     /// Backward of one step. Given dh = dL/dh_t, writes dxProj = dL/d(x W_ihᵀ + b_ih) and
-    /// accumulates dhPrev, dWhh, dbhh.
+    /// accumulates dhPrev, dWhh, dbhh. A record, when given, receives dL/dr, dL/dz, dL/dn (the
+    /// gradients after the nonlinearities; dxProj holds those before them).
     /// </summary>
     public static void StepBackward(
         ReadOnlySpan<double> dh,      // [B, H]
@@ -83,7 +84,8 @@ public static class GruCell
         Span<double> dxProj,          // [B, 3H] (written)
         Span<double> dhPrev,          // [B, H]  +=
         Span<double> dWhh,            // [3H, H] +=
-        Span<double> dbhh)            // [3H]    += (empty when no bias)
+        Span<double> dbhh,            // [3H]    += (empty when no bias)
+        GruBackwardRecord? record = null)  // written when given
     {
         Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
         Require.Length(dh, nameof(dh), "B*H", B, H);
@@ -95,6 +97,7 @@ public static class GruCell
         Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
         Require.Length(dWhh, nameof(dWhh), "3H*H", 3 * H, H);
         Require.LengthOrEmpty(dbhh, nameof(dbhh), "3H", 3 * H);
+        record?.RequireSizes(B, H);
 
         var dhh = new double[B * 3 * H];                         // [B, 3H] dL/d(h W_hhᵀ + b_hh)
         for (int b = 0; b < B; b++)
@@ -119,6 +122,8 @@ public static class GruCell
                 // forward: r = σ(x_r + hh_r), z = σ(x_z + hh_z)
                 double daR = dR * Activations.SigmoidGradFromOutput(r);
                 double daZ = dZ * Activations.SigmoidGradFromOutput(z);
+
+                if (record is not null) { record.dR[k] = dR; record.dZ[k] = dZ; record.dN[k] = dN; }
 
                 dxp[j] = daR; dxp[H + j] = daZ; dxp[2 * H + j] = daN;
                 dhb[j] = daR; dhb[H + j] = daZ; dhb[2 * H + j] = daN * r;   // r multiplies h W_hnᵀ + b_hn

@@ -88,7 +88,8 @@ public static class GruResetBeforeCell
 
     /// <summary>
     /// Backward of one step. Given dh = dL/dh_t, writes dxProj = dL/d(x W_ihᵀ + b_ih) and
-    /// accumulates dhPrev, dWhh, dbhh.
+    /// accumulates dhPrev, dWhh, dbhh. A record, when given, receives dL/dr, dL/dz, dL/dn (the
+    /// gradients after the nonlinearities; dxProj holds those before them).
     /// </summary>
     public static void StepBackward(
         ReadOnlySpan<double> dh,      // [B, H]
@@ -99,7 +100,8 @@ public static class GruResetBeforeCell
         Span<double> dxProj,          // [B, 3H] (written)
         Span<double> dhPrev,          // [B, H]  +=
         Span<double> dWhh,            // [3H, H] +=
-        Span<double> dbhh)            // [3H]    += (empty when no bias)
+        Span<double> dbhh,            // [3H]    += (empty when no bias)
+        GruBackwardRecord? record = null)  // written when given
     {
         Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
         Require.Length(dh, nameof(dh), "B*H", B, H);
@@ -110,6 +112,7 @@ public static class GruResetBeforeCell
         Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
         Require.Length(dWhh, nameof(dWhh), "3H*H", 3 * H, H);
         Require.LengthOrEmpty(dbhh, nameof(dbhh), "3H", 3 * H);
+        record?.RequireSizes(B, H);
 
         var WhRz = Whh[..(2 * H * H)];
         var WhN = Whh[(2 * H * H)..];
@@ -138,6 +141,7 @@ public static class GruResetBeforeCell
                 dxp[H + j] = dZ * Activations.SigmoidGradFromOutput(z);
                 dxp[2 * H + j] = daN[k];
                 rh[k] = r * hPrev[k];
+                if (record is not null) { record.dZ[k] = dZ; record.dN[k] = dN; }
             }
         }
 
@@ -159,6 +163,7 @@ public static class GruResetBeforeCell
                 dhPrev[k] += dRh[k] * r;
                 // forward: r = σ(a_r)
                 double daR = dR * Activations.SigmoidGradFromOutput(r);
+                if (record is not null) record.dR[k] = dR;
                 dxp[j] = daR;
                 dhhRz[b * 2 * H + j] = daR;
                 dhhRz[b * 2 * H + H + j] = dxp[H + j];           // da_z reaches both projections

@@ -77,7 +77,8 @@ public static class LstmCell
     /// <summary>
     /// Backward of one step. dh and dc are the total gradients reaching h_t and c_t (from the
     /// output at t, from step t+1, and from h_n / c_n at the last step). Writes dxProj = dL/da
-    /// (the 4H pre-activation gradients) and accumulates dhPrev, dcPrev, dWhh, dbhh.
+    /// (the 4H pre-activation gradients) and accumulates dhPrev, dcPrev, dWhh, dbhh. A record, when
+    /// given, receives the values on the way (dL/di, dL/df, dL/dg, dL/do and dL/dc_t in its two parts).
     /// </summary>
     public static void StepBackward(
         ReadOnlySpan<double> dh,      // [B, H]
@@ -92,7 +93,8 @@ public static class LstmCell
         Span<double> dhPrev,          // [B, H]  +=
         Span<double> dcPrev,          // [B, H]  +=
         Span<double> dWhh,            // [4H, H] +=
-        Span<double> dbhh)            // [4H]    += (empty when no bias)
+        Span<double> dbhh,            // [4H]    += (empty when no bias)
+        LstmBackwardRecord? record = null)  // written when given
     {
         Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
         Require.Length(dh, nameof(dh), "B*H", B, H);
@@ -107,6 +109,7 @@ public static class LstmCell
         Require.Length(dcPrev, nameof(dcPrev), "B*H", B, H);
         Require.Length(dWhh, nameof(dWhh), "4H*H", 4 * H, H);
         Require.LengthOrEmpty(dbhh, nameof(dbhh), "4H", 4 * H);
+        record?.RequireSizes(B, H);
 
         for (int b = 0; b < B; b++)
         {
@@ -120,13 +123,20 @@ public static class LstmCell
 
                 // forward: h_t = o ⊙ tanh(c_t)
                 double dO = dh[k] * tc;
-                double dcTotal = dc[k] + dh[k] * o * (1.0 - tc * tc);
+                double dcFromH = dh[k] * o * (1.0 - tc * tc);
+                double dcTotal = dc[k] + dcFromH;
 
                 // forward: c_t = f ⊙ c_{t-1} + i ⊙ g
                 double dI = dcTotal * g;
                 double dF = dcTotal * cPrev[k];
                 double dG = dcTotal * i;
                 dcPrev[k] += dcTotal * f;
+
+                if (record is not null)
+                {
+                    record.dI[k] = dI; record.dF[k] = dF; record.dG[k] = dG; record.dO[k] = dO;
+                    record.dcFromCarry[k] = dc[k]; record.dcFromH[k] = dcFromH; record.dcTotal[k] = dcTotal;
+                }
 
                 // forward: i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
                 da[j] = dI * Activations.SigmoidGradFromOutput(i);

@@ -46,7 +46,9 @@ public static class RnnCell
 
     /// <summary>
     /// Backward of one step. Given dh = dL/dh_t, writes dxProj = dL/d(pre-activation) (which is also
-    /// the step's contribution to db_ih and db_hh) and accumulates dhPrev, dWhh, dbhh.
+    /// the step's contribution to db_ih and db_hh) and accumulates dhPrev, dWhh, dbhh. dh is the
+    /// gradient after the nonlinearity, dxProj the one before it; a record, when given, receives the
+    /// slope act'(a) between them.
     /// </summary>
     public static void StepBackward(
         ReadOnlySpan<double> dh,      // [B, H]  dL/dh_t
@@ -58,7 +60,8 @@ public static class RnnCell
         Span<double> dxProj,          // [B, H]  dL/da (written)
         Span<double> dhPrev,          // [B, H]  += dL/dh_{t-1}
         Span<double> dWhh,            // [H, H]  +=
-        Span<double> dbhh)            // [H]     += (empty when no bias)
+        Span<double> dbhh,            // [H]     += (empty when no bias)
+        RnnBackwardRecord? record = null)  // written when given
     {
         Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
         Require.Length(dh, nameof(dh), "B*H", B, H);
@@ -69,12 +72,17 @@ public static class RnnCell
         Require.Length(dhPrev, nameof(dhPrev), "B*H", B, H);
         Require.Length(dWhh, nameof(dWhh), "H*H", H, H);
         Require.LengthOrEmpty(dbhh, nameof(dbhh), "H", H);
+        record?.RequireSizes(B, H);
 
         // forward: h = act(a)
         // relu'(a) = 1 where a > 0, else 0 (also at a = 0 exactly); h = a where a > 0, so test h.
         // tanh'(a) = 1 - h^2
         for (int k = 0; k < B * H; k++)
-            dxProj[k] = dh[k] * (relu ? Activations.ReluGrad(h[k]) : Activations.TanhGradFromOutput(h[k]));
+        {
+            double actGrad = relu ? Activations.ReluGrad(h[k]) : Activations.TanhGradFromOutput(h[k]);
+            dxProj[k] = dh[k] * actGrad;
+            if (record is not null) record.ActGrad[k] = actGrad;
+        }
 
         // forward: a = xProj + hPrev W_hhᵀ + b_hh
         MatMul.Backward(dxProj, hPrev, Whh, B, H, H, dhPrev, dWhh, dbhh);

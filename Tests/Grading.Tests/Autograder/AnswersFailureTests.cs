@@ -37,13 +37,21 @@ public sealed class AnswersFailureTests
         ("folder", 0, ["folder.json is a folder, not a file"]),
         ("empty", 0, ["empty.json is empty (or is not a regular file)"]),
         ("named-pipe", 0, ["named-pipe.json is empty (or is not a regular file)"]),
-        // a student's program can write any bytes: each of these once stopped the whole grading
-        ("duplicate-key", 0, ["duplicate-key.json: results[0].outputs.output: the key \"shape\" appears twice in one object"]),
-        ("duplicate-id-key", 0, ["duplicate-id-key.json: results[0]: the key \"id\" appears twice"]),
-        ("lone-surrogate", 0, ["lone-surrogate.json: results[0].id: the string starting at byte ", "leaves a UTF-16 surrogate unpaired"]),
-        ("low-surrogate", 0, ["low-surrogate.json: results[1].error: the string starting at byte ", "leaves a UTF-16 surrogate unpaired"]),
-        ("not-utf8", 0, ["not-utf8.json: results[0].outputs: a key starting at byte ", "bytes that are not UTF-8"]),
-        ("huge-number", 0, ["huge-number.json: results[0].outputs.output.data[0]: the number 1e999 is outside the range of a double"]),
+        // a student's program can write any bytes: one bad entry costs only the case it answers
+        ("duplicate-key", 2, ["case duplicate-key/0: the answer could not be read: duplicate-key.json: results[0].outputs.output: the key \"shape\" appears twice in one object"]),
+        ("duplicate-id-key", 2, ["case duplicate-id-key/0: no answer for case duplicate-id-key/0",
+                                 "an answer could not be read, nor its id, so it answers no case: duplicate-id-key.json: results[0]: the key \"id\" appears twice"]),
+        ("lone-surrogate", 2, ["case lone-surrogate/0: no answer for case lone-surrogate/0",
+                               "nor its id, so it answers no case: lone-surrogate.json: results[0].id: the string starting at byte ", "leaves a UTF-16 surrogate unpaired"]),
+        ("low-surrogate", 2, ["case low-surrogate/1: the answer could not be read: low-surrogate.json: results[1].error: the string starting at byte ", "leaves a UTF-16 surrogate unpaired"]),
+        ("not-utf8", 2, ["case not-utf8/0: the answer could not be read: not-utf8.json: results[0].outputs: a key starting at byte ", "bytes that are not UTF-8"]),
+        ("huge-number", 2, ["case huge-number/0: the answer could not be read: huge-number.json: results[0].outputs.output.data[0]: the number 1e999 is outside the range of a double"]),
+        ("bad-tensor", 2, ["case bad-tensor/1: the answer could not be read: bad-tensor.json: results[1].outputs.output.data has 1 numbers but shape"]),
+        ("not-an-object", 4, []),
+        ("repeated-unreadable", 2, ["case repeated-unreadable/0: the answers hold case repeated-unreadable/0 more than once"]),
+        // a fault outside the entries: which entries there are is not known, so nothing is read
+        ("duplicate-format", 0, ["duplicate-format.json: the top level: the key \"format\" appears twice"]),
+        ("duplicate-results", 0, ["duplicate-results.json: the top level: the key \"results\" appears twice"]),
     ];
 
     /// <summary>The correct answers as JSON text, with `edit` applied to it (the hostile part).</summary>
@@ -176,6 +184,25 @@ public sealed class AnswersFailureTests
                 case "huge-number":
                     WriteEdited(file, answers, t => First(t, "\"data\":[", "\"data\":[1e999,"));
                     break;
+                case "bad-tensor":
+                    answers[1] = answers[1] with { Error = "BAD-TENSOR" };
+                    WriteEdited(file, answers, t => First(t, "\"error\":\"BAD-TENSOR\"",
+                        "\"outputs\":{\"output\":{\"shape\":[2,3],\"data\":[1]}}"));
+                    break;
+                case "not-an-object":
+                    // an entry that is no result at all answers no case; every case has its answer
+                    WriteEdited(file, answers, t => First(t, "\"results\":[", "\"results\":[7,"));
+                    break;
+                case "repeated-unreadable":
+                    answers.Add(CaseResult.Failed(answers[0].Id, "SECOND"));
+                    WriteEdited(file, answers, t => First(t, "\"error\":\"SECOND\"", "\"outputs\":{\"output\":{\"shape\":[1],\"data\":[]}}"));
+                    break;
+                case "duplicate-format":
+                    WriteEdited(file, answers, t => First(t, "\"format\":", "\"format\":\"x\",\"format\":"));
+                    break;
+                case "duplicate-results":
+                    WriteEdited(file, answers, t => First(t, "\"results\":", "\"results\":[],\"results\":"));
+                    break;
                 default:
                     WriteAnswers(file, answers);
                     break;
@@ -256,6 +283,66 @@ public sealed class AnswersFailureTests
         var run = new Grader(new AnswersFileSource(path)).Grade(a, Path.Combine(dir, "results.json"));
         Assert.That(run.Problems.Select(o => o.Score), Is.EqualTo(new[] { 4.0, 3.0 }));
         Assert.That(run.Problems.SelectMany(o => o.Notes), Is.Empty, "answers of the other problem are not extras");
+    }
+
+    [Test]
+    public void GradeAnswersFileWithBadPartsScoresEveryReadableResultAndSaysWhatWasWrongPerProblem()
+    {
+        // a hand-written answers file for two problems of 2 cases x 2 tensors (1 point each):
+        // one/0 repeats a key inside its tensor, two/1 holds a lone surrogate in one value
+        string dir = TempDir();
+        string assignmentPath = Path.Combine(dir, "assignment.json");
+        File.WriteAllText(assignmentPath, ReluForwardAssignment("one", "two").ToJsonString());
+        var a = AssignmentLoader.Load(assignmentPath);
+        var answers = CorrectAnswers(a);
+        Assert.That(answers.Select(r => r.Id), Is.EqualTo(new[] { "one/0", "one/1", "two/0", "two/1" }));
+        answers[3] = CaseResult.Failed("two/1", "SURROGATE");
+        string path = Path.Combine(dir, "answers.json");
+        WriteEdited(path, answers, t => First(First(t, "\"shape\":", "\"shape\":[9],\"shape\":"), "SURROGATE", "oops \\udfff"));
+        string results = Path.Combine(dir, "results.json");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Rnn.Grading.Commands.GradeCommand.Run(["--assignment", assignmentPath, "--answers", path, "--results", results],
+            stdout, stderr, null, NoDiagnosis.Instance);
+
+        Assert.That(code, Is.EqualTo(Rnn.Grading.Commands.ExitCodes.Ok), "a student's malformed answers are not the grader's fault\n" + stderr);
+        GradescopeSchema.AssertValid(results);
+        var tests = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!["tests"]!.AsArray();
+        Assert.That(tests.Select(t => t!["score"]!.GetValue<double>()), Is.EqualTo(new[] { 2.0, 2.0 }));
+        string one = tests[0]!["output"]!.GetValue<string>(), two = tests[1]!["output"]!.GetValue<string>();
+        Assert.That(one, Does.Contain("- case one/0: the answer could not be read: answers.json: results[0].outputs.output: the key \"shape\" appears twice in one object"));
+        Assert.That(one, Does.Not.Contain("two/1"));
+        Assert.That(two, Does.Contain("- case two/1: the answer could not be read: answers.json: results[3].error: the string starting at byte "));
+        Assert.That(two, Does.Contain("leaves a UTF-16 surrogate unpaired"));
+        Assert.That(two, Does.Not.Contain("one/0"));
+    }
+
+    [Test]
+    public void AnEntryReadOnItsOwnNamesItsPlaceAndByteFromTheFilesStart()
+    {
+        const string text = """{"format": "rnn-reference/results@1", "results": [{"id": "a/0", "error": "fine"}, {"id": "a/1", "error": "\ud800"}]}""";
+        var read = AnswersFile.Read(WriteText(text), "answers.json");
+        Assert.That(read.Answers!.Select(r => r.Id), Is.EqualTo(new[] { "a/0" }));
+        var bad = read.Unreadable.Single();
+        int at = text.IndexOf("\"\\ud800\"", StringComparison.Ordinal) + 1;  // byte positions count from 1
+        Assert.That(bad, Is.EqualTo(new UnreadableAnswer(1, "a/1",
+            $"answers.json: results[1].error: the string starting at byte {at} is not valid text: a \\u escape leaves a UTF-16 surrogate unpaired (such as \"\\ud800\" alone); "
+            + "a surrogate escape must be a high one (\\ud800-\\udbff) followed by a low one (\\udc00-\\udfff)")));
+    }
+
+    [Test]
+    public void TextThatIsNotJsonIsStillRefusedWhole()
+    {
+        var read = AnswersFile.Read(WriteText("""{"format": "rnn-reference/results@1", "results": [{"id": "a/0", "error": "x"}, {"id": """), "answers.json");
+        Assert.That(read.Succeeded, Is.False);
+        Assert.That(read.Failure, Does.StartWith("answers.json: not valid JSON"));
+    }
+
+    private static string WriteText(string text)
+    {
+        string path = Path.Combine(TempDir(), "answers.json");
+        File.WriteAllText(path, text);
+        return path;
     }
 
     [Test]

@@ -40,7 +40,7 @@ public sealed class GradeAllTests
         string results = Path.Combine(work, "results");
 
         var (code, output, err) = Run(GradeCommand.OpenSubmission,
-            dir, "--assignment", ShippedAssignmentPath, "--jobs", "2", "--out", csv, "--results-dir", results);
+            dir, "--assignment", ShippedAssignmentPath, "--jobs", "2", "--out", csv, "--results-dir", results, GradeCommand.AllowReadableGrader);
 
         Assert.That(code, Is.EqualTo(ExitCodes.Ok), err);
         Assert.That(output, Does.Contain("graded 3 of 3 students"));

@@ -70,7 +70,7 @@ internal static class EndToEndKit
     }
 
     /// <summary>
-    /// `rnn-grading grade --assignment A --submission DIR --results PATH` through GradeCommand.Run
+    /// `rnn-grading grade --assignment A --submission DIR --results PATH --allow-readable-grader` through GradeCommand.Run
     /// with GradeCommand.OpenSubmission and GradeCommand.Diagnoser. Asserts that results.json
     /// exists, is valid in Gradescope's format and holds one test per problem, in order.
     /// </summary>
@@ -79,7 +79,10 @@ internal static class EndToEndKit
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var clock = Stopwatch.StartNew();
-        int code = GradeCommand.Run(["--assignment", assignmentPath, "--submission", submissionDir, "--results", resultsPath],
+        // --allow-readable-grader: the grader's program is this checkout's build folder, readable by
+        // everyone; the assignment folders the tests make (0700) are still checked and protected
+        int code = GradeCommand.Run(["--assignment", assignmentPath, "--submission", submissionDir, "--results", resultsPath,
+                GradeCommand.AllowReadableGrader],
             stdout, stderr, GradeCommand.OpenSubmission, GradeCommand.Diagnoser);
         clock.Stop();
         TestContext.Out.WriteLine($"graded {submissionDir} in {clock.Elapsed.TotalSeconds:0.0} s");

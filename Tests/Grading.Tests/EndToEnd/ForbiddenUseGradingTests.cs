@@ -15,7 +15,7 @@ namespace Rnn.Grading.Tests.EndToEnd;
 public sealed class ForbiddenUseGradingTests
 {
     private const double TimeLimitSeconds = 300;
-    private const string Rule = "is not allowed in this assignment: a submission may use Python's standard library and NumPy only, and may not run other programs";
+    private const string Rule = "is not allowed in this assignment: a submission may use Python's standard library and numpy only, and may not run other programs";
 
     private HostileGrading _grading = null!;
 
@@ -81,6 +81,19 @@ public sealed class ForbiddenUseGradingTests
             $"loads-library: BLOCKED libc.so.6: PermissionError: rnn-grading: loading the native library 'libc.so.6' (ctypes) {Rule}",
             $"loads-library: BLOCKED None: PermissionError: rnn-grading: calling into a native library (ctypes) {Rule}");
         Assert.That(run.Problems.Any(p => p.Output.Contains("CALLED")), Is.False);
+    }
+
+    [Test]
+    public void GettingAroundTheAuditHookToRunProgramsScoresZero()
+    {
+        // _posixsubprocess.fork_exec raises no audit event: only the kernel's exec filter stops it
+        var (run, _) = _grading.Grade("bypasses-guard-exec", TimeLimitSeconds);
+        EveryProblemSays(run,
+            "bypasses-guard-exec: BLOCKED the shell: [Errno 1] Operation not permitted",
+            "bypasses-guard-exec: BLOCKED a copied binary: [Errno 1] Operation not permitted",
+            "note: \"Operation not permitted\" (EPERM) is what the sandbox's kernel answers to running another program: "
+                + "a submission may use Python's standard library and numpy only, and may not run other programs");
+        Assert.That(run.Problems.Any(p => p.Output.Contains("RAN")), Is.False);
     }
 
     [Test]

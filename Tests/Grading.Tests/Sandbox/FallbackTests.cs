@@ -12,7 +12,7 @@ public sealed class FallbackTests
     [Test]
     public void WithoutNamespacesTheTimeoutStillKillsTheDaemonThatLeftTheSession()
     {
-        using var work = SandboxKit.Prepare("infinite-loop");
+        using var work = SandboxKit.PrepareWithoutNamespaces("infinite-loop");
         var outcome = SandboxKit.RunUntilTimedOut(SandboxKit.Request(work) with { UseNamespaces = false }, "daemon started");
         SandboxKit.Log(outcome);
 
@@ -27,7 +27,7 @@ public sealed class FallbackTests
     [Test]
     public void WithoutNamespacesADaemonLeftBehindByAProgramThatEndedIsKilled()
     {
-        using var work = SandboxKit.Prepare("silent-exit");
+        using var work = SandboxKit.PrepareWithoutNamespaces("silent-exit");
         var outcome = StudentProcess.Run(SandboxKit.Request(work) with { Command = ["python3", "-c", DaemonThenExit], UseNamespaces = false });
         SandboxKit.Log(outcome);
 
@@ -65,7 +65,7 @@ public sealed class FallbackTests
     public void WithoutNamespacesTheForkBombIsStillLimitedAndKilled()
     {
         SandboxKit.RequireRoot("RLIMIT_NPROC binds only an unprivileged user");
-        using var work = SandboxKit.Prepare("fork-bomb");
+        using var work = SandboxKit.PrepareWithoutNamespaces("fork-bomb");
         // Its own user: without a PID namespace the killed children are reaped by the system's
         // init, and until then they count against RLIMIT_NPROC of their user (Spec/sandbox.md).
         var request = SandboxKit.Request(work) with { UseNamespaces = false, StudentUid = 64999, StudentGid = 64999 };

@@ -86,6 +86,57 @@ public sealed class HostileSubmissionTests
     }
 
     [Test]
+    public void ForkedChildrenTogetherAreHeldToTheRunsMemoryLimit()
+    {
+        SandboxKit.RequireRoot("a memory cgroup is made by root");
+        using var work = SandboxKit.Prepare("memory-forks");
+        // six children of 150 MiB each, under 256 MiB per process: 900 MiB together, against 400 MiB for the run
+        var outcome = StudentProcess.Run(SandboxKit.Request(work) with
+        {
+            MemoryLimitBytes = 256 * StudentRunRequest.MiB,
+            TotalMemoryLimitBytes = 400 * StudentRunRequest.MiB,
+        });
+        SandboxKit.Log(outcome);
+        SandboxKit.RequireMemoryCgroup(outcome);
+
+        var m = Regex.Match(outcome.Stdout.Text, @"memory-forks: (\d+) children forked, (\d+) forks failed, (\d+) held their memory together");
+        Assert.That(m.Success, SandboxKit.Show(outcome));
+        Assert.That(m.Groups[1].Value, Is.EqualTo("6"), "the process limit is not what stops them\n" + SandboxKit.Show(outcome));
+        Assert.That(outcome.Stdout.Text, Does.Contain("memory-forks: a child ended: killed by signal 9"), SandboxKit.Show(outcome));
+        Assert.That(outcome.OutOfMemoryKills, Is.GreaterThanOrEqualTo(1), SandboxKit.Show(outcome));
+        // the kernel's own high-water mark of the run: at most the limit, where the six would have held 900 MiB
+        Assert.That(outcome.PeakMemoryBytes, Is.Not.Null.And.LessThanOrEqualTo(400 * StudentRunRequest.MiB), SandboxKit.Show(outcome));
+        Assert.That(outcome.Describe(), Does.Contain("its processes together reached the run's memory limit of 400 MiB, and the kernel killed"));
+        SandboxKit.AssertNothingLeft(outcome, work.Path);
+    }
+
+    [Test]
+    public void WithoutAMemoryCgroupTheProcessLimitTimesTheAddressSpaceBoundsTheRun()
+    {
+        SandboxKit.RequireRoot("RLIMIT_NPROC binds only an unprivileged user");
+        using var work = SandboxKit.Prepare("memory-forks");
+        // 768 MiB for the run at 256 MiB per process: RLIMIT_NPROC 3, the parent and two children
+        var request = SandboxKit.Request(work) with
+        {
+            MemoryLimitBytes = 256 * StudentRunRequest.MiB,
+            TotalMemoryLimitBytes = 768 * StudentRunRequest.MiB,
+            UseMemoryCgroup = false,
+            StudentUid = 64998,
+            StudentGid = 64998,
+        };
+        var outcome = StudentProcess.Run(request);
+        SandboxKit.Log(outcome);
+
+        Assert.That(outcome.Isolation.MemoryCgroup, Is.Null);
+        Assert.That(outcome.Notes, Has.Some.EqualTo("no memory cgroup for the run (UseMemoryCgroup is off)"));
+        Assert.That(outcome.Notes, Has.Some.EqualTo(
+            "the run's memory is bounded by RLIMIT_NPROC x RLIMIT_AS instead: at most 3 tasks of 256 MiB each, 768 MiB in all (TotalMemoryLimitBytes 768 MiB)"));
+        Assert.That(outcome.Stdout.Text, Does.Contain("memory-forks: 2 children forked, 4 forks failed, 2 held their memory together"), SandboxKit.Show(outcome));
+        Assert.That(outcome.Stdout.Text, Does.Contain("Resource temporarily unavailable"), SandboxKit.Show(outcome));
+        SandboxKit.AssertNothingLeft(outcome, work.Path);
+    }
+
+    [Test]
     public void OutputFloodIsReadToTheEndButOnlyItsHeadAndTailAreKept()
     {
         using var work = SandboxKit.Prepare("output-flood");
@@ -259,7 +310,7 @@ public sealed class HostileSubmissionTests
         Assert.That(listener.Pending(), Is.False, "a connection reached the test's listener");
 
         // The same program without the namespace does reach the listener: the check above can fail.
-        using var control = SandboxKit.Prepare("network", $"connect 127.0.0.1 {port}");
+        using var control = SandboxKit.PrepareWithoutNamespaces("network", $"connect 127.0.0.1 {port}");
         var open = StudentProcess.Run(SandboxKit.Request(control) with { UseNamespaces = false });
         SandboxKit.Log(open);
         Assert.That(open.Stdout.Text, Does.Contain($"CONNECTED 127.0.0.1:{port}"), SandboxKit.Show(open));

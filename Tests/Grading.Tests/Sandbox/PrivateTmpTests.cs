@@ -34,12 +34,14 @@ public sealed class PrivateTmpTests
             import os
             for p in [{list}]:
                 with open(p, "w") as f: f.write("hidden cases")
-            print("planted", sorted(os.listdir("/tmp")) == sorted([os.path.basename(os.path.dirname(os.getcwd())), "{name}"]))
+            # the work folder is /tmp/rnn-grading-UID/rnn-student-XXXXXXXX/<hex>: the base and the run's own folder are remade
+            base, root = os.getcwd().split("/")[2:4]
+            print("planted", sorted(os.listdir("/tmp")) == sorted([base, "{name}"]), os.listdir("/tmp/" + base) == [root])
             """);
         SandboxKit.RequireNamespaces(plant);
         Assert.That(plant.Isolation.PrivateTmp, SandboxKit.Show(plant));
-        // the program saw an empty /tmp holding only its own work folder's parent and what it wrote
-        Assert.That(plant.Stdout.Text, Is.EqualTo("planted True\n"), SandboxKit.Show(plant));
+        // the program saw an empty /tmp holding only the way to its own work folder and what it wrote
+        Assert.That(plant.Stdout.Text, Is.EqualTo("planted True True\n"), SandboxKit.Show(plant));
         foreach (var f in Folders)
             Assert.That(File.Exists(Path.Combine(f, name)), Is.False, $"{f}/{name} reached the machine's {f}");
 

@@ -17,10 +17,15 @@ internal static class SandboxKit
     /// A fresh work folder with the hostile submission, runner.py, cases.json and, if any targets
     /// are given, hostile-targets.txt (one "read PATH" / "write PATH" / "connect HOST PORT" a line).
     /// </summary>
-    public static StudentWorkDir Prepare(string hostile, params string[] targets)
+    public static StudentWorkDir Prepare(string hostile, params string[] targets) => Prepare(StudentWorkDir.Create(), hostile, targets);
+
+    /// <summary>As Prepare, for a run with UseNamespaces = false (no private /tmp: the work folder's base must let others through).</summary>
+    public static StudentWorkDir PrepareWithoutNamespaces(string hostile, params string[] targets) =>
+        Prepare(StudentWorkDir.Create(privateTmp: false), hostile, targets);
+
+    private static StudentWorkDir Prepare(StudentWorkDir work, string hostile, string[] targets)
     {
         ExternalTools.RequirePython("json");
-        var work = StudentWorkDir.Create();
         var report = SubmissionCopy.Copy(HostileDir(hostile), work.Path);
         Assert.That(report.Complete && report.Skipped.Count == 0, $"copy of {hostile}: {string.Join("; ", report.Skipped)} {report.StoppedBecause}");
         File.Copy(RunnerPath, Path.Combine(work.Path, "runner.py"));
@@ -87,6 +92,15 @@ internal static class SandboxKit
     {
         if (outcome.Isolation.PidNamespace && outcome.Isolation.NetworkNamespace) return;
         string reason = "the system did not permit namespaces: " + string.Join("; ", outcome.Notes);
+        if (ExternalTools.InCi) Assert.Fail("required in CI: " + reason);
+        Assert.Ignore(reason);
+    }
+
+    /// <summary>Skips (fails in CI, whose machine offers one to root) a test whose point needs the run's memory cgroup, if it had none.</summary>
+    public static void RequireMemoryCgroup(StudentRunOutcome outcome)
+    {
+        if (outcome.Isolation.MemoryCgroup is not null) return;
+        string reason = "the system offered no memory cgroup: " + string.Join("; ", outcome.Notes);
         if (ExternalTools.InCi) Assert.Fail("required in CI: " + reason);
         Assert.Ignore(reason);
     }

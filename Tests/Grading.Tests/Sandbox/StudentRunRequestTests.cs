@@ -118,7 +118,12 @@ public sealed class StudentRunRequestTests
             root = work.Root;
             Assert.That(Path.GetDirectoryName(work.Path), Is.EqualTo(work.Root));
             Assert.That(Path.GetFileName(work.Path), Does.Match("^[0-9a-f]{32}$"));
+            Assert.That(Path.GetFileName(work.Root), Does.Match("^rnn-student-[0-9a-f]{8}$"));
             Assert.That((int)File.GetUnixFileMode(work.Root), Is.EqualTo(0b111_001_001), "root folder must be 0711");
+            string baseFolder = Path.GetDirectoryName(work.Root)!;
+            Assert.That(Path.GetFileName(baseFolder), Does.Match("^rnn-grading-[0-9]+(-open)?$"));
+            Assert.That((int)File.GetUnixFileMode(baseFolder), Is.EqualTo(baseFolder.EndsWith("-open", StringComparison.Ordinal) ? 0b111_001_001 : 0b111_000_000),
+                "the base is 0700 (0711 for runs without a private /tmp)");
             Assert.That((int)File.GetUnixFileMode(work.Path), Is.EqualTo(0b111_000_000), "work folder must be 0700");
             File.WriteAllText(Path.Combine(work.Path, "x"), "x");
         }

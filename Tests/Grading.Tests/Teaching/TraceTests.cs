@@ -87,7 +87,7 @@ public sealed class TraceTests
         Assert.That(Value(b0, "dW_ih so far")[0], Is.EqualTo(-dai1 + dai0).Within(1e-15));
     }
 
-    private static IEnumerable<TestCaseData> ExampleCases()
+    internal static IEnumerable<TestCaseData> ExampleCases()
     {
         using var s = File.OpenRead(Path.Combine(RepoPaths.Root, "grading", "examples", "trace", "cases.json"));
         foreach (var c in CaseFile.ReadCases(s, "cases.json")) yield return new TestCaseData(c).SetArgDisplayNames(c.Id);

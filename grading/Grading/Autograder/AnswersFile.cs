@@ -51,6 +51,9 @@ public static class AnswersFile
         }
         catch (CaseFileFormatException e)
         {
+            // one bad entry costs only its own case: read the entries one by one
+            if (AnswerResults.ReadEach(bytes, displayName) is { } each)
+                return AnswerOutcome.Answered(each.Readable) with { Unreadable = each.Unreadable };
             string hint = e.Message.Contains("not valid JSON", StringComparison.Ordinal) && HasBareNonFinite(bytes)
                 ? " (NaN and infinities must be written as the strings \"NaN\", \"Infinity\", \"-Infinity\": Python's json.dump writes bare NaN, which is not JSON)"
                 : "";

@@ -14,6 +14,16 @@ public sealed record Assignment(
 {
     public const string Format = "rnn-reference/assignment@1";
 
+    /// <summary>
+    /// What a submission may import besides Python's standard library and its own Python source
+    /// (the file's "may_import"; NumPy when the file does not say). Running other programs is never
+    /// allowed. The sandbox's guard enforces it (Spec/sandbox.md, "What a submission may use").
+    /// </summary>
+    public IReadOnlyList<string> MayImport { get; init; } = DefaultMayImport;
+
+    /// <summary>The packages a submission may import when the assignment does not say: NumPy.</summary>
+    public static readonly IReadOnlyList<string> DefaultMayImport = ["numpy"];
+
     public double MaxScore => Problems.Sum(p => p.Points);
 }
 

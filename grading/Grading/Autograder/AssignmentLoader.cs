@@ -28,7 +28,7 @@ public static partial class AssignmentLoader
     /// <summary>An assignment is a short file written by staff; anything larger is refused unread.</summary>
     public const long MaxBytes = 16L * 1024 * 1024;
 
-    private static readonly string[] TopKeys = ["format", "name", "title", "seed", "problems"];
+    private static readonly string[] TopKeys = ["format", "name", "title", "seed", "may_import", "problems"];
     private static readonly string[] ProblemKeys =
         ["name", "title", "op", "config", "sizes", "optional_inputs", "cases", "check", "points", "rtol", "atol", "visibility", "time_limit_seconds"];
 
@@ -75,7 +75,28 @@ public static partial class AssignmentLoader
             seen[problem.Name] = i;
             problems.Add(problem);
         }
-        return new Assignment(name, title, seed, problems);
+        return new Assignment(name, title, seed, problems) { MayImport = MayImport(root, top) };
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    private static partial Regex ModuleName();
+
+    /// <summary>"may_import": top-level module names (NumPy when absent); the standard library is always allowed.</summary>
+    private static IReadOnlyList<string> MayImport(JsonObject root, string at)
+    {
+        if (!root.ContainsKey("may_import")) return Assignment.DefaultMayImport;
+        if (root["may_import"] is not JsonArray list)
+            throw new AssignmentFormatException($"{Field(at, "may_import")} must be a list of module names (such as [\"numpy\"]) but is {JsonArrays.Describe(root["may_import"])}");
+        var names = new List<string>(list.Count);
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] is not JsonValue v || !v.TryGetValue(out string? name) || name is null || !ModuleName().IsMatch(name))
+                throw new AssignmentFormatException($"{Field(at, "may_import")}[{i}] must be a top-level module name (letters, digits, _) but is {JsonArrays.Describe(list[i])}");
+            if (names.Contains(name))
+                throw new AssignmentFormatException($"{Field(at, "may_import")}[{i}] repeats \"{name}\"");
+            names.Add(name);
+        }
+        return names;
     }
 
     private static Problem ReadProblem(JsonNode? node, string source, int i)

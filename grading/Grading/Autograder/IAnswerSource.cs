@@ -33,6 +33,13 @@ public sealed record AnswerRequest(Assignment Assignment, Problem Problem, IRead
 /// </summary>
 public sealed record AnswerOutcome(IReadOnlyList<CaseResult>? Answers, string? Failure, string? StudentOutput = null)
 {
+    /// <summary>
+    /// Entries of the answers file that could not be read (a malformed tensor, a repeated key, a
+    /// string that is not valid text) while the rest could: each costs only its own case, or, when
+    /// its id could not be read either, is noted where a case has no answer (AnswerResults).
+    /// </summary>
+    public IReadOnlyList<UnreadableAnswer> Unreadable { get; init; } = [];
+
     public static AnswerOutcome Answered(IReadOnlyList<CaseResult> answers, string? studentOutput = null) =>
         new(answers, null, studentOutput);
 
@@ -42,6 +49,9 @@ public sealed record AnswerOutcome(IReadOnlyList<CaseResult>? Answers, string? F
 
     public AnswerOutcome WithStudentOutput(string? studentOutput) => this with { StudentOutput = studentOutput };
 }
+
+/// <summary>Entry `Index` of the answers' "results" list could not be read; Id is its id when that much could be read.</summary>
+public sealed record UnreadableAnswer(int Index, string? Id, string Reason);
 
 /// <summary>Text from a student (error messages, printed output) shortened before it goes into feedback.</summary>
 public static class StudentText

@@ -4,7 +4,8 @@
 // Checked tensors of a case: the names under the problem's "check" that the oracle gives for
 // that case (clipping with N = 2 gives no "bias"). What costs points, and what is only noted:
 //   the source failed (no file, not JSON, program crashed, ...)   every tensor of the problem fails
-//   no answer for a case id / the id twice / an "error" entry      every tensor of that case fails
+//   no answer for a case id / the id twice / an "error" entry /
+//   an answer that could not be read (AnswerResults)              every tensor of that case fails
 //   a checked tensor missing, of the wrong shape, non-finite,
 //   or outside the tolerance                                      that tensor fails
 //   tensors the oracle does not give, ids of no case of this
@@ -79,6 +80,12 @@ public static class ProblemGrading
         foreach (var r in answers.Answers!)
             if (r.Id.StartsWith(prefix, StringComparison.Ordinal) && !byId.TryAdd(r.Id, r))
                 repeated.Add(r.Id);
+        // entries that could not be read cost only their own case (AnswerResults)
+        var unreadableById = new Dictionary<string, UnreadableAnswer>(StringComparer.Ordinal);
+        foreach (var u in answers.Unreadable)
+            if (u.Id is { } id && id.StartsWith(prefix, StringComparison.Ordinal)
+                && (byId.ContainsKey(id) || !unreadableById.TryAdd(id, u)))
+                repeated.Add(id);
         var caseIds = cases.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
 
         var failures = new List<TensorFailure>();
@@ -87,18 +94,25 @@ public static class ProblemGrading
         var diagnosed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var extraTensors = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         int passed = 0;
+        bool unanswered = false;
         for (int k = 0; k < cases.Count; k++)
         {
             var c = cases[k];
             var names = checkedNames[k];
-            if (!byId.TryGetValue(c.Id, out var answer))
-            {
-                failures.Add(new(c.Id, WholeCase, $"no answer for case {c.Id}"));
-                continue;
-            }
             if (repeated.Contains(c.Id))
             {
                 failures.Add(new(c.Id, WholeCase, $"the answers hold case {c.Id} more than once, so it cannot be graded"));
+                continue;
+            }
+            if (unreadableById.TryGetValue(c.Id, out var unreadable))
+            {
+                failures.Add(new(c.Id, WholeCase, $"the answer could not be read: {unreadable.Reason}"));
+                continue;
+            }
+            if (!byId.TryGetValue(c.Id, out var answer))
+            {
+                failures.Add(new(c.Id, WholeCase, $"no answer for case {c.Id}"));
+                unanswered = true;
                 continue;
             }
             var failedHere = new List<string>();
@@ -142,6 +156,14 @@ public static class ProblemGrading
             }
         }
 
+        // an entry whose id could not be read either may be the missing answer: say so where one is missing
+        var anonymous = answers.Unreadable.Where(u => u.Id is null).ToList();
+        if (unanswered && anonymous.Count > 0)
+        {
+            foreach (var u in anonymous.Take(3))
+                notes.Add($"an answer could not be read, nor its id, so it answers no case: {u.Reason}");
+            if (anonymous.Count > 3) notes.Add($"... and {anonymous.Count - 3} more answers whose id could not be read");
+        }
         foreach (var (tensor, ids) in extraTensors)
             notes.Add($"{tensor} is not something the oracle gives, so it was ignored (case{(ids.Count > 1 ? "s" : "")} {string.Join(", ", ids)})");
         var extraIds = byId.Keys.Where(id => !caseIds.Contains(id)).Order(StringComparer.Ordinal).ToList();

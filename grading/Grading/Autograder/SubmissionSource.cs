@@ -16,8 +16,21 @@ public sealed record SubmissionSource : IAnswerSource
     private readonly string _runner;
     private readonly IReadOnlyList<string> _protectedPaths;
 
-    /// <summary>Notes for staff about isolation that could not be had (e.g. grader files readable by the student's user).</summary>
+    /// <summary>Notes for staff about isolation that could not be had (the grader not running as root).</summary>
     public IReadOnlyList<string> StaffNotes { get; }
+
+    /// <summary>
+    /// The grader's folders that the student's user could read, list, enter or write, each saying
+    /// how ("/srv/grader can be listed by uid 65534 (mode 0755, owner 0:0)"). With any, no program
+    /// is run (GetAnswers throws GraderFilesExposedException) unless AcceptExposedGraderFiles.
+    /// </summary>
+    public IReadOnlyList<string> ExposedGraderFiles { get; }
+
+    /// <summary>
+    /// Run the student's program even though ExposedGraderFiles is not empty (grade's
+    /// --allow-readable-grader): for a checkout graded from, whose files are public anyway.
+    /// </summary>
+    public bool AcceptExposedGraderFiles { get; init; }
 
     /// <summary>
     /// The unprivileged user and group the student's program runs as when the grader is root
@@ -49,7 +62,7 @@ public sealed record SubmissionSource : IAnswerSource
     /// <param name="submissionDir">the student's files (rnn_student.py and anything it imports)</param>
     /// <param name="kitRunner">the kit's runner.py that is run as `python3 runner.py cases.json answers.json`</param>
     /// <param name="graderPaths">folders the student's program must not read (the assignment, the grader itself); those a
-    /// student's user could read are reported in StaffNotes instead of stopping every run</param>
+    /// student's user could read are listed in ExposedGraderFiles, and no program runs unless that is accepted</param>
     public SubmissionSource(string submissionDir, string kitRunner, IEnumerable<string> graderPaths)
     {
         if (!Directory.Exists(submissionDir))
@@ -60,27 +73,44 @@ public sealed record SubmissionSource : IAnswerSource
         _runner = Path.GetFullPath(kitRunner);
         var notes = new List<string>();
         var protectedPaths = new List<string>();
+        var exposedPaths = new List<string>();
         bool switchesUser = Environment.UserName == "root";
         foreach (var path in graderPaths.Select(Path.GetFullPath).Distinct())
         {
             string? exposed = switchesUser && OperatingSystem.IsLinux() ? StudentAccess.ExposedTo(path, 65534, 65534) : null;
             if (exposed is null) protectedPaths.Add(path);
-            else notes.Add($"the grader's files are readable by the student's user ({exposed}); make them 0700 to hide them (the Gradescope bundle's setup does)");
+            else exposedPaths.Add(exposed);
         }
         if (!switchesUser)
             notes.Add("the grader is not running as root: the student's program runs as the grader's own user and can read what it can");
         _protectedPaths = protectedPaths;
         StaffNotes = notes;
+        ExposedGraderFiles = exposedPaths;
     }
+
+    /// <summary>What refusing to run says, or null when nothing is exposed or that was accepted.</summary>
+    public string? Refusal => ExposedGraderFiles.Count == 0 || AcceptExposedGraderFiles ? null
+        : "the grader's files are not protected from the student's program: " + string.Join("; ", ExposedGraderFiles)
+          + ". Make the grader's folders 0700 (the Gradescope bundle's setup does), or give --allow-readable-grader "
+          + "to grade anyway, with the student's program able to read them (Spec/sandbox.md)";
+
+    /// <summary>The staff note of a run that was allowed to go on with exposed grader files.</summary>
+    public IReadOnlyList<string> AllStaffNotes => AcceptExposedGraderFiles && ExposedGraderFiles.Count > 0
+        ? [.. StaffNotes, .. ExposedGraderFiles.Select(e => $"--allow-readable-grader: the student's program can read the grader's files ({e})")]
+        : StaffNotes;
 
     public string Description => $"submission {_submission}";
 
+    /// <summary>strerror(EPERM): what execve gives under the guard's seccomp filter.</summary>
+    private const string OperationNotPermitted = "Operation not permitted";
+
     public AnswerOutcome GetAnswers(AnswerRequest request)
     {
+        if (Refusal is { } refusal) throw new GraderFilesExposedException(refusal);
         using var work = StudentWorkDir.Create();
         var copy = SubmissionCopy.Copy(_submission, work.Path);
         File.Copy(_runner, Path.Combine(work.Path, "runner.py"), overwrite: true);
-        PythonGuard.WriteInto(work.Path);
+        PythonGuard.WriteInto(work.Path, request.Assignment.MayImport);
         using (var cases = File.Create(Path.Combine(work.Path, "cases.json")))
             CaseFile.WriteCases(cases, request.Cases);
 
@@ -103,6 +133,10 @@ public sealed record SubmissionSource : IAnswerSource
         // error output first: a traceback stays in view even when the program printed a lot
         if (run.Stderr.Text.Length > 0) said.Add("your program's error output:\n" + run.Stderr.Text);
         if (run.Stdout.Text.Length > 0) said.Add("your program printed:\n" + run.Stdout.Text);
+        // the kernel's exec filter gives no message of its own: say what an EPERM most likely was
+        if (run.Stderr.Text.Contains(OperationNotPermitted, StringComparison.Ordinal) || run.Stdout.Text.Contains(OperationNotPermitted, StringComparison.Ordinal))
+            said.Add($"note: \"{OperationNotPermitted}\" (EPERM) is what the sandbox's kernel answers to running another program: "
+                + PythonGuard.Rule(request.Assignment.MayImport) + " (Spec/sandbox.md)");
         string output = StudentText.Truncate(string.Join("\n", said), 6000);
 
         if (run.TimedOut)
@@ -136,3 +170,6 @@ public sealed record SubmissionSource : IAnswerSource
         return null;
     }
 }
+
+/// <summary>The grader's own files can be reached by the student's user, and that was not accepted: no program is run.</summary>
+public sealed class GraderFilesExposedException(string message) : Exception(message);

@@ -10,7 +10,8 @@
 // others are still graded. Nothing that exists is replaced without --force.
 // Exit codes (ExitCodes): 0 every student graded (whatever the scores); 1 the grader failed for some
 // students (their rows say so; the CSV is written); 2 wrong command line; 3 the assignment
-// could not be read; 4 an output exists (without --force) or could not be written.
+// could not be read; 4 an output exists (without --force) or could not be written; 5 the
+// grader's files are readable by the students' users (without --allow-readable-grader).
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -34,14 +35,18 @@ public static class GradeAllCommand
         """
         usage:
           rnn-grading grade-all DIR --assignment A [--jobs N] [--out scores.csv] [--results-dir RDIR] [--force]
+                                [--allow-readable-grader]
               Grade every subfolder of DIR (one student's submission each, as grade --submission
               grades it) with N students at a time (default 1). Writes RDIR/STUDENT/results.json
               and RDIR/STUDENT/report.txt (RDIR defaults to "results" beside the CSV) and the CSV
               (default scores.csv): student,score,max_score,<points per problem>,status.
-              Existing files are not replaced unless --force is given.
+              Existing files are not replaced unless --force is given. As root it refuses to start
+              (exit 5) when the students' users could read the grader's folders, unless
+              --allow-readable-grader is given (as grade does; Spec/sandbox.md).
         exit codes: 0 every student graded; 1 the grader failed for some students (their status
         says "grader error: ..."); 2 wrong command line; 3 assignment unreadable; 4 an output
-        exists (give --force) or could not be written.
+        exists (give --force) or could not be written; 5 the grader's files are readable by the
+        students' users.
         """;
 
     /// <summary>The line printed after a wrong command line.</summary>
@@ -111,9 +116,15 @@ public static class GradeAllCommand
             return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"cannot make --results-dir {resultsDir}: {e.Message}", UsageLine);
         }
 
+        // the grader's own folders are the same for every student: refuse once, before anyone is graded
+        if (submissionSource(students[0].Dir, options.Assignment) is SubmissionSource probe
+            && (probe with { AcceptExposedGraderFiles = options.AllowReadableGrader }).Refusal is { } refusal)
+            return CommandLine.Fail(stderr, ExitCodes.GraderFailed, refusal, UsageLine);
+
         stderr.WriteLine($"rnn-grading: grading {students.Count} {(students.Count == 1 ? "student" : "students")} of {dir}, "
             + $"{options.Jobs} at a time, against {assignment.Name}");
-        var scores = GradeEveryone(students, assignment, options.Assignment, resultsDir, options.Jobs, submissionSource, diagnoser, stderr);
+        var scores = GradeEveryone(students, assignment, options.Assignment, resultsDir, options.Jobs, submissionSource, diagnoser, stderr,
+            options.AllowReadableGrader);
 
         try
         {
@@ -160,7 +171,8 @@ public static class GradeAllCommand
     /// while a student's program runs, and the sandbox's output readers need pool threads).
     /// </summary>
     private static List<StudentScore> GradeEveryone(List<Student> students, Assignment assignment, string assignmentPath,
-        string resultsDir, int jobs, Func<string, string, IAnswerSource> submissionSource, IMistakeDiagnoser diagnoser, TextWriter stderr)
+        string resultsDir, int jobs, Func<string, string, IAnswerSource> submissionSource, IMistakeDiagnoser diagnoser, TextWriter stderr,
+        bool allowReadableGrader)
     {
         var queue = new ConcurrentQueue<Student>(students);
         var scores = new ConcurrentBag<StudentScore>();
@@ -174,7 +186,7 @@ public static class GradeAllCommand
             while (queue.TryDequeue(out var student))
             {
                 var clock = Stopwatch.StartNew();
-                var score = GradeOne(student, assignment, assignmentPath, resultsDir, submissionSource, diagnoser, worker, out var staffNotes);
+                var score = GradeOne(student, assignment, assignmentPath, resultsDir, submissionSource, diagnoser, worker, allowReadableGrader, out var staffNotes);
                 scores.Add(score);
                 lock (gate)
                 {
@@ -197,7 +209,8 @@ public static class GradeAllCommand
 
     /// <summary>One student, as `grade --submission` grades: never throws; a fault of the grader becomes a "grader error" row.</summary>
     private static StudentScore GradeOne(Student student, Assignment assignment, string assignmentPath, string resultsDir,
-        Func<string, string, IAnswerSource> submissionSource, IMistakeDiagnoser diagnoser, int worker, out IReadOnlyList<string> staffNotes)
+        Func<string, string, IAnswerSource> submissionSource, IMistakeDiagnoser diagnoser, int worker, bool allowReadableGrader,
+        out IReadOnlyList<string> staffNotes)
     {
         staffNotes = [];
         var noScores = assignment.Problems.Select(_ => (double?)null).ToList();
@@ -208,8 +221,9 @@ public static class GradeAllCommand
             var source = submissionSource(student.Dir, assignmentPath);
             if (source is SubmissionSource running)
             {
-                staffNotes = running.StaffNotes;
-                source = running with { StudentUser = SubmissionSource.ForWorker(worker) };
+                running = running with { StudentUser = SubmissionSource.ForWorker(worker), AcceptExposedGraderFiles = allowReadableGrader };
+                staffNotes = running.AllStaffNotes;
+                source = running;
             }
             bool empty = !Directory.EnumerateFileSystemEntries(student.Dir).Any();
             var run = new Grader(source, diagnoser).Grade(assignment, ResultsPath(resultsDir, student.Name));
@@ -264,12 +278,12 @@ public static class GradeAllCommand
 
     // ---- the command line ---------------------------------------------------------------
 
-    private sealed record Options(string Dir, string Assignment, int Jobs, string Out, string? ResultsDir, bool Force);
+    private sealed record Options(string Dir, string Assignment, int Jobs, string Out, string? ResultsDir, bool Force, bool AllowReadableGrader);
 
     /// <summary>The options, or null and what is wrong with the command line.</summary>
     private static Options? Parse(string[] args, out string? error)
     {
-        var parsed = CommandLine.Parse(args, ["--assignment", "--jobs", "--out", "--results-dir"], ["--force"], "DIR", out error,
+        var parsed = CommandLine.Parse(args, ["--assignment", "--jobs", "--out", "--results-dir"], ["--force", GradeCommand.AllowReadableGrader], "DIR", out error,
             aliases: new Dictionary<string, string> { ["-j"] = "--jobs", ["-o"] = "--out", ["--output"] = "--out" });
         if (parsed is null) return null;
         var values = parsed.Values;
@@ -298,7 +312,8 @@ public static class GradeAllCommand
             error = $"--out must end in .csv but is '{output}'";
             return null;
         }
-        return new Options(dir, assignment, jobs, output, values.GetValueOrDefault("--results-dir"), force);
+        return new Options(dir, assignment, jobs, output, values.GetValueOrDefault("--results-dir"), force,
+            parsed.Flags.Contains(GradeCommand.AllowReadableGrader));
     }
 
     private static bool IsSameOrInside(string path, string folder)

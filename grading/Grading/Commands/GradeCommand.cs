@@ -18,12 +18,18 @@ public static class GradeCommand
         usage:
           rnn-grading grade --assignment A (--answers FILE | --answers DIR | --submission DIR)
                             [--results PATH] [--report text|none] [--compute fast|plain] [--threads N]
+                            [--allow-readable-grader]
               Grade the answers (one answers file for every problem, or DIR/PROBLEM.json per problem)
               or a student's submission against assignment A. Writes Gradescope's results.json to
               PATH (default results.json) after every problem and prints a report for staff;
               --results - prints results.json on standard output (the report then goes to standard
               error). The reference answers are computed on the fast path (every core; --threads N)
               unless --compute plain asks for the readable loops (Spec/performance.md).
+              With --submission as root, grade refuses to run the student's program (exit 5, and a
+              results.json saying the autograder is misconfigured) when the student's user could
+              read the grader's folders (its program, the assignment's folder, the results):
+              make them 0700, or give --allow-readable-grader to grade anyway (a checkout, whose
+              files are public; Spec/sandbox.md).
           rnn-grading grade sample-cases --assignment A -o FILE [--self-check CHECK]
               Write example cases of A's visible problems (ids NAME/sample-k, never the graded ones)
               to FILE, and with --self-check their expected values and the known mistakes' values
@@ -35,6 +41,9 @@ public static class GradeCommand
         exit codes: 0 graded (points lost or not); 2 wrong command line; 3 assignment unreadable;
         4 results could not be written; 5 internal error in the grader (results.json says so).
         """;
+
+    /// <summary>The flag that grades a submission even when the student's user can read the grader's files (Spec/sandbox.md).</summary>
+    public const string AllowReadableGrader = "--allow-readable-grader";
 
     /// <summary>The line printed after a wrong command line.</summary>
     private const string UsageLine =
@@ -73,8 +82,11 @@ public static class GradeCommand
         if (args.Length > 0 && args[0] is "sample-cases" or "demo-answers")
             return WriteCaseOrAnswerFile(args[0], args[1..], stderr);
 
-        var options = CommandLine.Parse(args, ["--assignment", "--answers", "--submission", "--results", "--report", .. ComputeOption.Names], [], null, out string? error)?.Values;
+        var parsed = CommandLine.Parse(args, ["--assignment", "--answers", "--submission", "--results", "--report", .. ComputeOption.Names],
+            [AllowReadableGrader], null, out string? error);
+        var options = parsed?.Values;
         if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
+        bool allowReadableGrader = parsed!.Flags.Contains(AllowReadableGrader);
         var compute = ComputeOption.Read(options, out error);
         if (compute is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath))
@@ -106,7 +118,16 @@ public static class GradeCommand
                 return failed;
             }
             if (source is SubmissionSource running)
-                foreach (var note in running.StaffNotes) stderr.WriteLine($"rnn-grading: note: {note}");
+            {
+                if (allowReadableGrader) source = running = running with { AcceptExposedGraderFiles = true };
+                if (running.Refusal is { } refusal)
+                {
+                    int refused = CommandLine.Fail(stderr, ExitCodes.GraderFailed, refusal, UsageLine);
+                    TryWriteMisconfigured(resultsPath, stderr);
+                    return refused;
+                }
+                foreach (var note in running.AllStaffNotes) stderr.WriteLine($"rnn-grading: note: {note}");
+            }
         }
         else
             source = Directory.Exists(answersPath) ? new AnswersDirectorySource(answersPath!) : new AnswersFileSource(answersPath!);

@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/GruCell.cs sha256:a077e60a5ac303433302dbc6fb7b16caed8267da92ef41a5f86101dc5d6263e7
+// copy-of: Reference/Recurrent/GruCell.cs sha256:17bcef518244d1b0cc0eb1a717d3291a998495bc76bf6534913e5b97fd011107
 // A deliberate copy of GruCell with one mistake written in: the reset gate multiplies the hidden
 // product h W_hnᵀ only, and b_hn is added outside it. Beside its comments, class name and
 // namespace, it differs from GruCell.cs only in:
@@ -7,6 +7,7 @@
 //                 n = tanh(x_n + r ⊙ hh_n + b_hn)                          GruCell: tanh(x_n + r ⊙ hh_n)
 //                 hhN holds h_{t-1} W_hnᵀ (no b_hn)                        GruCell: h_{t-1} W_hnᵀ + b_hn
 //   StepBackward  MatMul.Backward without dbias; dbhh += dxProj            GruCell: dbhh from MatMul (n block da_n ⊙ r)
+// GruCell.StepBackward's optional record of the step's values (for the trace) is not copied.
 // When GruCell.cs changes, carry the change over and record its new hash
 // (Tests/Grading.Tests/Diagnosis/DeliberateCopyTests.cs fails until then).
 //

@@ -1,10 +1,10 @@
-// copy-of: Reference/Recurrent/LstmCell.cs sha256:1a09084834858e69af5598eddb7f643601c4824eae9af509340180eb3d14075a
+// copy-of: Reference/Recurrent/LstmCell.cs sha256:450be8813f78f1ee6e5ba65653d5a57f318dff6345d6d130a21be3829b0b601e
 // A deliberate copy of LstmCell with one mistake written in: the output line follows the
 // STATS 507 table's a<t> = Γ_o ⋆ c<t> (no tanh on c), as a student who follows the table does.
 // Beside its comments, class name and namespace, it differs from LstmCell.cs only in:
 //   StepForward   h[b * H + j] = o * ct;              LstmCell: o * Activations.Tanh(ct)
 //   StepBackward  double dO = dh[k] * c[k];           LstmCell: tc = Activations.Tanh(c[k]); dO = dh[k] * tc
-//                 double dcTotal = dc[k] + dh[k] * o; LstmCell: dc[k] + dh[k] * o * (1.0 - tc * tc)
+//                 double dcFromH = dh[k] * o;         LstmCell: dh[k] * o * (1.0 - tc * tc)
 // When LstmCell.cs changes, carry the change over and record its new hash
 // (Tests/Grading.Tests/Diagnosis/DeliberateCopyTests.cs fails until then).
 //
@@ -21,6 +21,7 @@
 //
 // B = batch, H = hidden size; gates is [B, 4H] holding the activated i, f, g, o blocks.
 using Rnn.Reference.Numerics;
+using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
 namespace Rnn.Grading.Diagnosis;
@@ -91,7 +92,8 @@ public static class LstmWithoutCellTanh
         Span<double> dhPrev,          // [B, H]  +=
         Span<double> dcPrev,          // [B, H]  +=
         Span<double> dWhh,            // [4H, H] +=
-        Span<double> dbhh)            // [4H]    += (empty when no bias)
+        Span<double> dbhh,            // [4H]    += (empty when no bias)
+        LstmBackwardRecord? record = null)  // written when given
     {
         Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
         Require.Length(dh, nameof(dh), "B*H", B, H);
@@ -106,6 +108,7 @@ public static class LstmWithoutCellTanh
         Require.Length(dcPrev, nameof(dcPrev), "B*H", B, H);
         Require.Length(dWhh, nameof(dWhh), "4H*H", 4 * H, H);
         Require.LengthOrEmpty(dbhh, nameof(dbhh), "4H", 4 * H);
+        record?.RequireSizes(B, H);
 
         for (int b = 0; b < B; b++)
         {
@@ -118,13 +121,20 @@ public static class LstmWithoutCellTanh
 
                 // forward: h_t = o ⊙ c_t
                 double dO = dh[k] * c[k];
-                double dcTotal = dc[k] + dh[k] * o;
+                double dcFromH = dh[k] * o;
+                double dcTotal = dc[k] + dcFromH;
 
                 // forward: c_t = f ⊙ c_{t-1} + i ⊙ g
                 double dI = dcTotal * g;
                 double dF = dcTotal * cPrev[k];
                 double dG = dcTotal * i;
                 dcPrev[k] += dcTotal * f;
+
+                if (record is not null)
+                {
+                    record.dI[k] = dI; record.dF[k] = dF; record.dG[k] = dG; record.dO[k] = dO;
+                    record.dcFromCarry[k] = dc[k]; record.dcFromH[k] = dcFromH; record.dcTotal[k] = dcTotal;
+                }
 
                 // forward: i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
                 da[j] = dI * Activations.SigmoidGradFromOutput(i);

@@ -92,19 +92,22 @@ public static class CaseFile
             throw new CaseFileFormatException($"{sourceName}: \"results\" must be a list but is {JsonArrays.Describe(root["results"])}");
         var results = new List<CaseResult>(list.Count);
         for (int i = 0; i < list.Count; i++)
-        {
-            string where = $"{sourceName}: results[{i}]";
-            if (list[i] is not JsonObject obj)
-                throw new CaseFileFormatException($"{where} must be an object but is {JsonArrays.Describe(list[i])}");
-            foreach (var (key, _) in obj)
-                if (key is not ("id" or "outputs" or "grads" or "error" or "notes"))
-                    throw new CaseFileFormatException($"{where} has an unknown key \"{key}\"; a result has id, outputs, grads, notes (or error)");
-            string id = RequiredString(obj, "id", where);
-            string? error = obj["error"] is null ? null : RequiredString(obj, "error", where);
-            results.Add(new CaseResult(id, ReadTensors(obj["outputs"], $"{where}.outputs"),
-                ReadTensors(obj["grads"], $"{where}.grads"), error, ReadNotes(obj["notes"], $"{where}.notes")));
-        }
+            results.Add(ReadResult(list[i], $"{sourceName}: results[{i}]"));
         return results;
+    }
+
+    /// <summary>One entry of a results file's "results" list; `where` names it in errors ("answers.json: results[3]").</summary>
+    public static CaseResult ReadResult(JsonNode? node, string where)
+    {
+        if (node is not JsonObject obj)
+            throw new CaseFileFormatException($"{where} must be an object but is {JsonArrays.Describe(node)}");
+        foreach (var (key, _) in obj)
+            if (key is not ("id" or "outputs" or "grads" or "error" or "notes"))
+                throw new CaseFileFormatException($"{where} has an unknown key \"{key}\"; a result has id, outputs, grads, notes (or error)");
+        string id = RequiredString(obj, "id", where);
+        string? error = obj["error"] is null ? null : RequiredString(obj, "error", where);
+        return new CaseResult(id, ReadTensors(obj["outputs"], $"{where}.outputs"),
+            ReadTensors(obj["grads"], $"{where}.grads"), error, ReadNotes(obj["notes"], $"{where}.notes"));
     }
 
     public static void WriteResults(Stream stream, IEnumerable<CaseResult> results)

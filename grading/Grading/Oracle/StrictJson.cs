@@ -27,12 +27,14 @@ public static class StrictJson
     /// Parses text, first checking it as the file header says. Every problem is thrown as
     /// fail(message), the message starting with sourceName and naming the place ("cases[2].id").
     /// </summary>
-    public static JsonNode? Parse(ReadOnlyMemory<byte> text, string sourceName, Func<string, Exception> fail)
+    /// <param name="pathPrefix">where text sits in a larger file ("results[3]"): places are named from there (answers read part by part)</param>
+    /// <param name="byteOffset">where text starts in that file: byte positions are counted from the file's start</param>
+    public static JsonNode? Parse(ReadOnlyMemory<byte> text, string sourceName, Func<string, Exception> fail, string pathPrefix = "", long byteOffset = 0)
     {
         ArgumentNullException.ThrowIfNull(fail);
         var bytes = text.Span;
         if (bytes.StartsWith("\xEF\xBB\xBF"u8)) text = text[3..];   // a UTF-8 byte order mark, as JsonDocument skips it
-        Check(text.Span, sourceName, fail);
+        Check(text.Span, sourceName, fail, pathPrefix, byteOffset);
         return JsonNode.Parse(text.Span, new JsonNodeOptions { PropertyNameCaseInsensitive = false },
             new JsonDocumentOptions { MaxDepth = MaxDepth });
     }
@@ -63,7 +65,7 @@ public static class StrictJson
         public string Key { get; set; } = "";
     }
 
-    private static void Check(ReadOnlySpan<byte> text, string sourceName, Func<string, Exception> fail)
+    private static void Check(ReadOnlySpan<byte> text, string sourceName, Func<string, Exception> fail, string pathPrefix, long byteOffset)
     {
         var reader = new Utf8JsonReader(text, new JsonReaderOptions { MaxDepth = MaxDepth });
         var frames = new List<Frame>();
@@ -80,9 +82,9 @@ public static class StrictJson
                 if (token == JsonTokenType.PropertyName)
                 {
                     var frame = frames[^1];
-                    string key = ReadString(ref reader, () => PathOf(frames, keyPending: true), sourceName, "a key", fail);
+                    string key = ReadString(ref reader, () => PathOf(frames, pathPrefix, keyPending: true), sourceName, "a key", fail, byteOffset);
                     if (!frame.Keys.Add(key))
-                        throw fail($"{sourceName}: {PathOf(frames, keyPending: true)}: the key \"{Shown(key)}\" appears twice in one object; "
+                        throw fail($"{sourceName}: {PathOf(frames, pathPrefix, keyPending: true)}: the key \"{Shown(key)}\" appears twice in one object; "
                             + "a key may be given once (which of the two would count is ambiguous)");
                     frame.Key = key;
                     continue;
@@ -91,11 +93,11 @@ public static class StrictJson
                 switch (token)
                 {
                     case JsonTokenType.String:
-                        ReadString(ref reader, () => PathOf(frames), sourceName, "the string", fail);
+                        ReadString(ref reader, () => PathOf(frames, pathPrefix), sourceName, "the string", fail, byteOffset);
                         break;
                     case JsonTokenType.Number:
                         if (!reader.TryGetDouble(out double d) || !double.IsFinite(d))
-                            throw fail($"{sourceName}: {PathOf(frames)}: the number {Shown(Encoding.UTF8.GetString(reader.ValueSpan))} "
+                            throw fail($"{sourceName}: {PathOf(frames, pathPrefix)}: the number {Shown(Encoding.UTF8.GetString(reader.ValueSpan))} "
                                 + "is outside the range of a double (about ±1.8e308); write an infinity as the string \"Infinity\" or \"-Infinity\"");
                         break;
                     case JsonTokenType.StartObject:
@@ -116,7 +118,7 @@ public static class StrictJson
     }
 
     private static string ReadString(ref Utf8JsonReader reader, Func<string> where,
-        string sourceName, string what, Func<string, Exception> fail)
+        string sourceName, string what, Func<string, Exception> fail, long byteOffset)
     {
         try
         {
@@ -124,7 +126,7 @@ public static class StrictJson
         }
         catch (InvalidOperationException)
         {
-            long at = reader.TokenStartIndex;
+            long at = byteOffset + reader.TokenStartIndex;
             bool badBytes;
             try { StrictUtf8.GetCharCount(reader.ValueSpan); badBytes = false; }
             catch (DecoderFallbackException) { badBytes = true; }
@@ -137,9 +139,9 @@ public static class StrictJson
     }
 
     /// <summary>Where the reader is, as a JSON path: "cases[2].inputs.x.data[7]" ("the top level" outside any value).</summary>
-    private static string PathOf(List<Frame> frames, bool keyPending = false)
+    private static string PathOf(List<Frame> frames, string prefix, bool keyPending = false)
     {
-        var sb = new StringBuilder();
+        var sb = new StringBuilder(prefix);
         for (int i = 0; i < frames.Count; i++)
         {
             var f = frames[i];

@@ -26,6 +26,14 @@ internal static class StudentAccess
         return null;
     }
 
+    /// <summary>Null if uid/gid can search the folder itself (whatever is above it); otherwise why not.</summary>
+    public static string? BlockedAt(string folder, uint uid, uint gid)
+    {
+        if (!UnixFile.TryLstat(folder, out var st, out string error))
+            return $"{folder} cannot be examined: {error}";
+        return Allows(st, uid, gid, Search) ? null : $"{folder} ({st.ModeText}) does not let uid {uid} through";
+    }
+
     /// <summary>
     /// Null if uid/gid can neither read path nor reach it; otherwise how it can. A path that does
     /// not exist yet is judged by the nearest folder above it that does: whatever is written there

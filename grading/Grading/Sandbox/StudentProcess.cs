@@ -50,13 +50,14 @@ public static class StudentProcess
         if (program is null)
             return NotStarted(request, notes, $"{request.Command[0]} was not found (looked for {ProgramCandidates(request.Command[0])})");
 
-        var plan = LaunchPlan.Make(request, notes);
+        using var cgroup = MakeMemoryCgroup(request, notes);
+        var plan = LaunchPlan.Make(request, notes, cgroup);
         if (plan.SwitchUser)
         {
             string? problem;
             try
             {
-                problem = PrepareForStudentUser(workDir, request);
+                problem = PrepareForStudentUser(workDir, request, plan.Isolation.PrivateTmp && InRemadeTmp(Path.GetDirectoryName(workDir)!));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -120,6 +121,8 @@ public static class StudentProcess
             }
 
             var (leftover, surviving) = tracker.Sweep(notes);
+            long? peak = cgroup?.PeakBytes();
+            int oomKills = cgroup?.OutOfMemoryKills() ?? 0;
             if (!pumps.Wait(OutputDrainWait))
                 notes.Add($"the output pipes were still held open {OutputDrainWait.TotalSeconds} s after the program ended: later output is not shown");
             int? exitCode = process.HasExited ? process.ExitCode : null;
@@ -136,6 +139,9 @@ public static class StudentProcess
                 Isolation = plan.Isolation,
                 LeftoverProcessesKilled = leftover,
                 SurvivingProcesses = surviving,
+                TotalMemoryLimitBytes = cgroup?.LimitBytes,
+                PeakMemoryBytes = peak,
+                OutOfMemoryKills = oomKills,
                 Notes = notes,
             };
         }
@@ -163,6 +169,16 @@ public static class StudentProcess
         Notes = notes,
     };
 
+    /// <summary>The run's memory cgroup, or null with a note (the fallback bound is then applied by LaunchPlan).</summary>
+    private static MemoryCgroup? MakeMemoryCgroup(StudentRunRequest request, List<string> notes)
+    {
+        string? problem = !request.UseMemoryCgroup ? "UseMemoryCgroup is off"
+            : !Environment.IsPrivilegedProcess ? "not running as root" : null;
+        var cgroup = problem is null ? MemoryCgroup.Create(request.TotalMemoryLimitBytes, out problem) : null;
+        if (cgroup is null) notes.Add($"no memory cgroup for the run ({problem})");
+        return cgroup;
+    }
+
     // ---- program and tools --------------------------------------------------------------
 
     private static string? ResolveProgram(string name)
@@ -183,7 +199,25 @@ public static class StudentProcess
 
     // ---- giving the work folder to the student's user -----------------------------------
 
-    private static string? PrepareForStudentUser(string workDir, StudentRunRequest request)
+    /// <summary>
+    /// Whether a run with the default request gets its own /tmp for a work folder made under the
+    /// system's temporary folder: namespaces permitted, mount there, and that folder in /tmp or
+    /// /var/tmp (whose path the run remakes in its own tmpfs). StudentWorkDir.Create() asks.
+    /// </summary>
+    public static bool PrivateTmpPossible()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        if (!InRemadeTmp(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.GetTempPath())) + "/x")) return false;
+        if (FindTool("mount") is null || FindTool("unshare") is not { } unshare) return false;
+        return NamespaceProbe.Problem(unshare, LaunchPlan.NamespaceFlags(Environment.IsPrivilegedProcess)) is null;
+    }
+
+    /// <summary>A folder below /tmp or /var/tmp: with a private /tmp, the folders above it are remade in the run's tmpfs.</summary>
+    private static bool InRemadeTmp(string folder) =>
+        folder.StartsWith("/tmp/", StringComparison.Ordinal) || folder.StartsWith("/var/tmp/", StringComparison.Ordinal);
+
+    /// <param name="parentsRemade">the folders above the work folder's parent are made afresh (0755) in the run's private /tmp, so only the parent itself must let the student through</param>
+    private static string? PrepareForStudentUser(string workDir, StudentRunRequest request, bool parentsRemade)
     {
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("StudentProcess needs Linux");
         uint uid = (uint)request.StudentUid, gid = (uint)request.StudentGid;
@@ -194,7 +228,7 @@ public static class StudentProcess
                 return $"the grader's files are not protected from the program: {exposed}; make the grader's folders 0700 (Spec/sandbox.md)";
         }
         string parent = Path.GetDirectoryName(workDir) ?? "/";
-        string? blocked = StudentAccess.BlockedOnTheWay(parent, uid, gid);
+        string? blocked = parentsRemade ? StudentAccess.BlockedAt(parent, uid, gid) : StudentAccess.BlockedOnTheWay(parent, uid, gid);
         if (blocked is not null)
             return $"the work folder {workDir} cannot be reached by the program's user: {blocked}; make the folders above it searchable (0711), e.g. with StudentWorkDir.Create()";
 
@@ -221,7 +255,7 @@ public static class StudentProcess
 
     private sealed record LaunchPlan(IReadOnlyList<string> Argv, bool SwitchUser, SandboxIsolation Isolation)
     {
-        public static LaunchPlan Make(StudentRunRequest request, List<string> notes)
+        public static LaunchPlan Make(StudentRunRequest request, List<string> notes, MemoryCgroup? cgroup)
         {
             bool root = Environment.IsPrivilegedProcess;
             int ownUid = ProcTable.RealUid(Environment.ProcessId) ?? -1;
@@ -261,6 +295,22 @@ public static class StudentProcess
                 nproc = existing + request.MaxProcesses;
                 notes.Add($"RLIMIT_NPROC set to {nproc}: the {existing} tasks uid {ownUid} already has plus {request.MaxProcesses}");
             }
+            if (cgroup is null)
+            {
+                // the fallback bound of the whole run's memory: tasks x address space per task
+                long bound = Math.Max(1, request.TotalMemoryLimitBytes / request.MemoryLimitBytes);
+                string each = Size(request.MemoryLimitBytes);
+                if (switchUser && nproc > bound)
+                {
+                    nproc = bound;
+                    notes.Add($"the run's memory is bounded by RLIMIT_NPROC x RLIMIT_AS instead: at most {bound} task{(bound == 1 ? "" : "s")} "
+                        + $"of {each} each, {Size(bound * request.MemoryLimitBytes)} in all (TotalMemoryLimitBytes {Size(request.TotalMemoryLimitBytes)})");
+                }
+                else if (switchUser)
+                    notes.Add($"the run's memory is bounded by RLIMIT_NPROC x RLIMIT_AS instead: at most {nproc} tasks of {each} each, {Size(nproc * request.MemoryLimitBytes)} in all");
+                else
+                    notes.Add("the run's total memory is not bounded: without a user of its own, RLIMIT_NPROC does not count only the run's tasks");
+            }
             var limiter = new List<string>();
             string? initLimits = null;
             string limitsBy;
@@ -283,9 +333,9 @@ public static class StudentProcess
             var argv = new List<string>();
             bool privateTmp = false;
             string? unshare = request.UseNamespaces ? FindTool("unshare") : null;
-            string[] nsFlags = root
-                ? ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc"]
-                : ["--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc"];
+            string[] nsFlags = NamespaceFlags(root);
+            // PID 1 of the run joins the memory cgroup first (0: the writing process itself), so every process of the run is in it
+            string join = cgroup is null ? "" : $"echo 0 > {Quote(cgroup.ProcsFile)} || exit 125; ";
             string? nsProblem = !request.UseNamespaces ? "UseNamespaces is off"
                 : unshare is null ? "unshare not found"
                 : NamespaceProbe.Problem(unshare, nsFlags);
@@ -297,7 +347,7 @@ public static class StudentProcess
                 else notes.Add("setpriv not found: if the grader itself is killed, the run goes on until its CPU limit");
                 string? tmpScript = PrivateTmpScript(request, notes);
                 privateTmp = tmpScript is not null;
-                argv.AddRange([unshare!, .. nsFlags, "--", "/bin/sh", "-c", (tmpScript ?? "") + (initLimits ?? "") + "\"$@\"; exit $?", "rnn-init"]);
+                argv.AddRange([unshare!, .. nsFlags, "--", "/bin/sh", "-c", join + (tmpScript ?? "") + (initLimits ?? "") + "\"$@\"; exit $?", "rnn-init"]);
                 if (!root) notes.Add("namespaces made inside an unprivileged user namespace (the program appears as root there, with no privileges outside)");
             }
             else
@@ -305,7 +355,7 @@ public static class StudentProcess
                 notes.Add($"no PID or network namespace ({nsProblem}): the program can use the network and see other processes; it runs in a session of its own and is killed by process group, process tree and a sweep of /proc (a process that leaves both the session and the work folder can escape the kill)");
                 if (FindTool("setsid") is { } setsid) argv.Add(setsid);
                 else notes.Add("setsid not found: the program stays in the grader's session");
-                if (initLimits is not null) argv.AddRange(["/bin/sh", "-c", initLimits + "exec \"$@\"", "rnn-limits"]);
+                if (initLimits is not null || join.Length > 0) argv.AddRange(["/bin/sh", "-c", join + (initLimits ?? "") + "exec \"$@\"", "rnn-limits"]);
             }
             argv.AddRange(limiter);
             argv.AddRange(switcher);
@@ -315,9 +365,15 @@ public static class StudentProcess
                 RanAsStudentUser: switchUser, Uid: switchUser ? request.StudentUid : ownUid, LimitsSetBy: limitsBy)
             {
                 PrivateTmp = privateTmp,
+                MemoryCgroup = cgroup?.Version,
             };
             return new LaunchPlan(argv, switchUser, isolation);
         }
+
+        /// <summary>unshare's flags: new PID, mount, network and IPC namespaces (inside a new user namespace when not root).</summary>
+        public static string[] NamespaceFlags(bool root) => root
+            ? ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc"]
+            : ["--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc"];
 
         /// <summary>The size of each private temporary folder (/tmp, /var/tmp, /dev/shm) of a run.</summary>
         public const string PrivateTmpSize = "64m";
@@ -350,6 +406,7 @@ public static class StudentProcess
             string m = Quote(mount), keep = "/dev/shm/.rnn-keep", root = Quote(keepRoot);
             var steps = new List<string>
             {
+                "umask 022",   // the folders remade above the work folder's parent must let the student through
                 $"{m} -t tmpfs -o {options} rnn-shm /dev/shm",
                 $"mkdir {keep}",
                 $"{m} --bind {root} {keep}",
@@ -360,6 +417,9 @@ public static class StudentProcess
             // 125: the sandbox could not be set up (the program never ran)
             return string.Join(" && ", steps) + " || exit 125; ";
         }
+
+        private static string Size(long bytes) => bytes % StudentRunRequest.GiB == 0
+            ? $"{bytes / StudentRunRequest.GiB} GiB" : $"{bytes / StudentRunRequest.MiB} MiB";
 
         /// <summary>text as one single-quoted word of /bin/sh.</summary>
         private static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";

@@ -24,6 +24,9 @@ public sealed record SandboxIsolation(
 
     /// <summary>The run had its own empty /tmp, /var/tmp and /dev/shm (tmpfs in its mount namespace), gone when it ended.</summary>
     public bool PrivateTmp { get; init; }
+
+    /// <summary>The cgroup version (1 or 2) whose memory limit bound the whole run; null: the fallback bound (Notes).</summary>
+    public int? MemoryCgroup { get; init; }
 }
 
 public sealed record StudentRunOutcome
@@ -59,6 +62,15 @@ public sealed record StudentRunOutcome
     /// <summary>Processes of the run still alive after every kill (0 unless something is badly wrong; Notes say more).</summary>
     public int SurvivingProcesses { get; init; }
 
+    /// <summary>The memory limit of the whole run when a cgroup enforced it.</summary>
+    public long? TotalMemoryLimitBytes { get; init; }
+
+    /// <summary>The most memory the run's processes held together (the cgroup's high-water mark), when a cgroup measured it.</summary>
+    public long? PeakMemoryBytes { get; init; }
+
+    /// <summary>Processes of the run the kernel killed because the run together reached TotalMemoryLimitBytes.</summary>
+    public int OutOfMemoryKills { get; init; }
+
     /// <summary>Everything that did not go as planned or was weaker than planned, in plain words.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
@@ -71,6 +83,9 @@ public sealed record StudentRunOutcome
             : Signal is { } s
                 ? $"ended by signal {s} ({SignalName(s)}) after {WallTime.TotalSeconds:0.#} s"
                 : $"exited with code {ExitCode} after {WallTime.TotalSeconds:0.#} s";
+        if (OutOfMemoryKills > 0)
+            how += $"; its processes together reached the run's memory limit of {TotalMemoryLimitBytes / (1024 * 1024)} MiB, "
+                + $"and the kernel killed {(OutOfMemoryKills == 1 ? "1 of them" : $"{OutOfMemoryKills} of them")} (out of memory)";
         if (SurvivingProcesses > 0) how += $"; {SurvivingProcesses} of its processes could not be killed";
         return how;
     }

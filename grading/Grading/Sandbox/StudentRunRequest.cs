@@ -25,6 +25,17 @@ public sealed record StudentRunRequest
     /// <summary>Address space per process (RLIMIT_AS). NumPy and its BLAS need room: 4 GiB by default.</summary>
     public long MemoryLimitBytes { get; init; } = 4 * GiB;
 
+    /// <summary>
+    /// Memory of the whole run, every process together (a memory cgroup: resident memory, page
+    /// cache and tmpfs pages). 5 GiB by default: one process at its address-space limit, plus the
+    /// private tmpfs and page cache. Without a cgroup, RLIMIT_NPROC is lowered so that tasks x
+    /// MemoryLimitBytes stays within it (Spec/sandbox.md, "Memory of the whole run").
+    /// </summary>
+    public long TotalMemoryLimitBytes { get; init; } = 5 * GiB;
+
+    /// <summary>Use a memory cgroup where the system offers one (false: only to test the fallback).</summary>
+    public bool UseMemoryCgroup { get; init; } = true;
+
     /// <summary>Largest file any process may write (RLIMIT_FSIZE).</summary>
     public long MaxFileSizeBytes { get; init; } = 64 * MiB;
 
@@ -73,6 +84,7 @@ public sealed record StudentRunRequest
         Positive(WallClockLimit, nameof(WallClockLimit));
         if (CpuTimeLimit is { } cpu) Positive(cpu, nameof(CpuTimeLimit));
         AtLeast(MemoryLimitBytes, 16 * MiB, nameof(MemoryLimitBytes));
+        AtLeast(TotalMemoryLimitBytes, 16 * MiB, nameof(TotalMemoryLimitBytes));
         AtLeast(MaxFileSizeBytes, 1, nameof(MaxFileSizeBytes));
         AtLeast(MaxProcesses, 1, nameof(MaxProcesses));
         AtLeast(OutputCapBytes, 2, nameof(OutputCapBytes));

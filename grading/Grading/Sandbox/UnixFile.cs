@@ -51,7 +51,31 @@ internal static class UnixFile
     [DllImport(LibC, EntryPoint = "kill", SetLastError = true)]
     private static extern int KillPid(int pid, int signal);
 
+    [DllImport(LibC, EntryPoint = "mkdir", SetLastError = true)]
+    private static extern int MkdirPath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
+
+    [DllImport(LibC, EntryPoint = "geteuid")]
+    private static extern uint GetEuid();
+
     public const int ENOENT = 2;
+    public const int EEXIST = 17;
+
+    /// <summary>The grader's effective uid.</summary>
+    public static uint EffectiveUid() => GetEuid();
+
+    /// <summary>mkdir(2): never follows a symbolic link at path and fails if anything is there (exists then true).</summary>
+    public static bool TryMkdir(string path, uint mode, out bool exists, out string error)
+    {
+        if (MkdirPath(path, mode) != 0)
+        {
+            exists = Marshal.GetLastPInvokeError() == EEXIST;
+            error = Marshal.GetLastPInvokeErrorMessage();
+            return false;
+        }
+        exists = false;
+        error = "";
+        return true;
+    }
 
     /// <summary>lstat: describes path itself, never what a symbolic link points to.</summary>
     public static bool TryLstat(string path, out UnixStat stat, out string error) => TryLstat(path, out stat, out error, out _);

@@ -5,8 +5,11 @@
 // Every value comes from the library: the forward values from RecurrentLayer.Forward's cache,
 // the pre-activations from MatMul (the product the cells compute), the backward values from
 // RecurrentLayer.Backward's per-step record (dL/dh_t, dL/dc_t, the gates' pre-activation
-// gradients, dW_hh so far); only dW_ih so far is summed here, step by step, with MatMul.Backward,
-// where the library sums all steps in one product. Spec/figures.md, "Trace".
+// gradients, dW_hh so far); the values inside a step's backward (dL/dc_t's two parts, the gates'
+// gradients after their nonlinearities, an RNN's act'(a)) from the cell's own StepBackward, run
+// again on that step's recorded dL/dh_t and dL/dc_t with a backward record (its other outputs are
+// discarded); only dW_ih so far is summed here, step by step, with MatMul.Backward, where the
+// library sums all steps in one product. Spec/figures.md, "Trace".
 using Rnn.Grading.Oracle;
 using Rnn.Grading.Oracle.Ops;
 using Rnn.Reference.Numerics;
@@ -48,8 +51,20 @@ public static class RecurrentTrace
             $"input_size {cfg.InputSize}, hidden_size {cfg.HiddenSize}, num_layers {cfg.NumLayers}, bidirectional {cfg.Bidirectional.ToString().ToLowerInvariant()}",
         };
         description.AddRange(names.Equations);
-        return new CaseTrace(c.Id, c.Op, description, "L = sum(output * grad_output) + sum(h_n * grad_h_n)" + (cfg.HasCellState ? " + sum(c_n * grad_c_n)" : ""), sections);
+        return new CaseTrace(c.Id, c.Op, description, "L = sum(output * grad_output) + sum(h_n * grad_h_n)" + (cfg.HasCellState ? " + sum(c_n * grad_c_n)" : ""), sections)
+        {
+            BackwardEquations = [.. names.Backward.Equations, .. StackNotes(cfg)],
+        };
     }
+
+    /// <summary>What "step t+1" and "grad_output[t]" mean in a reverse direction and a deeper layer.</summary>
+    private static string[] StackNotes(RecurrentConfig cfg) => cfg.Bidirectional || cfg.NumLayers > 1
+        ?
+        [
+            "in a reverse direction \"step t+1\" is the step processed before t, at t-1; below the last layer,",
+            "grad_output[t] is the gradient reaching this layer's output[t] from the layer above",
+        ]
+        : [];
 
     private static CaseTrace FromReluSlide(Case c)
     {
@@ -63,14 +78,17 @@ public static class RecurrentTrace
         };
         var dOut = new Tensor([T, B, H], ReluRnnSlideOp.UpstreamOfEveryStep(c, outputs).Data);
         var h0 = h0Given is null ? null : new Tensor([1, B, H], h0Given.Data);
-        var sections = Run(new RecurrentConfig(CellKind.RnnRelu, I, H), p, new Tensor([T, B, I], input.Data), h0, null, null, dOut, null, null,
-            Names.For(CellKind.RnnRelu, slideRelu: true));
+        var names = Names.For(CellKind.RnnRelu, slideRelu: true);
+        var sections = Run(new RecurrentConfig(CellKind.RnnRelu, I, H), p, new Tensor([T, B, I], input.Data), h0, null, null, dOut, null, null, names);
         return new CaseTrace(c.Id, c.Op,
         [
             "the 95-865 slide's vanilla ReLU RNN: W [H, I], U [H, H], b [H]",
             "slide: linear = np.dot(input, W.T) + b + np.dot(current_state, U.T); output = np.maximum(0, linear); current_state = output",
             "(PyTorch: nn.RNN(nonlinearity='relu') with weight_ih = W, weight_hh = U, bias_ih = b, bias_hh = 0)",
-        ], "L = sum(output * grad_output) + sum(last_output * grad_last_output)", sections);
+        ], "L = sum(output * grad_output) + sum(last_output * grad_last_output)", sections)
+        {
+            BackwardEquations = names.Backward.Equations,
+        };
     }
 
     private static CaseTrace FromTanhSlide(Case c)
@@ -89,8 +107,9 @@ public static class RecurrentTrace
                     dH.Data.AsSpan(t * B * H, B * H), dWhy, []);
         var dHN = CaseTensors.Optional(c.GradOutputs, "h_n") is { } g ? new Tensor([1, B, H], g.Data) : null;
         var p = new NamedTensors { { "weight_ih_l0", Wxh }, { "weight_hh_l0", Whh } };
+        var names = Names.For(CellKind.RnnTanh, slideRelu: false, tanhSlide: true);
         var sections = Run(new RecurrentConfig(CellKind.RnnTanh, I, H, Bias: false), p, new Tensor([T, B, I], input.Data),
-            h0Given is null ? null : new Tensor([1, B, H], h0Given.Data), null, null, dH, dHN, null, Names.For(CellKind.RnnTanh, slideRelu: false, tanhSlide: true));
+            h0Given is null ? null : new Tensor([1, B, H], h0Given.Data), null, null, dH, dHN, null, names);
         // add y_t to every forward step, and dWhy (all steps) to the last backward step
         var forward = sections[0].Forward.Select(s => new TraceStep(s.T,
             [.. s.Values, new TraceValue("y_t", "y_hat_t = W_hy^T h_t", B, O, slide.Y.Data.AsSpan(s.T * B * O, B * O).ToArray())])).ToList();
@@ -102,7 +121,10 @@ public static class RecurrentTrace
             "the STATS 507 slide's tanh cell (MATH80629's U = Wxh, W = Whh, V = Why): Wxh [H, I], Whh [H, H], Why [O, H], no biases",
             "slide: h_t = tanh(W_hh^T h_(t-1) + W_xh^T x_t); y_hat_t = W_hy^T h_t   (code: h = tanh(x @ Wxh.t() + h @ Whh.t()); y = h @ Why.t())",
             "(PyTorch: nn.RNN(bias=False) with weight_ih = Wxh, weight_hh = Whh, then a bias-free nn.Linear with weight Why)",
-        ], "L = sum(output * grad_output) + sum(h_n * grad_h_n); dL/dh_t includes dy_t Why", [sections[0] with { Forward = forward, Backward = backward }]);
+        ], "L = sum(output * grad_output) + sum(h_n * grad_h_n); dL/dh_t includes dy_t Why", [sections[0] with { Forward = forward, Backward = backward }])
+        {
+            BackwardEquations = names.Backward.Equations,
+        };
     }
 
     /// <summary>Forward, backward with per-step records, then the steps of every layer and direction.</summary>
@@ -183,20 +205,76 @@ public static class RecurrentTrace
             // forward: xProj = x_t W_ih^T + b_ih, so dW_ih += da^T x_t and db_ih += da, one step at a time
             var dxScratch = new double[B * In];
             MatMul.Backward(dGates, x.AsSpan(t * B * In, B * In), Wih, B, In, GH, dxScratch, dWih, dbih);
-            var values = new List<TraceValue> { new("dL/dh_t", "", B, H, rec.dH.AsSpan(t * B * H, B * H).ToArray()) };
-            if (config.HasCellState) values.Add(new("dL/dc_t (from step t+1)", "", B, H, rec.dC.AsSpan(t * B * H, B * H).ToArray()));
+            var values = new List<TraceValue> { new("dL/dh_t", names.Backward.DhSlide, B, H, rec.dH.AsSpan(t * B * H, B * H).ToArray()) };
+            values.AddRange(InsideTheStep(config, dir, rec, Whh, step, t, names.Backward));
             for (int g = 0; g < G; g++)
                 values.Add(new("dL/d" + names.PreActivations[g], "", B, H, Block(dGates.ToArray(), B, GH, g * H, H)));
-            values.Add(new("dW_ih so far", names.WihSlide, GH, In, (double[])dWih.Clone()));
-            values.Add(new("dW_hh so far", names.WhhSlide, GH, H, rec.dWhhSoFar.AsSpan(k * GH * H, GH * H).ToArray()));
+            var gateNames = names.GateNames;                                     // null for an RNN (one block)
+            values.Add(new("dW_ih so far", names.WihSlide, GH, In, (double[])dWih.Clone()) { Gates = gateNames });
+            values.Add(new("dW_hh so far", names.WhhSlide, GH, H, rec.dWhhSoFar.AsSpan(k * GH * H, GH * H).ToArray()) { Gates = gateNames });
             if (config.Bias)
             {
-                values.Add(new("db_ih so far", names.BihSlide, 1, GH, (double[])dbih.Clone()));
-                if (names.ShowBhh) values.Add(new("db_hh so far", "", 1, GH, rec.dbhhSoFar.AsSpan(k * GH, GH).ToArray()));
+                values.Add(new("db_ih so far", names.BihSlide, 1, GH, (double[])dbih.Clone()) { Gates = gateNames });
+                if (names.ShowBhh) values.Add(new("db_hh so far", "", 1, GH, rec.dbhhSoFar.AsSpan(k * GH, GH).ToArray()) { Gates = gateNames });
             }
             backward.Add(new TraceStep(t, values));
         }
         return new TraceSection(l, d, forward, backward);
+    }
+
+    /// <summary>
+    /// What the cell's StepBackward computes inside step t, between dL/dh_t and the pre-activation
+    /// gradients: the step is run again on its recorded dL/dh_t (and dL/dc_t through the carry) with
+    /// a backward record. LSTM: dL/dc_t from step t+1, through h_t, and their sum, then dL/di, dL/df,
+    /// dL/dg, dL/do; GRU: dL/dr, dL/dz, dL/dn; RNN: act'(a).
+    /// </summary>
+    private static List<TraceValue> InsideTheStep(RecurrentConfig config, DirectionCache dir, RecurrentStepGradients rec,
+        ReadOnlySpan<double> Whh, int step, int t, BackwardNames names)
+    {
+        int B = rec.B, H = rec.H, GH = rec.G * H;
+        var dh = rec.dH.AsSpan(t * B * H, B * H);                               // dL/dh_t
+        var hPrev = dir.H.AsSpan(step * B * H, B * H);                          // h_(t-1)
+        // the step's other outputs, not shown here: dL/da is rec.dGates, dW_hh is rec.dWhhSoFar
+        var dxProj = new double[B * GH];
+        var dhPrev = new double[B * H];
+        var dWhh = new double[GH * H];
+        var dbhh = new double[config.Bias ? GH : 0];
+        var values = new List<TraceValue>();
+        switch (config.Kind)
+        {
+            case CellKind.Lstm:
+            {
+                var record = new LstmBackwardRecord(B, H);
+                LstmCell.StepBackward(dh, rec.dC.AsSpan(t * B * H, B * H), dir.Gates.AsSpan(step * B * GH, B * GH),
+                    dir.C.AsSpan((step + 1) * B * H, B * H), dir.C.AsSpan(step * B * H, B * H), hPrev, Whh, B, H,
+                    dxProj, dhPrev, new double[B * H], dWhh, dbhh, record);
+                values.Add(new("dL/dc_t (from step t+1)", "", B, H, record.dcFromCarry));
+                values.Add(new("dL/dc_t (through h_t)", "", B, H, record.dcFromH));
+                values.Add(new("dL/dc_t", names.DcSlide, B, H, record.dcTotal));
+                double[][] gates = [record.dI, record.dF, record.dG, record.dO];
+                for (int g = 0; g < gates.Length; g++) values.Add(new(names.GateGradients[g], names.GateGradientSlides[g], B, H, gates[g]));
+                break;
+            }
+            case CellKind.Gru:
+            {
+                var record = new GruBackwardRecord(B, H);
+                GruCell.StepBackward(dh, dir.Gates.AsSpan(step * B * GH, B * GH), dir.HhN.AsSpan(step * B * H, B * H), hPrev, Whh, B, H,
+                    dxProj, dhPrev, dWhh, dbhh, record);
+                double[][] gates = [record.dR, record.dZ, record.dN];
+                for (int g = 0; g < gates.Length; g++) values.Add(new(names.GateGradients[g], names.GateGradientSlides[g], B, H, gates[g]));
+                break;
+            }
+            case CellKind.RnnTanh:
+            case CellKind.RnnRelu:
+            {
+                var record = new RnnBackwardRecord(B, H);
+                RnnCell.StepBackward(dh, dir.H.AsSpan((step + 1) * B * H, B * H), hPrev, Whh, config.Kind == CellKind.RnnRelu, B, H,
+                    dxProj, dhPrev, dWhh, dbhh, record);
+                values.Add(new(names.ActGrad, "", B, H, record.ActGrad));
+                break;
+            }
+        }
+        return values;
     }
 
     /// <summary>Columns [from, from + width) of every row of a [rows, stride] block.</summary>

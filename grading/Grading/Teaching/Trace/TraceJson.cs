@@ -5,6 +5,7 @@
 //                            "forward":  [{"t": 0, "values": [{"name": "a_i", "slide": "", "shape": [B, H], "data": [...]}, ...]}, ...],
 //                            "backward": [{"t": T-1, "values": [...]}, ...]}]}]}
 // Numbers are written round-trip exact (non-finite ones as the strings "NaN", "Infinity", "-Infinity").
+// Every name a step can hold (dL/di, dL/dc_t (through h_t), ...) is listed in Spec/figures.md, "Trace".
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
