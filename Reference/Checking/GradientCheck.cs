@@ -15,6 +15,12 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Checking;
 
+/// <summary>How GradientCheck.Check perturbs and judges; the defaults are PyTorch gradcheck's eps, atol and rtol (Spec/gradient-check.md).</summary>
+/// <param name="Step">the central-difference step h (gradcheck's eps)</param>
+/// <param name="MaxElementsPerTensor">larger tensors are checked on a seeded random subset of this many elements</param>
+/// <param name="Seed">seed of that subset</param>
+/// <param name="Atol">gradcheck's absolute tolerance</param>
+/// <param name="Rtol">gradcheck's relative tolerance</param>
 public sealed record GradientCheckOptions(
     double Step = 1e-6,
     int MaxElementsPerTensor = 4000,
@@ -23,6 +29,15 @@ public sealed record GradientCheckOptions(
     double Rtol = 1e-3);
 
 /// <summary>The comparison for one tensor.</summary>
+/// <param name="Name">the variable's name</param>
+/// <param name="Checked">entries compared (all, or a seeded subset of MaxElementsPerTensor)</param>
+/// <param name="Total">entries in the tensor</param>
+/// <param name="WorstIndex">flat index of the entry with the largest |analytic - numeric|</param>
+/// <param name="WorstAnalytic">the analytic gradient there</param>
+/// <param name="WorstNumeric">the central difference there</param>
+/// <param name="MaxAbsDifference">max |analytic - numeric| over the checked entries</param>
+/// <param name="RelativeError">CS231n's max |a - n| / max(1e-8, max (|a| + |n|))</param>
+/// <param name="WithinGradcheckTolerance">every checked entry has |a - n| &lt;= atol + rtol * |n|</param>
 public sealed record TensorGradientCheck(
     string Name,
     int Checked,
@@ -34,22 +49,28 @@ public sealed record TensorGradientCheck(
     double RelativeError,
     bool WithinGradcheckTolerance)
 {
+    /// <summary>One line: name, elements checked, relative error and the worst entry.</summary>
     public override string ToString() =>
         $"{Name}: checked {Checked}/{Total}, relative error {RelativeError:E2}, worst at {WorstIndex}: " +
         $"analytic {WorstAnalytic:R} numeric {WorstNumeric:R}" + (WithinGradcheckTolerance ? "" : " (outside gradcheck tolerance)");
 }
 
+/// <summary>The result of GradientCheck.Check: one comparison per variable, in the variables' order.</summary>
+/// <param name="Tensors">the per-tensor comparisons</param>
 public sealed record GradientCheckReport(IReadOnlyList<TensorGradientCheck> Tensors)
 {
     /// <summary>The largest per-tensor relative error; a NaN counts as infinite, so it cannot hide behind a finite one.</summary>
     public double WorstRelativeError =>
         Tensors.Count == 0 ? 0 : Tensors.Max(t => double.IsNaN(t.RelativeError) ? double.PositiveInfinity : t.RelativeError);
 
+    /// <summary>True when every tensor passes gradcheck's |a - n| &lt;= atol + rtol * |n| on every checked entry.</summary>
     public bool AllWithinGradcheckTolerance => Tensors.All(t => t.WithinGradcheckTolerance);
 
+    /// <summary>One line per tensor.</summary>
     public override string ToString() => string.Join(Environment.NewLine, Tensors);
 }
 
+/// <summary>Central-difference gradient checking in double, the project's public checker (Spec/gradient-check.md).</summary>
 public static class GradientCheck
 {
     /// <summary>

@@ -11,6 +11,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
+/// <summary>Gradient clipping by norm, in place: PyTorch's clip_grad_norm_ and the other rules of NormClipMode (Spec/clipping.md).</summary>
 public static class ClipGradNorm
 {
     /// <summary>PyTorch's epsilon in clip_coef = max_norm / (total_norm + 1e-6).</summary>

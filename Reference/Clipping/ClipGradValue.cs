@@ -5,6 +5,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
+/// <summary>Per-element clipping, in place: PyTorch's clip_grad_value_ (Spec/clipping.md).</summary>
 public static class ClipGradValue
 {
     /// <summary>g = clamp(g, -clipValue, clipValue) for every element; returns how many elements changed.</summary>

@@ -6,6 +6,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
+/// <summary>p-norms of gradients as clip_grad_norm_ computes them.</summary>
 public static class GradNorm
 {
     /// <summary>||x||_p = (sum_i |x_i|^p)^(1/p) for p > 0; max_i |x_i| for p = +inf. NaN anywhere gives NaN.</summary>

@@ -7,8 +7,14 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
+/// <summary>Global L2-norm clipping without PyTorch's epsilon (d2l's grad_clipping, Keras's global_clipnorm).</summary>
 public static class NoEpsilonNormClip
 {
+    /// <summary>If norm = sqrt(sum of g^2 over all tensors) exceeds theta, multiplies every gradient by theta / norm, in place.</summary>
+    /// <param name="grads">the gradients, clipped in place</param>
+    /// <param name="theta">the threshold, >= 0</param>
+    /// <param name="errorIfNonfinite">throw (grads untouched) when the norm is NaN or infinite</param>
+    /// <returns>the norm before clipping, each tensor's norm, and the factor each was multiplied by</returns>
     public static NormClipInfo Clip(NamedTensors grads, double theta, bool errorIfNonfinite = false)
     {
         ClipChecks.Grads(grads);

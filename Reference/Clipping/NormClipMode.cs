@@ -2,6 +2,7 @@
 // Rules and worked numbers in Spec/clipping.md.
 namespace Rnn.Reference.Clipping;
 
+/// <summary>The gradient-norm clipping rules ClipGradNorm.Clip can apply.</summary>
 public enum NormClipMode
 {
     /// <summary>

@@ -8,6 +8,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
+/// <summary>Keras's clipnorm: each gradient tensor clipped to L2 norm at most clipnorm on its own.</summary>
 public static class PerTensorNormClip
 {
     /// <summary>Clips each tensor of grads in place; clipNorm must be > 0 (Keras ignores clipnorm &lt;= 0).</summary>

@@ -12,6 +12,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Clipping;
 
+/// <summary>The MATH80629 slide's clipping, which compares the squared norm with the threshold.</summary>
 public static class SlideSquaredNormClip
 {
     /// <summary>The slide's rule over all tensors together. TotalNorm in the result is grad_norm, the sum of squares.</summary>

@@ -30,10 +30,13 @@ namespace Rnn.Reference.Conventions;
 /// <summary>One layer and direction of a stack, as a convention sees it.</summary>
 public readonly record struct CellShape(CellKind Kind, int InputSize, int HiddenSize, bool Bias)
 {
+    /// <summary>G, the gate blocks stacked in a weight: 4 (LSTM), 3 (GRU), 1 (RNN).</summary>
     public int Gates => Kind switch { CellKind.Lstm => 4, CellKind.Gru or CellKind.GruResetBefore => 3, _ => 1 };
 
+    /// <summary>True for the plain tanh or ReLU RNN cell.</summary>
     public bool IsRnn => Kind is CellKind.RnnTanh or CellKind.RnnRelu;
 
+    /// <summary>The sizes and bias flag, as messages quote them.</summary>
     public override string ToString() => $"input_size {InputSize}, hidden_size {HiddenSize}, bias {(Bias ? "true" : "false")}";
 }
 
@@ -53,6 +56,7 @@ public sealed record LinearNames(string Layer, string Weight, bool Transposed, s
 /// <summary>One parameter of a convention: its name, its shape, what it holds in PyTorch's terms, and whether it is a bias.</summary>
 public sealed record ConventionTensor(string Name, int[] Shape, string Holds, bool IsBias = false);
 
+/// <summary>Another framework's or course's names and layouts for one recurrent cell, as a lossless mapping to and from PyTorch's (Spec/conventions.md).</summary>
 public abstract class Convention
 {
     /// <summary>The name a case file uses, e.g. "keras".</summary>
@@ -311,5 +315,6 @@ public abstract class Convention
         (c.NumLayers > 1 ? $", num_layers {c.NumLayers}" : "") + (c.Bidirectional ? ", bidirectional" : "") +
         (c.Bias ? "" : ", bias false");
 
+    /// <summary>The convention's name.</summary>
     public override string ToString() => Name;
 }

@@ -18,17 +18,22 @@ using static Rnn.Reference.Conventions.GateBlocks;
 
 namespace Rnn.Reference.Conventions;
 
+/// <summary>CS231n's layout: Wx [I, G*H], Wh [H, G*H] (PyTorch's transposed), one bias, LSTM gates i, f, o, g.</summary>
 public sealed class Cs231nConvention : Convention
 {
+    /// <inheritdoc/>
     public override string Name => "cs231n";
 
+    /// <inheritdoc/>
     public override string Title => "CS231n (assignment 3, rnn_layers.py)";
 
+    /// <inheritdoc/>
     public override string? Unsupported(CellShape cell) =>
         cell.Kind is CellKind.Gru or CellKind.GruResetBefore
             ? "CS231n's assignment has no GRU (it implements the vanilla RNN and the LSTM); give the GRU in PyTorch's layout or as keras, d2l or ng"
             : null;
 
+    /// <inheritdoc/>
     public override string CellTitle(CellShape cell) => cell.Kind == CellKind.Lstm ? "CS231n LSTM" : "CS231n RNN";
 
     /// <summary>CS231n's LSTM gate order in PyTorch's letters.</summary>
@@ -36,6 +41,7 @@ public sealed class Cs231nConvention : Convention
 
     private const string PyTorchLstmOrder = "ifgo";
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ConventionTensor> CellLayout(CellShape cell)
     {
         int D = cell.InputSize, H = cell.HiddenSize, GH = cell.Gates * H;
@@ -50,11 +56,13 @@ public sealed class Cs231nConvention : Convention
         return layout;
     }
 
+    /// <inheritdoc/>
     public override bool MergesBiases(CellShape cell) => true;
 
     /// <summary>affine_forward: out = x.reshape(N, -1).dot(w) + b, w [D, M], b [M].</summary>
     public override LinearNames Linear => new("CS231n affine layer", "w", Transposed: true, "b", BiasColumn: false);
 
+    /// <inheritdoc/>
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {
         int D = cell.InputSize, H = cell.HiddenSize, GH = cell.Gates * H;
@@ -68,6 +76,7 @@ public sealed class Cs231nConvention : Convention
         return t;
     }
 
+    /// <inheritdoc/>
     protected override PyTorchCell CellToPyTorch(CellShape cell, NamedTensors t)
     {
         int D = cell.InputSize, H = cell.HiddenSize, GH = cell.Gates * H;

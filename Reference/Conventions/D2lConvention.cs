@@ -20,18 +20,23 @@ using static Rnn.Reference.Conventions.GateBlocks;
 
 namespace Rnn.Reference.Conventions;
 
+/// <summary>d2l's layout: one matrix per gate (W_x• [I, H], W_h• [H, H]) and one bias per gate; its GRU resets before the product.</summary>
 public sealed class D2lConvention : Convention
 {
+    /// <inheritdoc/>
     public override string Name => "d2l";
 
+    /// <inheritdoc/>
     public override string Title => "d2l (Dive into Deep Learning, from scratch)";
 
+    /// <inheritdoc/>
     public override string? Unsupported(CellShape cell) =>
         cell.Kind == CellKind.Gru
             ? "d2l's GRU applies the reset gate before the product (H_tilda = tanh(X @ W_xh + (R * H) @ W_hh + b_h)); " +
               "give \"reset_after\": false for it (PyTorch's reset-after GRU has no d2l form: give it in PyTorch's layout or as keras)"
             : null;
 
+    /// <inheritdoc/>
     public override string CellTitle(CellShape cell) => cell.Kind switch
     {
         CellKind.Lstm => "d2l LSTM",
@@ -47,6 +52,7 @@ public sealed class D2lConvention : Convention
         _ => [('h', 0)],
     };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ConventionTensor> CellLayout(CellShape cell)
     {
         int I = cell.InputSize, H = cell.HiddenSize;
@@ -62,6 +68,7 @@ public sealed class D2lConvention : Convention
         return layout;
     }
 
+    /// <inheritdoc/>
     public override bool MergesBiases(CellShape cell) => true;
 
     /// <summary>Its only GRU applies the reset gate before the product.</summary>
@@ -70,6 +77,7 @@ public sealed class D2lConvention : Convention
     /// <summary>The output layer of d2l's RNNs: Y = H @ W_hq + b_q, W_hq [H, Q], b_q [Q].</summary>
     public override LinearNames Linear => new("d2l output layer", "W_hq", Transposed: true, "b_q", BiasColumn: false);
 
+    /// <inheritdoc/>
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {
         int I = cell.InputSize, H = cell.HiddenSize;
@@ -87,6 +95,7 @@ public sealed class D2lConvention : Convention
         return t;
     }
 
+    /// <inheritdoc/>
     protected override PyTorchCell CellToPyTorch(CellShape cell, NamedTensors t)
     {
         int I = cell.InputSize, H = cell.HiddenSize, G = cell.Gates;

@@ -8,6 +8,7 @@
 // H = hidden size, G = gate blocks, C = columns; matrices are row-major.
 namespace Rnn.Reference.Conventions;
 
+/// <summary>The copying moves the conventions' mappings are made of: transposes, gate-row blocks, reordering, side-by-side matrices, negation, merged biases.</summary>
 public static class GateBlocks
 {
     /// <summary>a [rows, cols] as aᵀ [cols, rows].</summary>

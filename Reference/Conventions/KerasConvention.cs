@@ -26,14 +26,19 @@ using static Rnn.Reference.Conventions.GateBlocks;
 
 namespace Rnn.Reference.Conventions;
 
+/// <summary>Keras's layout: kernel [I, G*H], recurrent_kernel [H, G*H] (PyTorch's transposed), LSTM gates i, f, c, o, GRU z, r, h.</summary>
 public sealed class KerasConvention : Convention
 {
+    /// <inheritdoc/>
     public override string Name => "keras";
 
+    /// <inheritdoc/>
     public override string Title => "Keras (keras.layers.SimpleRNN, LSTM, GRU)";
 
+    /// <inheritdoc/>
     public override string? Unsupported(CellShape cell) => null;
 
+    /// <inheritdoc/>
     public override string CellTitle(CellShape cell) => cell.Kind switch
     {
         CellKind.Lstm => "Keras LSTM",
@@ -48,6 +53,7 @@ public sealed class KerasConvention : Convention
     /// <summary>PyTorch's gate order (LSTM i, f, g, o; GRU r, z, n).</summary>
     private static string PyTorchOrder(CellShape cell) => cell.Kind switch { CellKind.Lstm => "ifgo", CellKind.Gru or CellKind.GruResetBefore => "rzn", _ => "h" };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ConventionTensor> CellLayout(CellShape cell)
     {
         int I = cell.InputSize, H = cell.HiddenSize, GH = cell.Gates * H;
@@ -69,11 +75,13 @@ public sealed class KerasConvention : Convention
         return layout;
     }
 
+    /// <inheritdoc/>
     public override bool MergesBiases(CellShape cell) => cell.Kind != CellKind.Gru;
 
     /// <summary>keras.layers.Dense: kernel [in, out] (x · kernel + bias), bias [out].</summary>
     public override LinearNames Linear => new("Keras Dense", "kernel", Transposed: true, "bias", BiasColumn: false);
 
+    /// <inheritdoc/>
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {
         int I = cell.InputSize, H = cell.HiddenSize, GH = cell.Gates * H;
@@ -93,6 +101,7 @@ public sealed class KerasConvention : Convention
         return t;
     }
 
+    /// <inheritdoc/>
     protected override PyTorchCell CellToPyTorch(CellShape cell, NamedTensors t)
     {
         int I = cell.InputSize, H = cell.HiddenSize, GH = cell.Gates * H;

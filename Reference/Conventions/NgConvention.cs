@@ -24,18 +24,23 @@ using static Rnn.Reference.Conventions.GateBlocks;
 
 namespace Rnn.Reference.Conventions;
 
+/// <summary>Andrew Ng's layout: column vectors, each gate's matrix over the concatenation [a_prev; x], one bias column per gate, Γ_u = 1 - z.</summary>
 public sealed class NgConvention : Convention
 {
+    /// <inheritdoc/>
     public override string Name => "ng";
 
+    /// <inheritdoc/>
     public override string Title => "Andrew Ng (deeplearning.ai Sequence Models)";
 
+    /// <inheritdoc/>
     public override string? Unsupported(CellShape cell) =>
         cell.Kind == CellKind.Gru
             ? "Ng's GRU applies the relevance gate before the product (c̃ = tanh(Wc[Γr * c_prev, x] + bc)); " +
               "give \"reset_after\": false for it (PyTorch's reset-after GRU has no Ng form: give it in PyTorch's layout or as keras)"
             : null;
 
+    /// <inheritdoc/>
     public override string CellTitle(CellShape cell) => cell.Kind switch
     {
         CellKind.Lstm => "Ng LSTM",
@@ -50,6 +55,7 @@ public sealed class NgConvention : Convention
         _ => [('u', 1, true), ('r', 0, false), ('c', 2, false)],                                // PyTorch r, z, n
     };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ConventionTensor> CellLayout(CellShape cell)
     {
         int I = cell.InputSize, H = cell.HiddenSize;
@@ -72,6 +78,7 @@ public sealed class NgConvention : Convention
         return layout;
     }
 
+    /// <inheritdoc/>
     public override bool MergesBiases(CellShape cell) => true;
 
     /// <summary>Its only GRU applies the reset gate before the product.</summary>
@@ -80,6 +87,7 @@ public sealed class NgConvention : Convention
     /// <summary>The LSTM notebook's output layer: yt = softmax(Wy a_next + by), Wy [n_y, n_a], by [n_y, 1] (the RNN notebook calls Wy Wya).</summary>
     public override LinearNames Linear => new("Ng output layer", "Wy", Transposed: false, "by", BiasColumn: true);
 
+    /// <inheritdoc/>
     public override string? BiasNote(CellShape cell)
     {
         string? merged = base.BiasNote(cell);
@@ -89,6 +97,7 @@ public sealed class NgConvention : Convention
         return merged is null ? update : merged + ". " + update;
     }
 
+    /// <inheritdoc/>
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {
         int I = cell.InputSize, H = cell.HiddenSize;
@@ -114,6 +123,7 @@ public sealed class NgConvention : Convention
         return t;
     }
 
+    /// <inheritdoc/>
     protected override PyTorchCell CellToPyTorch(CellShape cell, NamedTensors t)
     {
         int I = cell.InputSize, H = cell.HiddenSize, G = cell.Gates;

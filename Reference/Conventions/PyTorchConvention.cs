@@ -10,14 +10,19 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Conventions;
 
+/// <summary>PyTorch's own layout as a convention: the identity mapping, names with the layer suffix.</summary>
 public sealed class PyTorchConvention : Convention
 {
+    /// <inheritdoc/>
     public override string Name => "pytorch";
 
+    /// <inheritdoc/>
     public override string Title => "PyTorch (nn.RNN, nn.LSTM, nn.GRU)";
 
+    /// <inheritdoc/>
     public override string? Unsupported(CellShape cell) => null;
 
+    /// <inheritdoc/>
     public override string CellTitle(CellShape cell) => cell.Kind switch
     {
         CellKind.Lstm => "PyTorch LSTM",
@@ -26,6 +31,7 @@ public sealed class PyTorchConvention : Convention
         _ => "PyTorch RNN",
     };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ConventionTensor> CellLayout(CellShape cell)
     {
         int I = cell.InputSize, H = cell.HiddenSize, GH = cell.Gates * H;
@@ -43,18 +49,22 @@ public sealed class PyTorchConvention : Convention
         return layout;
     }
 
+    /// <inheritdoc/>
     public override bool MergesBiases(CellShape cell) => false;
 
     /// <summary>nn.Linear: weight [out, in], bias [out].</summary>
     public override LinearNames Linear => new("PyTorch Linear", "weight", Transposed: false, "bias", BiasColumn: false);
 
+    /// <inheritdoc/>
     protected override string StackName(string name, RecurrentConfig config, int layer, int direction) =>
         name + RecurrentConfig.Suffix(layer, direction);
 
+    /// <inheritdoc/>
     protected override PyTorchCell CellToPyTorch(CellShape cell, NamedTensors t) =>
         new(Copy(t["weight_ih"]), Copy(t["weight_hh"]),
             cell.Bias ? Copy(t["bias_ih"]) : [], cell.Bias ? Copy(t["bias_hh"]) : []);
 
+    /// <inheritdoc/>
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {
         int I = cell.InputSize, H = cell.HiddenSize, GH = cell.Gates * H;

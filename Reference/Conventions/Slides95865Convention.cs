@@ -16,12 +16,16 @@ using static Rnn.Reference.Conventions.GateBlocks;
 
 namespace Rnn.Reference.Conventions;
 
+/// <summary>The 95-865 slides' ReLU RNN names: W [H, I], U [H, H], one bias b [H].</summary>
 public sealed class Slides95865Convention : Convention
 {
+    /// <inheritdoc/>
     public override string Name => "95-865";
 
+    /// <inheritdoc/>
     public override string Title => "95-865 slides (vanilla ReLU RNN in NumPy: W, U, b)";
 
+    /// <inheritdoc/>
     public override string? Unsupported(CellShape cell)
     {
         if (!cell.IsRnn) return "the 95-865 slides name weights only for the vanilla RNN (W, U, b); give an LSTM or GRU in PyTorch's layout or another convention";
@@ -29,8 +33,10 @@ public sealed class Slides95865Convention : Convention
         return null;
     }
 
+    /// <inheritdoc/>
     public override string CellTitle(CellShape cell) => "95-865 RNN";
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ConventionTensor> CellLayout(CellShape cell)
     {
         int I = cell.InputSize, H = cell.HiddenSize;
@@ -42,8 +48,10 @@ public sealed class Slides95865Convention : Convention
         ];
     }
 
+    /// <inheritdoc/>
     public override bool MergesBiases(CellShape cell) => true;
 
+    /// <inheritdoc/>
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {
         int I = cell.InputSize, H = cell.HiddenSize;
@@ -55,6 +63,7 @@ public sealed class Slides95865Convention : Convention
     }
 
     // weight_ih = W, weight_hh = U, bias_ih = b, bias_hh = 0
+    /// <inheritdoc/>
     protected override PyTorchCell CellToPyTorch(CellShape cell, NamedTensors t) =>
         new((double[])t["W"].Data.Clone(), (double[])t["U"].Data.Clone(), (double[])t["b"].Data.Clone(), new double[cell.HiddenSize]);
 }

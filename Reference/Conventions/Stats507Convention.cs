@@ -15,12 +15,16 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Conventions;
 
+/// <summary>The STATS 507 slides' tanh cell names: Wxh [H, I], Whh [H, H], no biases (Why is the output layer).</summary>
 public sealed class Stats507Convention : Convention
 {
+    /// <inheritdoc/>
     public override string Name => "stats507";
 
+    /// <inheritdoc/>
     public override string Title => "STATS 507 slides (SimpleRNNCell from scratch: Wxh, Whh, Why)";
 
+    /// <inheritdoc/>
     public override string? Unsupported(CellShape cell)
     {
         if (!cell.IsRnn) return "the STATS 507 slides name weights only for the tanh RNN cell (Wxh, Whh, Why); give an LSTM or GRU in PyTorch's layout or another convention";
@@ -28,19 +32,23 @@ public sealed class Stats507Convention : Convention
         return null;
     }
 
+    /// <inheritdoc/>
     public override string CellTitle(CellShape cell) => "STATS 507 RNN cell";
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ConventionTensor> CellLayout(CellShape cell) =>
     [
         new("Wxh", [cell.HiddenSize, cell.InputSize], "weight_ih: [H, I]"),
         new("Whh", [cell.HiddenSize, cell.HiddenSize], "weight_hh: [H, H]"),
     ];
 
+    /// <inheritdoc/>
     public override bool MergesBiases(CellShape cell) => false;
 
     /// <summary>The slide's output = F.linear(self.h, self.Why): Why [O, H] is nn.Linear(H, O, bias=False)'s weight.</summary>
     public override LinearNames Linear => new("STATS 507 output layer", "Why", Transposed: false, null, BiasColumn: false);
 
+    /// <inheritdoc/>
     protected override NamedTensors CellFromPyTorch(CellShape cell, PyTorchCell p)
     {
         var t = new NamedTensors();
@@ -50,6 +58,7 @@ public sealed class Stats507Convention : Convention
     }
 
     // weight_ih = Wxh, weight_hh = Whh
+    /// <inheritdoc/>
     protected override PyTorchCell CellToPyTorch(CellShape cell, NamedTensors t) =>
         new((double[])t["Wxh"].Data.Clone(), (double[])t["Whh"].Data.Clone(), [], []);
 }

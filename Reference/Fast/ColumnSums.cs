@@ -7,6 +7,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Fast;
 
+/// <summary>Vectorised column sums of a row-major matrix (a product's bias gradient), adding the rows in order as MatMul.Backward does: the same bits.</summary>
 public static class ColumnSums
 {
     /// <summary>sums[C] += the sum of m's R rows (m is [R, C], row-major).</summary>

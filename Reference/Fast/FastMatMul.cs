@@ -11,6 +11,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Fast;
 
+/// <summary>MatMul's operations on the packed, blocked, threaded product Gemm: the same arguments and checks, equal to MatMul within rounding (Spec/performance.md).</summary>
 public static class FastMatMul
 {
     /// <summary>out[R, Out] = inp[R, In] · weight[Out, In]ᵀ (+ bias[Out] when given). Overwrites out.</summary>

@@ -22,6 +22,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Fast;
 
+/// <summary>Vectorised pointwise gate kernels of the fast recurrent path; each computes the cell loop it names, element by element.</summary>
 public static class GateKernels
 {
     private static readonly int W = Vector256<double>.Count;

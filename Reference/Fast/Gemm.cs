@@ -55,8 +55,10 @@ public sealed class PackedB : IDisposable
     /// <summary>The layout it was packed for (ABt packs B stored [N, K], AB and AtB B stored [K, N]).</summary>
     public GemmLayout Layout { get; }
 
+    /// <summary>K: the depth of the product (B's shared dimension with A).</summary>
     public int K { get; }
 
+    /// <summary>N: the columns of the product C.</summary>
     public int N { get; }
 
     internal GemmKernel Kernel { get; }
@@ -73,6 +75,7 @@ public sealed class PackedB : IDisposable
         return _data.AsSpan(p0 * PaddedN, kc * PaddedN);
     }
 
+    /// <summary>Returns the packed buffer to the pool; the PackedB cannot be used afterwards.</summary>
     public void Dispose()
     {
         if (_data is not null) ArrayPool<double>.Shared.Return(_data);
@@ -80,6 +83,7 @@ public sealed class PackedB : IDisposable
     }
 }
 
+/// <summary>The fast matrix product C[M, N] += A·B in three layouts, packed and cache-blocked with a vector FMA micro-kernel; bit-identical for any thread count (Spec/performance.md).</summary>
 public static class Gemm
 {
     /// <summary>Depth block: an Ap micro-panel (MR x KC) and a Bp micro-panel (KC x NR) stay in L1.</summary>

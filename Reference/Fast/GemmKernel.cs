@@ -20,6 +20,7 @@ namespace Rnn.Reference.Fast;
 /// <summary>Which micro-kernel Gemm uses. Best picks Vector512 where the CPU has it, else Vector256.</summary>
 public enum GemmKernel
 {
+    /// <summary>Vector512 where the CPU has AVX-512, else Vector256.</summary>
     Best,
     /// <summary>8 x 16 tile in 16 Vector512 accumulators (AVX-512).</summary>
     Vector512,

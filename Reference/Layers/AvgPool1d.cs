@@ -16,6 +16,7 @@ namespace Rnn.Reference.Layers;
 /// <summary>What AvgPool1d.Backward needs: the input shape and the pooling geometry.</summary>
 public sealed record AvgPool1dCache(int[] InputShape, int Lout, int KernelSize, int Stride, int Padding, bool CountIncludePad);
 
+/// <summary>1-D average pooling over the last axis, PyTorch's nn.AvgPool1d, with its backward (Spec/pooling.md).</summary>
 public static class AvgPool1d
 {
     /// <summary>Window t: in-range positions [lo, hi) and the divisor, as the header describes.</summary>

@@ -32,6 +32,7 @@ public sealed record Conv1dCache(Conv1dDims Dims, double[] Cols, Tensor Weight, 
 /// <summary>Gradients of a conv1d layer; dBias is null when the layer has no bias.</summary>
 public sealed record Conv1dGradients(Tensor dInput, Tensor dWeight, Tensor? dBias);
 
+/// <summary>1-D convolution (cross-correlation) over time, PyTorch's nn.Conv1d, with its backward (Spec/conv1d.md).</summary>
 public static class Conv1d
 {
     /// <summary>

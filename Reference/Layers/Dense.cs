@@ -20,6 +20,7 @@ public sealed record DenseCache(Tensor Input, Tensor Weight, bool HasBias)
 /// <summary>Gradients of a dense layer; dBias is null when the layer has no bias.</summary>
 public sealed record DenseGradients(Tensor dInput, Tensor dWeight, Tensor? dBias);
 
+/// <summary>Dense layer y = x Wᵀ + b, PyTorch's nn.Linear (weight [Out, In]), with its backward (Spec/dense.md).</summary>
 public static class Dense
 {
     /// <summary>y[R, Out] = x[R, In] · W[Out, In]ᵀ + b[Out] (b may be empty). Overwrites y.</summary>

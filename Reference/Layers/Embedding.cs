@@ -14,6 +14,7 @@ namespace Rnn.Reference.Layers;
 /// <summary>What Embedding.Backward needs: the indices (a copy), their shape and the resolved padding index.</summary>
 public sealed record EmbeddingCache(int[] Indices, int[] IndexShape, int NumEmbeddings, int EmbeddingDim, int? PaddingIdx);
 
+/// <summary>Embedding lookup, PyTorch's nn.Embedding (weight [V, D]: row i is index i's vector), with its backward (Spec/embedding.md).</summary>
 public static class Embedding
 {
     /// <summary>y[n, :] = W[idx[n], :] for n in 0..N-1. Every index must lie in 0..V-1. Overwrites y.</summary>

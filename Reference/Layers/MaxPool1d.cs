@@ -17,6 +17,7 @@ namespace Rnn.Reference.Layers;
 /// <summary>What MaxPool1d.Backward needs: the input shape and, per output, the winning position in 0..L-1 (-1: none).</summary>
 public sealed record MaxPool1dCache(int[] InputShape, int Lout, int[] Argmax);
 
+/// <summary>1-D max pooling over the last axis, PyTorch's nn.MaxPool1d, with its backward (Spec/pooling.md).</summary>
 public static class MaxPool1d
 {
     /// <summary>y[R, Lout] and argmax[R, Lout] (positions in 0..L-1) from x[R, L]. Overwrites y and argmax.</summary>

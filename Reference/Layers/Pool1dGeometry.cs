@@ -9,6 +9,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;
 
+/// <summary>Where the windows of 1-D pooling lie (PyTorch's rules for kernel_size, stride, padding, dilation, ceil_mode).</summary>
 public static class Pool1dGeometry
 {
     /// <summary>

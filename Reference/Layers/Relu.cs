@@ -9,6 +9,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;
 
+/// <summary>ReLU y = max(0, x) as a layer, with its backward; ReLU'(0) = 0 (Spec/activations.md).</summary>
 public static class Relu
 {
     /// <summary>y = max(0, x); NaN stays NaN. Overwrites y.</summary>

@@ -9,6 +9,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;
 
+/// <summary>Logistic sigmoid as a layer, in its stable form, with its backward dx = dy y (1 - y) (Spec/activations.md).</summary>
 public static class Sigmoid
 {
     /// <summary>y = sigmoid(x) in the stable form. Overwrites y.</summary>

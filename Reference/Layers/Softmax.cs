@@ -14,6 +14,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;
 
+/// <summary>Softmax over one axis as a layer (the max subtracted first), with its backward (Spec/activations.md).</summary>
 public static class Softmax
 {
     /// <summary>y[Outer, C, Inner] = softmax over C of x[Outer, C, Inner]. Overwrites y.</summary>

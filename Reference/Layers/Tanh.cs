@@ -5,6 +5,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Layers;
 
+/// <summary>tanh as a layer, with its backward dx = dy (1 - y^2) (Spec/activations.md).</summary>
 public static class Tanh
 {
     /// <summary>y = tanh(x). Overwrites y.</summary>

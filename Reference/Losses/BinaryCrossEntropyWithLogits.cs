@@ -27,6 +27,7 @@ public sealed record BceWithLogitsCache(Tensor Input, Tensor Target, double[]? W
 /// <summary>Gradients of binary cross-entropy with respect to the logits and the targets.</summary>
 public sealed record BceWithLogitsGradients(Tensor dInput, Tensor dTarget);
 
+/// <summary>Binary cross-entropy from logits, PyTorch's F.binary_cross_entropy_with_logits, with optional weight and pos_weight (Spec/losses.md).</summary>
 public static class BinaryCrossEntropyWithLogits
 {
     /// <summary>l[N] from x[N], y[N], w[N] and pw[N] (w, pw may be empty: all 1). Overwrites l.</summary>

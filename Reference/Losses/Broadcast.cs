@@ -6,6 +6,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Losses;
 
+/// <summary>NumPy/PyTorch broadcasting of a small tensor (a loss weight) to a larger shape, aligned at the last axes.</summary>
 public static class Broadcast
 {
     /// <summary>

@@ -26,6 +26,7 @@ public sealed record CrossEntropyCache(
     int[] InputShape, int Outer, int C, int Inner,
     double[] Probs, int[] Targets, double[]? ClassWeight, int IgnoreIndex, Reduction Reduction, double TotalWeight);
 
+/// <summary>Softmax cross-entropy from logits with class-index targets, PyTorch's F.cross_entropy (Spec/losses.md).</summary>
 public static class CrossEntropy
 {
     /// <summary>PyTorch's default ignore_index.</summary>

@@ -8,8 +8,10 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Losses;
 
+/// <summary>The reduction shared by the elementwise losses: per-element losses to the loss, and the loss's gradient back to each element.</summary>
 public static class ElementwiseReduction
 {
+    /// <summary>The loss from the per-element losses l [N]: l itself shaped as shape (None), their sum (Sum) or mean (Mean, NaN when N = 0).</summary>
     public static Tensor Reduce(double[] l, int[] shape, Reduction reduction)
     {
         switch (reduction)

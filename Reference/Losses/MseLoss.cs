@@ -13,6 +13,7 @@ public sealed record MseLossCache(Tensor Input, Tensor Target, Reduction Reducti
 /// <summary>Gradients of a squared-error loss with respect to both of its arguments.</summary>
 public sealed record SquaredErrorGradients(Tensor dInput, Tensor dTarget);
 
+/// <summary>Mean squared error, PyTorch's F.mse_loss, with its backward (Spec/losses.md).</summary>
 public static class MseLoss
 {
     /// <summary>l[N] = (x - y)^2 elementwise. Overwrites l.</summary>

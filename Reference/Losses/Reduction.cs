@@ -5,13 +5,18 @@
 //           weighted mean sum_n w[t_n] l_n / sum_n w[t_n] (Spec/losses.md).
 namespace Rnn.Reference.Losses;
 
+/// <summary>How a loss combines its per-element values (PyTorch's reduction argument).</summary>
 public enum Reduction
 {
+    /// <summary>Their mean, a scalar ("mean"; for cross-entropy with class weights the weighted mean).</summary>
     Mean,
+    /// <summary>Their sum, a scalar ("sum").</summary>
     Sum,
+    /// <summary>One value per element ("none").</summary>
     None,
 }
 
+/// <summary>PyTorch's reduction strings to and from Reduction.</summary>
 public static class Reductions
 {
     /// <summary>"mean", "sum" or "none" (PyTorch's strings) to the enum.</summary>

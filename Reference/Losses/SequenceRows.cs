@@ -12,6 +12,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Losses;
 
+/// <summary>Time-major sequence outputs [T, B, C] seen as T*B rows of C values, to pass to any loss per time step.</summary>
 public static class SequenceRows
 {
     /// <summary>[T, B, ...rest] -> [T*B, ...rest], sharing the data (a view, not a copy).</summary>

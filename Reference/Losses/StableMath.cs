@@ -1,6 +1,7 @@
 // Scalar functions the losses need in forms that stay accurate and finite for any finite input.
 namespace Rnn.Reference.Losses;
 
+/// <summary>Scalar functions in forms that stay accurate and finite for any finite input (log1p, softplus).</summary>
 public static class StableMath
 {
     /// <summary>

@@ -11,6 +11,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Losses;
 
+/// <summary>The slides' sequence loss E = sum_t (y_t - yhat_t)^2 (MATH80629): MseLoss with reduction sum.</summary>
 public static class SummedSquaredError
 {
     /// <summary>E = sum_t sum_f (output[t, f] - target[t, f])^2 over output[T, F], target[T, F].</summary>

@@ -18,6 +18,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Models;
 
+/// <summary>The Conv1d regressor's sizes; Validate checks them.</summary>
 /// <param name="InChannels">Cin: features per time step</param>
 /// <param name="Length">L: time steps per window</param>
 /// <param name="OutChannels">Cout: filters</param>
@@ -35,6 +36,7 @@ public sealed record Conv1dRegressorConfig(int InChannels, int Length, int OutCh
     /// <summary>F = Cout * Lp: the flattened features the dense layer reads.</summary>
     public int FeatureSize => OutChannels * PooledLength;
 
+    /// <summary>Throws ArgumentException naming the size that is not positive, or a kernel or pool larger than what it reads.</summary>
     public void Validate()
     {
         Require.Positive(InChannels, "inChannels");
@@ -62,19 +64,26 @@ public sealed record Conv1dRegressorCache(
     Tensor Predictions)            // [B, O]
     : IForwardResult
 {
+    /// <inheritdoc/>
     public Tensor Output => Predictions;
 
+    /// <inheritdoc/>
     public Tensor Representation => Flat;
 }
 
+/// <summary>conv1d -> ReLU -> max-pool -> flatten -> dense: input [B, Cin, L] to predictions [B, O], with a hand-written backward (Spec/models.md).</summary>
 public sealed class Conv1dRegressor : IModel<Tensor, Conv1dRegressorCache>
 {
+    /// <summary>The sizes the model was built with.</summary>
     public Conv1dRegressorConfig Config { get; }
 
+    /// <inheritdoc/>
     public NamedTensors Parameters { get; }
 
+    /// <inheritdoc/>
     public int BatchAxis => 0;
 
+    /// <summary>Wraps existing parameters (checked against Layout(config); shared, not copied).</summary>
     public Conv1dRegressor(Conv1dRegressorConfig config, NamedTensors parameters)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -84,6 +93,7 @@ public sealed class Conv1dRegressor : IModel<Tensor, Conv1dRegressorCache>
         Parameters = parameters;
     }
 
+    /// <summary>A model with PyTorch's default initialisation drawn from SeededRandom(seed) in parameter order.</summary>
     public static Conv1dRegressor Create(Conv1dRegressorConfig config, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -98,6 +108,7 @@ public sealed class Conv1dRegressor : IModel<Tensor, Conv1dRegressorCache>
         return new Conv1dRegressor(config, p);
     }
 
+    /// <summary>The parameters' names and shapes, in named_parameters() order.</summary>
     public static IReadOnlyList<(string Name, int[] Shape)> Layout(Conv1dRegressorConfig config) =>
     [
         ("conv.weight", [config.OutChannels, config.InChannels, config.KernelSize]),

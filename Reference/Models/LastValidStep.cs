@@ -7,6 +7,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Models;
 
+/// <summary>The many-to-one read-out: each sequence's output at its own last step, lengths[b] - 1 (output [T, B, F] to [B, F]).</summary>
 public static class LastValidStep
 {
     /// <summary>last[b, :] = output[lengths[b] - 1, b, :].</summary>

@@ -17,6 +17,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Models;
 
+/// <summary>The recurrent regressor's sizes; Validate checks them.</summary>
 /// <param name="InputSize">F: features per time step</param>
 /// <param name="HiddenSize">H</param>
 /// <param name="Outputs">O: values predicted per window</param>
@@ -26,12 +27,16 @@ namespace Rnn.Reference.Models;
 public sealed record LstmRegressorConfig(
     int InputSize, int HiddenSize, int Outputs, CellKind Cell = CellKind.Lstm, int NumLayers = 1, bool Bidirectional = false)
 {
+    /// <summary>The recurrent stack: input size F.</summary>
     public RecurrentConfig Recurrent => new(Cell, InputSize, HiddenSize, NumLayers, Bidirectional);
 
+    /// <summary>The recurrent sub-module's name: "lstm", "gru" or "rnn".</summary>
     public string RecurrentName => Recurrent.ModuleName.ToLowerInvariant();
 
+    /// <summary>D*H: features of the representation the dense head reads.</summary>
     public int FeatureSize => Recurrent.Directions * HiddenSize;
 
+    /// <summary>Throws ArgumentException naming the size that is not valid.</summary>
     public void Validate()
     {
         Require.Positive(Outputs, "outputs");
@@ -47,21 +52,28 @@ public sealed record LstmRegressorCache(
     Tensor Predictions)            // [B, O]
     : IForwardResult
 {
+    /// <inheritdoc/>
     public Tensor Output => Predictions;
 
+    /// <inheritdoc/>
     public Tensor Representation => Last;
 }
 
+/// <summary>Recurrent stack -> output at step T-1 -> dense: input [T, B, F] to predictions [B, O], with a hand-written backward (Spec/models.md).</summary>
 public sealed class LstmRegressor : IModel<Tensor, LstmRegressorCache>
 {
     private readonly NamedTensors _recurrent;
 
+    /// <summary>The sizes the model was built with.</summary>
     public LstmRegressorConfig Config { get; }
 
+    /// <inheritdoc/>
     public NamedTensors Parameters { get; }
 
+    /// <inheritdoc/>
     public int BatchAxis => 0;
 
+    /// <summary>Wraps existing parameters (checked against Layout(config); shared, not copied).</summary>
     public LstmRegressor(LstmRegressorConfig config, NamedTensors parameters)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -72,6 +84,7 @@ public sealed class LstmRegressor : IModel<Tensor, LstmRegressorCache>
         _recurrent = ModelParameters.SubModule(parameters, config.RecurrentName);
     }
 
+    /// <summary>A model with PyTorch's default initialisation drawn from SeededRandom(seed) in parameter order.</summary>
     public static LstmRegressor Create(LstmRegressorConfig config, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -84,6 +97,7 @@ public sealed class LstmRegressor : IModel<Tensor, LstmRegressorCache>
         return new LstmRegressor(config, p);
     }
 
+    /// <summary>The parameters' names and shapes, in named_parameters() order.</summary>
     public static IReadOnlyList<(string Name, int[] Shape)> Layout(LstmRegressorConfig config)
     {
         var layout = new List<(string, int[])>();

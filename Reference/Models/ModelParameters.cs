@@ -9,6 +9,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Models;
 
+/// <summary>What the models share for their parameters: PyTorch's default initialisations, the layout check, sub-module views.</summary>
 public static class ModelParameters
 {
     /// <summary>nn.Embedding's default: every weight from N(0, 1).</summary>

@@ -24,6 +24,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Models;
 
+/// <summary>The next-token model's sizes; Validate checks them.</summary>
 /// <param name="VocabularySize">V: token ids 0..V-1, and the number of logits per step</param>
 /// <param name="EmbeddingDim">E</param>
 /// <param name="HiddenSize">H</param>
@@ -32,10 +33,13 @@ namespace Rnn.Reference.Models;
 public sealed record NextTokenModelConfig(
     int VocabularySize, int EmbeddingDim, int HiddenSize, CellKind Cell = CellKind.Lstm, int NumLayers = 1)
 {
+    /// <summary>The recurrent stack: input size E, unidirectional.</summary>
     public RecurrentConfig Recurrent => new(Cell, EmbeddingDim, HiddenSize, NumLayers);
 
+    /// <summary>The recurrent sub-module's name: "lstm", "gru" or "rnn".</summary>
     public string RecurrentName => Recurrent.ModuleName.ToLowerInvariant();
 
+    /// <summary>Throws ArgumentException naming the size that is not valid.</summary>
     public void Validate()
     {
         Require.Positive(VocabularySize, "vocabularySize");
@@ -53,6 +57,7 @@ public sealed record NextTokenCache(
     Tensor Logits)                 // [T, B, V]
     : IForwardResult
 {
+    /// <inheritdoc/>
     public Tensor Output => Logits;
 
     /// <summary>The recurrent output at every step, [T, B, H].</summary>
@@ -68,17 +73,21 @@ public sealed record NextTokenCache(
 /// <summary>Gradients of NextTokenModel: every parameter, and the initial state (for chaining chunks).</summary>
 public sealed record NextTokenGradients(NamedTensors dParameters, Tensor dH0, Tensor? dC0);
 
+/// <summary>embedding -> recurrent stack -> dense at every step: ids [T, B] to logits [T, B, V], with the state passed in and out for truncated BPTT (Spec/models.md).</summary>
 public sealed class NextTokenModel : IModel<TokenBatch, NextTokenCache>
 {
     private readonly NamedTensors _recurrent;
 
+    /// <summary>The sizes the model was built with.</summary>
     public NextTokenModelConfig Config { get; }
 
+    /// <inheritdoc/>
     public NamedTensors Parameters { get; }
 
     /// <summary>Logits are time-major [T, B, V]: the batch is axis 1.</summary>
     public int BatchAxis => 1;
 
+    /// <summary>Wraps existing parameters (checked against Layout(config); shared, not copied).</summary>
     public NextTokenModel(NextTokenModelConfig config, NamedTensors parameters)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -89,6 +98,7 @@ public sealed class NextTokenModel : IModel<TokenBatch, NextTokenCache>
         _recurrent = ModelParameters.SubModule(parameters, config.RecurrentName);
     }
 
+    /// <summary>A model with PyTorch's default initialisation drawn from SeededRandom(seed) in parameter order.</summary>
     public static NextTokenModel Create(NextTokenModelConfig config, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -102,6 +112,7 @@ public sealed class NextTokenModel : IModel<TokenBatch, NextTokenCache>
         return new NextTokenModel(config, p);
     }
 
+    /// <summary>The parameters' names and shapes, in named_parameters() order.</summary>
     public static IReadOnlyList<(string Name, int[] Shape)> Layout(NextTokenModelConfig config)
     {
         var layout = new List<(string, int[])> { ("embedding.weight", [config.VocabularySize, config.EmbeddingDim]) };
@@ -111,6 +122,7 @@ public sealed class NextTokenModel : IModel<TokenBatch, NextTokenCache>
         return layout;
     }
 
+    /// <summary>Forward from a zero initial state.</summary>
     public NextTokenCache Forward(TokenBatch input) => Forward(input, null, null);
 
     /// <summary>

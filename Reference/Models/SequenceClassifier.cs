@@ -24,6 +24,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Models;
 
+/// <summary>The sequence classifier's sizes; Validate checks them.</summary>
 /// <param name="VocabularySize">V: token ids are 0..V-1</param>
 /// <param name="EmbeddingDim">E: the embedding's vector size, the recurrent layer's input size</param>
 /// <param name="HiddenSize">H</param>
@@ -44,6 +45,7 @@ public sealed record SequenceClassifierConfig(
     /// <summary>D*H: features of the representation the dense head reads.</summary>
     public int FeatureSize => Recurrent.Directions * HiddenSize;
 
+    /// <summary>Throws ArgumentException naming the size that is not valid.</summary>
     public void Validate()
     {
         Require.Positive(VocabularySize, "vocabularySize");
@@ -63,19 +65,25 @@ public sealed record SequenceClassifierCache(
     Tensor Logits)                 // [B, C]
     : IForwardResult
 {
+    /// <inheritdoc/>
     public Tensor Output => Logits;
 
+    /// <inheritdoc/>
     public Tensor Representation => Last;
 }
 
+/// <summary>embedding -> recurrent stack -> output at each sequence's last step -> dense: ids [T, B] to logits [B, C], with a hand-written backward (Spec/models.md).</summary>
 public sealed class SequenceClassifier : IModel<TokenBatch, SequenceClassifierCache>
 {
     private readonly NamedTensors _recurrent;   // view of the "lstm.*" tensors under the stack's own names
 
+    /// <summary>The sizes the model was built with.</summary>
     public SequenceClassifierConfig Config { get; }
 
+    /// <inheritdoc/>
     public NamedTensors Parameters { get; }
 
+    /// <inheritdoc/>
     public int BatchAxis => 0;
 
     /// <summary>Wraps existing parameters (checked against the config's names and shapes; shared, not copied).</summary>

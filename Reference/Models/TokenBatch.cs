@@ -7,6 +7,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Models;
 
+/// <summary>A batch of token-id sequences padded to T and stored time-major: ids [T, B] and lengths [B], as pad_sequence gives them.</summary>
 public sealed class TokenBatch
 {
     /// <summary>T: steps (the longest sequence's length).</summary>

@@ -3,6 +3,7 @@
 // textbook form (tanh' = 1 - y², sigmoid' = y(1 - y)).
 namespace Rnn.Reference.Numerics;
 
+/// <summary>Scalar nonlinearities in forms that stay finite, and their derivatives through the output (Spec/activations.md).</summary>
 public static class Activations
 {
     /// <summary>Logistic sigmoid 1 / (1 + e^-x), evaluated so that e^(|x|) never overflows.</summary>
@@ -16,6 +17,7 @@ public static class Activations
     /// <summary>d sigmoid / dx given y = sigmoid(x).</summary>
     public static double SigmoidGradFromOutput(double y) => y * (1.0 - y);
 
+    /// <summary>tanh(x) (Math.Tanh).</summary>
     public static double Tanh(double x) => Math.Tanh(x);
 
     /// <summary>d tanh / dx given y = tanh(x).</summary>

@@ -12,6 +12,7 @@
 // Spec/performance.md describes the fast path and how it maps to the loops.
 namespace Rnn.Reference.Numerics;
 
+/// <summary>How products and recurrent loops are computed: Plain (the readable loops, the default) or Fast(threads) (Reference/Fast; Spec/performance.md).</summary>
 public sealed record Compute
 {
     private Compute(bool isFast, int threads)
@@ -40,5 +41,6 @@ public sealed record Compute
     /// <summary>Threads the fast path may use (1 for Plain, which never splits its loops).</summary>
     public int Threads { get; }
 
+    /// <summary>"plain", or "fast (N threads)".</summary>
     public override string ToString() => IsFast ? $"fast ({Threads} thread{(Threads == 1 ? "" : "s")})" : "plain";
 }

@@ -12,6 +12,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Numerics;
 
+/// <summary>The one matrix product: out = inp weightᵀ + bias with weight [Out, In], and its backward.</summary>
 public static class MatMul
 {
     /// <summary>out[R, Out] = inp[R, In] · weight[Out, In]ᵀ (+ bias[Out] when given). Overwrites out.</summary>

@@ -9,16 +9,22 @@ namespace Rnn.Reference.Optimizers;
 /// <summary>torch.optim.Adadelta's hyperparameters and defaults.</summary>
 public sealed record AdadeltaOptions
 {
+    /// <summary>lr: the learning rate.</summary>
     public double Lr { get; init; } = 1.0;
+    /// <summary>rho: decay of the running averages of g^2 and of the squared steps.</summary>
     public double Rho { get; init; } = 0.9;
+    /// <summary>eps: added to the denominator for numerical stability.</summary>
     public double Eps { get; init; } = 1e-6;
+    /// <summary>weight_decay: L2 penalty added to the gradient.</summary>
     public double WeightDecay { get; init; } = 0;
+    /// <summary>maximize: ascend instead of descend (the gradient's sign is flipped first).</summary>
     public bool Maximize { get; init; } = false;
 }
 
 /// <summary>Adadelta's state for one parameter: PyTorch's state["square_avg"] and state["acc_delta"].</summary>
 public sealed class AdadeltaState(int[] shape)
 {
+    /// <summary>The parameter's shape.</summary>
     public int[] Shape { get; } = shape;
 
     /// <summary>v: running average of g^2.</summary>
@@ -28,14 +34,18 @@ public sealed class AdadeltaState(int[] shape)
     public Tensor AccDelta { get; } = Tensor.Zeros(shape);
 }
 
+/// <summary>Adadelta (torch.optim.Adadelta): steps scaled by the ratio of running RMS of past steps and of gradients (Spec/optimizers.md).</summary>
 public sealed class Adadelta : IOptimizer
 {
     private readonly Dictionary<string, AdadeltaState> _state = new(StringComparer.Ordinal);
 
+    /// <summary>The hyperparameters.</summary>
     public AdadeltaOptions Options { get; }
 
+    /// <summary>Per-parameter state, by parameter name.</summary>
     public IReadOnlyDictionary<string, AdadeltaState> State => _state;
 
+    /// <summary>Checks the hyperparameters (ArgumentException naming the one out of range).</summary>
     public Adadelta(AdadeltaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -46,6 +56,7 @@ public sealed class Adadelta : IOptimizer
         Options = options;
     }
 
+    /// <inheritdoc/>
     public void Step(NamedTensors parameters, NamedTensors grads)
     {
         StepArguments.Check(parameters, grads);
@@ -76,5 +87,6 @@ public sealed class Adadelta : IOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public void ResetState() => _state.Clear();
 }

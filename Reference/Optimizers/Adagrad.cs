@@ -10,20 +10,27 @@ namespace Rnn.Reference.Optimizers;
 /// <summary>torch.optim.Adagrad's hyperparameters and defaults.</summary>
 public sealed record AdagradOptions
 {
+    /// <summary>lr: the learning rate.</summary>
     public double Lr { get; init; } = 1e-2;
+    /// <summary>lr_decay: lr_t = lr / (1 + (t - 1) * lr_decay).</summary>
     public double LrDecay { get; init; } = 0;
+    /// <summary>weight_decay: L2 penalty added to the gradient.</summary>
     public double WeightDecay { get; init; } = 0;
     /// <summary>Starting value of every element of the sum of squares.</summary>
     public double InitialAccumulatorValue { get; init; } = 0;
+    /// <summary>eps: added to the denominator for numerical stability.</summary>
     public double Eps { get; init; } = 1e-10;
+    /// <summary>maximize: ascend instead of descend (the gradient's sign is flipped first).</summary>
     public bool Maximize { get; init; } = false;
 }
 
 /// <summary>Adagrad's state for one parameter: PyTorch's state["step"] and state["sum"].</summary>
 public sealed class AdagradState(int[] shape, double initialAccumulatorValue)
 {
+    /// <summary>The parameter's shape.</summary>
     public int[] Shape { get; } = shape;
 
+    /// <summary>How many steps this parameter has taken (t of lr_decay).</summary>
     public int Step { get; internal set; }
 
     /// <summary>s: the sum of squared gradients so far (plus the initial value).</summary>
@@ -37,14 +44,18 @@ public sealed class AdagradState(int[] shape, double initialAccumulatorValue)
     }
 }
 
+/// <summary>Adagrad (torch.optim.Adagrad): steps divided by the root of the sum of squared gradients (Spec/optimizers.md).</summary>
 public sealed class Adagrad : IOptimizer
 {
     private readonly Dictionary<string, AdagradState> _state = new(StringComparer.Ordinal);
 
+    /// <summary>The hyperparameters.</summary>
     public AdagradOptions Options { get; }
 
+    /// <summary>Per-parameter state, by parameter name.</summary>
     public IReadOnlyDictionary<string, AdagradState> State => _state;
 
+    /// <summary>Checks the hyperparameters (ArgumentException naming the one out of range).</summary>
     public Adagrad(AdagradOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -56,6 +67,7 @@ public sealed class Adagrad : IOptimizer
         Options = options;
     }
 
+    /// <inheritdoc/>
     public void Step(NamedTensors parameters, NamedTensors grads)
     {
         StepArguments.Check(parameters, grads);
@@ -86,5 +98,6 @@ public sealed class Adagrad : IOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public void ResetState() => _state.Clear();
 }

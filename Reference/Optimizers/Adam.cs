@@ -19,13 +19,19 @@ public enum AdamForm
 /// <summary>torch.optim.Adam's hyperparameters and defaults.</summary>
 public sealed record AdamOptions
 {
+    /// <summary>lr: the learning rate.</summary>
     public double Lr { get; init; } = 1e-3;
+    /// <summary>betas: decay rates of the moment averages m and v.</summary>
     public (double Beta1, double Beta2) Betas { get; init; } = (0.9, 0.999);
+    /// <summary>eps: added to the denominator for numerical stability.</summary>
     public double Eps { get; init; } = 1e-8;
     /// <summary>L2 penalty: weight_decay * theta is added to the gradient before the moments.</summary>
     public double WeightDecay { get; init; } = 0;
+    /// <summary>amsgrad: divide by the running maximum of v instead of v.</summary>
     public bool Amsgrad { get; init; } = false;
+    /// <summary>maximize: ascend instead of descend (the gradient's sign is flipped first).</summary>
     public bool Maximize { get; init; } = false;
+    /// <summary>Where eps sits: PyTorch's form (default) or Keras's epsilon hat.</summary>
     public AdamForm Form { get; init; } = AdamForm.PyTorch;
 
     /// <summary>keras.optimizers.Adam's defaults and update: lr 0.001, betas (0.9, 0.999), epsilon 1e-7, epsilon hat.</summary>
@@ -35,6 +41,7 @@ public sealed record AdamOptions
 /// <summary>Adam's state for one parameter: PyTorch's state["step"], ["exp_avg"], ["exp_avg_sq"], ["max_exp_avg_sq"].</summary>
 public sealed class AdamState(int[] shape, bool amsgrad)
 {
+    /// <summary>The parameter's shape.</summary>
     public int[] Shape { get; } = shape;
 
     /// <summary>How many steps this parameter has taken (t of the bias corrections).</summary>
@@ -50,14 +57,18 @@ public sealed class AdamState(int[] shape, bool amsgrad)
     public Tensor? MaxExpAvgSq { get; } = amsgrad ? Tensor.Zeros(shape) : null;
 }
 
+/// <summary>Adam (torch.optim.Adam, L2 weight decay; or Keras's epsilon-hat form) (Spec/optimizers.md).</summary>
 public sealed class Adam : IOptimizer
 {
     private readonly Dictionary<string, AdamState> _state = new(StringComparer.Ordinal);
 
+    /// <summary>The hyperparameters.</summary>
     public AdamOptions Options { get; }
 
+    /// <summary>Per-parameter state, by parameter name.</summary>
     public IReadOnlyDictionary<string, AdamState> State => _state;
 
+    /// <summary>Checks the hyperparameters (ArgumentException naming the one out of range).</summary>
     public Adam(AdamOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -65,6 +76,7 @@ public sealed class Adam : IOptimizer
         Options = options;
     }
 
+    /// <inheritdoc/>
     public void Step(NamedTensors parameters, NamedTensors grads)
     {
         StepArguments.Check(parameters, grads);
@@ -111,6 +123,7 @@ public sealed class Adam : IOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public void ResetState() => _state.Clear();
 }
 

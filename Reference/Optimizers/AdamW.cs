@@ -9,23 +9,32 @@ namespace Rnn.Reference.Optimizers;
 /// <summary>torch.optim.AdamW's hyperparameters and defaults.</summary>
 public sealed record AdamWOptions
 {
+    /// <summary>lr: the learning rate.</summary>
     public double Lr { get; init; } = 1e-3;
+    /// <summary>betas: decay rates of the moment averages m and v.</summary>
     public (double Beta1, double Beta2) Betas { get; init; } = (0.9, 0.999);
+    /// <summary>eps: added to the denominator for numerical stability.</summary>
     public double Eps { get; init; } = 1e-8;
     /// <summary>Decoupled decay: theta *= 1 - lr * weight_decay before the Adam step.</summary>
     public double WeightDecay { get; init; } = 1e-2;
+    /// <summary>amsgrad: divide by the running maximum of v instead of v.</summary>
     public bool Amsgrad { get; init; } = false;
+    /// <summary>maximize: ascend instead of descend (the gradient's sign is flipped first).</summary>
     public bool Maximize { get; init; } = false;
 }
 
+/// <summary>AdamW (torch.optim.AdamW): Adam with decoupled weight decay (Spec/optimizers.md).</summary>
 public sealed class AdamW : IOptimizer
 {
     private readonly Dictionary<string, AdamState> _state = new(StringComparer.Ordinal);
 
+    /// <summary>The hyperparameters.</summary>
     public AdamWOptions Options { get; }
 
+    /// <summary>Per-parameter state, by parameter name.</summary>
     public IReadOnlyDictionary<string, AdamState> State => _state;
 
+    /// <summary>Checks the hyperparameters (ArgumentException naming the one out of range).</summary>
     public AdamW(AdamWOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -33,6 +42,7 @@ public sealed class AdamW : IOptimizer
         Options = options;
     }
 
+    /// <inheritdoc/>
     public void Step(NamedTensors parameters, NamedTensors grads)
     {
         StepArguments.Check(parameters, grads);
@@ -52,5 +62,6 @@ public sealed class AdamW : IOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public void ResetState() => _state.Clear();
 }

@@ -8,6 +8,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
+/// <summary>The slide's rule on one span: new weight = weight - learning rate * gradient.</summary>
 public static class GradientDescent
 {
     /// <summary>weight[i] = weight[i] - learningRate * gradient[i], in place. N = number of weights.</summary>

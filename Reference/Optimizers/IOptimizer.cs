@@ -7,6 +7,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
+/// <summary>An optimizer: one Step moves every parameter in place from its gradient (torch.optim semantics, Spec/optimizers.md).</summary>
 public interface IOptimizer
 {
     /// <summary>

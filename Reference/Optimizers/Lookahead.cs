@@ -29,31 +29,38 @@ public sealed record LookaheadOptions
     /// <summary>Slow step size: how far phi moves toward theta at a pull-back. 1 makes Lookahead its inner optimizer.</summary>
     public double Alpha { get; init; } = 0.8;
 
+    /// <summary>Whether the inner optimizer's state is kept or cleared at each pull-back.</summary>
     public LookaheadInnerState InnerState { get; init; } = LookaheadInnerState.Keep;
 }
 
 /// <summary>Lookahead's state for one parameter: the slow weights phi.</summary>
 public sealed class LookaheadState(Tensor slowWeights)
 {
+    /// <summary>The parameter's shape.</summary>
     public int[] Shape => SlowWeights.Shape;
 
     /// <summary>phi: the parameter's value at the last pull-back (at first, its value before the first step).</summary>
     public Tensor SlowWeights { get; } = slowWeights;
 }
 
+/// <summary>Lookahead (Zhang et al. 2019): k inner steps forward, then the slow weights move alpha of the way and the fast weights are pulled back (Spec/optimizers.md).</summary>
 public sealed class Lookahead : IOptimizer
 {
     private readonly Dictionary<string, LookaheadState> _state = new(StringComparer.Ordinal);
 
+    /// <summary>The inner (fast) optimizer.</summary>
     public IOptimizer Inner { get; }
 
+    /// <summary>The hyperparameters.</summary>
     public LookaheadOptions Options { get; }
 
+    /// <summary>Per-parameter state, by parameter name.</summary>
     public IReadOnlyDictionary<string, LookaheadState> State => _state;
 
     /// <summary>Inner steps taken since the last pull-back (0 .. k-1).</summary>
     public int StepsSincePullBack { get; private set; }
 
+    /// <summary>Wraps inner (not itself a Lookahead); checks k >= 1 and alpha in [0, 1].</summary>
     public Lookahead(IOptimizer inner, LookaheadOptions options)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -66,6 +73,7 @@ public sealed class Lookahead : IOptimizer
         Options = options;
     }
 
+    /// <inheritdoc/>
     public void Step(NamedTensors parameters, NamedTensors grads)
     {
         StepArguments.Check(parameters, grads);

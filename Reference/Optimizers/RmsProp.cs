@@ -7,6 +7,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Optimizers;
 
+/// <summary>Where eps sits in RMSprop's update, and where lr enters the momentum buffer.</summary>
 public enum RmsPropForm
 {
     /// <summary>PyTorch: theta -= lr * g / (sqrt(v) + eps); with momentum b = momentum * b + g / (sqrt(v) + eps), theta -= lr * b.</summary>
@@ -19,14 +20,21 @@ public enum RmsPropForm
 /// <summary>torch.optim.RMSprop's hyperparameters and defaults. Alpha is PyTorch's name for Keras's rho.</summary>
 public sealed record RmsPropOptions
 {
+    /// <summary>lr: the learning rate.</summary>
     public double Lr { get; init; } = 1e-2;
+    /// <summary>alpha (Keras's rho): decay of the running average of g^2.</summary>
     public double Alpha { get; init; } = 0.99;
+    /// <summary>eps: added to the denominator for numerical stability.</summary>
     public double Eps { get; init; } = 1e-8;
     /// <summary>L2 penalty: weight_decay * theta is added to the gradient.</summary>
     public double WeightDecay { get; init; } = 0;
+    /// <summary>momentum: 0 for none.</summary>
     public double Momentum { get; init; } = 0;
+    /// <summary>centered: divide by the estimated variance, v minus the squared running mean of g.</summary>
     public bool Centered { get; init; } = false;
+    /// <summary>maximize: ascend instead of descend (the gradient's sign is flipped first).</summary>
     public bool Maximize { get; init; } = false;
+    /// <summary>PyTorch's form (default) or Keras's.</summary>
     public RmsPropForm Form { get; init; } = RmsPropForm.PyTorch;
 
     /// <summary>keras.optimizers.RMSprop's defaults and update: learning_rate 0.001, rho 0.9, epsilon 1e-7 inside the root.</summary>
@@ -36,6 +44,7 @@ public sealed record RmsPropOptions
 /// <summary>RMSprop's state for one parameter: PyTorch's state["square_avg"], ["grad_avg"], ["momentum_buffer"].</summary>
 public sealed class RmsPropState(int[] shape, bool centered, bool momentum)
 {
+    /// <summary>The parameter's shape.</summary>
     public int[] Shape { get; } = shape;
 
     /// <summary>v: running average of g^2.</summary>
@@ -48,14 +57,18 @@ public sealed class RmsPropState(int[] shape, bool centered, bool momentum)
     public Tensor? MomentumBuffer { get; } = momentum ? Tensor.Zeros(shape) : null;
 }
 
+/// <summary>RMSprop (torch.optim.RMSprop; or keras.optimizers.RMSprop's form) (Spec/optimizers.md).</summary>
 public sealed class RmsProp : IOptimizer
 {
     private readonly Dictionary<string, RmsPropState> _state = new(StringComparer.Ordinal);
 
+    /// <summary>The hyperparameters.</summary>
     public RmsPropOptions Options { get; }
 
+    /// <summary>Per-parameter state, by parameter name.</summary>
     public IReadOnlyDictionary<string, RmsPropState> State => _state;
 
+    /// <summary>Checks the hyperparameters (ArgumentException naming the one out of range).</summary>
     public RmsProp(RmsPropOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -68,6 +81,7 @@ public sealed class RmsProp : IOptimizer
         Options = options;
     }
 
+    /// <inheritdoc/>
     public void Step(NamedTensors parameters, NamedTensors grads)
     {
         StepArguments.Check(parameters, grads);
@@ -154,5 +168,6 @@ public sealed class RmsProp : IOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public void ResetState() => _state.Clear();
 }

@@ -12,10 +12,13 @@ namespace Rnn.Reference.Optimizers;
 /// <summary>torch.optim.SGD's hyperparameters. lr has no default, as in PyTorch.</summary>
 public sealed record SgdOptions(double Lr)
 {
+    /// <summary>momentum: 0 for plain gradient descent.</summary>
     public double Momentum { get; init; } = 0;
+    /// <summary>dampening: b = momentum * b + (1 - dampening) * g after the first step.</summary>
     public double Dampening { get; init; } = 0;
     /// <summary>L2 penalty: weight_decay * theta is added to the gradient.</summary>
     public double WeightDecay { get; init; } = 0;
+    /// <summary>nesterov: step with g + momentum * b instead of b.</summary>
     public bool Nesterov { get; init; } = false;
     /// <summary>Ascend instead of descend (the gradient's sign is flipped first).</summary>
     public bool Maximize { get; init; } = false;
@@ -24,21 +27,25 @@ public sealed record SgdOptions(double Lr)
 /// <summary>SGD's state for one parameter: PyTorch's state["momentum_buffer"].</summary>
 public sealed class SgdState(int[] shape)
 {
+    /// <summary>The parameter's shape.</summary>
     public int[] Shape { get; } = shape;
 
     /// <summary>null until the parameter's first step with momentum (PyTorch's "buf is None").</summary>
     public Tensor? MomentumBuffer { get; internal set; }
 }
 
+/// <summary>SGD (torch.optim.SGD) with momentum, dampening, Nesterov and L2 weight decay (Spec/optimizers.md).</summary>
 public sealed class Sgd : IOptimizer
 {
     private readonly Dictionary<string, SgdState> _state = new(StringComparer.Ordinal);
 
+    /// <summary>The hyperparameters.</summary>
     public SgdOptions Options { get; }
 
     /// <summary>Per-parameter state, by parameter name.</summary>
     public IReadOnlyDictionary<string, SgdState> State => _state;
 
+    /// <summary>Checks the hyperparameters (ArgumentException naming the one out of range).</summary>
     public Sgd(SgdOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -53,6 +60,7 @@ public sealed class Sgd : IOptimizer
         Options = options;
     }
 
+    /// <inheritdoc/>
     public void Step(NamedTensors parameters, NamedTensors grads)
     {
         StepArguments.Check(parameters, grads);
@@ -84,5 +92,6 @@ public sealed class Sgd : IOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public void ResetState() => _state.Clear();
 }

@@ -20,8 +20,10 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
+/// <summary>PyTorch's GRU cell (gates r, z, n; r multiplies h W_hnᵀ + b_hn), one step forward and backward (Spec/gru.md).</summary>
 public static class GruCell
 {
+    /// <summary>One step for B rows: r, z, n and h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}. Writes gates [B, 3H] (activated r, z, n), hhN [B, H] (h_{t-1} W_hnᵀ + b_hn) and h [B, H].</summary>
     public static void StepForward(
         ReadOnlySpan<double> xProj,   // [B, 3H]  x_t W_ihᵀ + b_ih
         ReadOnlySpan<double> hPrev,   // [B, H]

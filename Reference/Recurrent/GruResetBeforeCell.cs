@@ -21,8 +21,10 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
+/// <summary>The GRU with the reset gate before the product, n = tanh(x W_inᵀ + b_in + (r ⊙ h) W_hnᵀ + b_hn), on PyTorch's GRU parameters (Spec/gru.md).</summary>
 public static class GruResetBeforeCell
 {
+    /// <summary>One step for B rows. Writes gates [B, 3H] (activated r, z, n) and h [B, H].</summary>
     public static void StepForward(
         ReadOnlySpan<double> xProj,   // [B, 3H]  x_t W_ihᵀ + b_ih
         ReadOnlySpan<double> hPrev,   // [B, H]

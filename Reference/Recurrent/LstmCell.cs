@@ -19,8 +19,10 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
+/// <summary>PyTorch's LSTM cell with its carry state c (gates i, f, g, o), one step forward and backward (Spec/lstm.md).</summary>
 public static class LstmCell
 {
+    /// <summary>One step for B rows: c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t). Writes gates [B, 4H] (activated i, f, g, o), c [B, H] and h [B, H].</summary>
     public static void StepForward(
         ReadOnlySpan<double> xProj,   // [B, 4H]  x_t W_ihᵀ + b_ih
         ReadOnlySpan<double> hPrev,   // [B, H]

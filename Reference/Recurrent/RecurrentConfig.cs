@@ -7,7 +7,23 @@ namespace Rnn.Reference.Recurrent;
 /// product (Keras reset_after=False, d2l, Cho v3, Ng): PyTorch has no module for it; it takes nn.GRU's
 /// parameters (GruResetBeforeCell, Spec/gru.md).
 /// </summary>
-public enum CellKind { RnnTanh, RnnRelu, Lstm, Gru, GruResetBefore }
+public enum CellKind
+{
+    /// <summary>nn.RNN with nonlinearity "tanh".</summary>
+    RnnTanh,
+
+    /// <summary>nn.RNN with nonlinearity "relu".</summary>
+    RnnRelu,
+
+    /// <summary>nn.LSTM: gates i, f, g, o and the carry state c.</summary>
+    Lstm,
+
+    /// <summary>nn.GRU: gates r, z, n, the reset gate after the product.</summary>
+    Gru,
+
+    /// <summary>The GRU with the reset gate before the product, on nn.GRU's parameters (GruResetBeforeCell).</summary>
+    GruResetBefore,
+}
 
 /// <param name="Kind">the cell</param>
 /// <param name="InputSize">I, features of the input at each step</param>
@@ -46,6 +62,7 @@ public sealed record RecurrentConfig(
     /// <summary>The op name the oracle uses for this cell kind's PyTorch module.</summary>
     public string ModuleName => Kind switch { CellKind.Lstm => "LSTM", CellKind.Gru or CellKind.GruResetBefore => "GRU", _ => "RNN" };
 
+    /// <summary>Throws ArgumentException naming the size that is below 1 or the cell kind that is not defined.</summary>
     public void Validate()
     {
         if (InputSize <= 0) throw new ArgumentException($"input_size must be at least 1 but is {InputSize}", nameof(InputSize));

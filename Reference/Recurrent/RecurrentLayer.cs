@@ -23,6 +23,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
+/// <summary>The PyTorch-compatible stack (nn.RNN, nn.LSTM, nn.GRU): layers, directions, batch_first, lengths, h0/c0, and its backward through time (Spec/recurrent-stack.md).</summary>
 public static class RecurrentLayer
 {
     /// <summary>

@@ -9,6 +9,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
+/// <summary>A stack's parameters as PyTorch's named_parameters(): weight_ih_l{l} [G*H, I_l], weight_hh_l{l} [G*H, H], bias_ih_l{l}, bias_hh_l{l} [G*H], "_reverse" for the second direction.</summary>
 public static class RecurrentParameters
 {
     /// <summary>Every parameter's name and shape, in PyTorch's order.</summary>

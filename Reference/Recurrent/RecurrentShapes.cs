@@ -16,6 +16,7 @@ namespace Rnn.Reference.Recurrent;
 /// <param name="Lengths">[B] valid steps per batch element (T for all when none were given)</param>
 public sealed record ForwardDims(int T, int B, bool Unbatched, int[] StateShape, int[] Lengths);
 
+/// <summary>The shape rules of a stack's forward and backward calls and the batch_first layout change, shared by every implementation of the stack.</summary>
 public static class RecurrentShapes
 {
     /// <summary>

@@ -12,6 +12,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Recurrent;
 
+/// <summary>PyTorch's Elman RNN cell, h_t = act(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh) with act tanh or relu, one step forward and backward (Spec/rnn.md).</summary>
 public static class RnnCell
 {
     /// <summary>One step for B rows: h = act(xProj + hPrev W_hhᵀ + b_hh).</summary>

@@ -17,6 +17,7 @@ namespace Rnn.Reference.Recurrent;
 /// <summary>Gradients of the slide's ReLU RNN, named as its parameters.</summary>
 public sealed record SlideReluRnnGradients(Tensor dW, Tensor dU, Tensor db, Tensor dInput, Tensor dH0);
 
+/// <summary>The 95-865 slides' NumPy ReLU RNN (W [H, I], U [H, H], one bias b [H]) in both loop forms, with BPTT (Spec/relu-rnn-slide.md).</summary>
 public static class SlideReluRnn
 {
     /// <summary>The first loop form on the slide: carry current_state through the sequence.</summary>

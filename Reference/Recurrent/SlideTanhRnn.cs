@@ -17,8 +17,15 @@ namespace Rnn.Reference.Recurrent;
 /// <summary>Y [T, B, O] every step's output; Hs [T+1, B, H] the states, Hs[0] = h0 and Hs[T] = h_n.</summary>
 public sealed record SlideTanhRnnOutput(Tensor Y, Tensor HN, double[] Hs);
 
+/// <summary>Gradients of the STATS 507 tanh cell, each with the shape of what it differentiates.</summary>
+/// <param name="dWxh">[H, I]</param>
+/// <param name="dWhh">[H, H]</param>
+/// <param name="dWhy">[O, H]</param>
+/// <param name="dInput">the input's shape, [T, B, I] or [T, I]</param>
+/// <param name="dH0">h0's shape, [B, H] or [H]</param>
 public sealed record SlideTanhRnnGradients(Tensor dWxh, Tensor dWhh, Tensor dWhy, Tensor dInput, Tensor dH0);
 
+/// <summary>The STATS 507 slides' tanh cell (Wxh [H, I], Whh [H, H], Why [O, H], no biases) over a sequence, with BPTT (Spec/tanh-rnn-slide.md).</summary>
 public static class SlideTanhRnn
 {
     /// <summary>One step for B rows: h = tanh(x Wxhᵀ + hPrev Whhᵀ); y = h Whyᵀ.</summary>
@@ -86,6 +93,7 @@ public static class SlideTanhRnn
         MatMul.Backward(da, hPrev, Whh, B, H, H, dhPrev, dWhh, []);
     }
 
+    /// <summary>Runs the cell over input [T, B, I] (or [T, I]) from h0 [B, H] (or [H]; null: zeros); the output holds every step's y and state.</summary>
     public static SlideTanhRnnOutput Forward(Tensor Wxh, Tensor Whh, Tensor Why, Tensor input, Tensor? h0 = null)
     {
         var (T, B, I, H, O) = Dims(Wxh, Whh, Why, input, h0);

@@ -4,24 +4,31 @@
 // be seen as one flat vector (optimizers and global-norm clipping loop over that).
 namespace Rnn.Reference.Tensors;
 
+/// <summary>An ordered set of named tensors (parameters or their gradients under PyTorch's names, in named_parameters() order).</summary>
 public sealed class NamedTensors : IEnumerable<KeyValuePair<string, Tensor>>
 {
     private readonly List<string> _names = [];
     private readonly Dictionary<string, Tensor> _byName = new(StringComparer.Ordinal);
 
+    /// <summary>The names, in insertion order.</summary>
     public IReadOnlyList<string> Names => _names;
 
+    /// <summary>How many tensors the set holds.</summary>
     public int Count => _names.Count;
 
+    /// <summary>The tensor of that name; KeyNotFoundException listing the names when there is none.</summary>
     public Tensor this[string name] =>
         _byName.TryGetValue(name, out var t)
             ? t
             : throw new KeyNotFoundException($"no tensor named '{name}'; the names are {string.Join(", ", _names)}");
 
+    /// <summary>True when the set holds a tensor of that name.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
+    /// <summary>The tensor of that name, if the set holds one.</summary>
     public bool TryGet(string name, out Tensor tensor) => _byName.TryGetValue(name, out tensor!);
 
+    /// <summary>Appends a tensor (shared, not copied); ArgumentException when the name is already in the set.</summary>
     public void Add(string name, Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
@@ -38,6 +45,7 @@ public sealed class NamedTensors : IEnumerable<KeyValuePair<string, Tensor>>
         return z;
     }
 
+    /// <summary>A deep copy: the same names and order, every tensor's data copied.</summary>
     public NamedTensors Clone()
     {
         var c = new NamedTensors();
@@ -70,6 +78,7 @@ public sealed class NamedTensors : IEnumerable<KeyValuePair<string, Tensor>>
         return flat;
     }
 
+    /// <summary>The (name, tensor) pairs in order.</summary>
     public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator()
     {
         foreach (var name in _names) yield return new(name, _byName[name]);

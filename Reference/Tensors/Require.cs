@@ -6,18 +6,22 @@
 //   "hPrev has 5 elements but B*H = 2*3 = 6 were expected".
 namespace Rnn.Reference.Tensors;
 
+/// <summary>Argument checks shared by every public operation; each ArgumentException names the argument, what was expected and what was found.</summary>
 public static class Require
 {
+    /// <summary>ArgumentNullException naming the argument when t is null.</summary>
     public static void NotNull(Tensor? t, string name)
     {
         if (t is null) throw new ArgumentNullException(name, $"{name} is required but was null");
     }
 
+    /// <summary>ArgumentException unless value is at least 1.</summary>
     public static void Positive(int value, string name)
     {
         if (value <= 0) throw new ArgumentException($"{name} must be at least 1 but is {value}", name);
     }
 
+    /// <summary>ArgumentException unless t's shape is exactly expected, with both shapes in the message.</summary>
     public static void Shape(Tensor t, string name, ReadOnlySpan<int> expected)
     {
         NotNull(t, name);
@@ -25,6 +29,7 @@ public static class Require
             throw new ArgumentException($"{name} is {t.ShapeText()} but {Tensor.ShapeText(expected)} was expected", name);
     }
 
+    /// <summary>ArgumentException unless t has that rank; meaning says what the axes are, for the message.</summary>
     public static void Rank(Tensor t, string name, int rank, string meaning)
     {
         NotNull(t, name);
@@ -32,6 +37,7 @@ public static class Require
             throw new ArgumentException($"{name} is {t.ShapeText()} but a rank-{rank} tensor {meaning} was expected", name);
     }
 
+    /// <summary>ArgumentException naming the first NaN or infinite value and its flat index.</summary>
     public static void Finite(ReadOnlySpan<double> values, string name)
     {
         for (int i = 0; i < values.Length; i++)

@@ -4,10 +4,13 @@
 // distribution, not the same values.
 namespace Rnn.Reference.Tensors;
 
+/// <summary>A seeded SplitMix64 generator: the same seed gives the same sequence on every machine and .NET version (not PyTorch's values).</summary>
+/// <param name="seed">the generator's starting state</param>
 public sealed class SeededRandom(ulong seed)
 {
     private ulong _state = seed;
 
+    /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
         ulong z = _state += 0x9E3779B97F4A7C15UL;

@@ -24,13 +24,18 @@ public enum ClassifierHead
     Sigmoid,
 }
 
+/// <summary>The classifier heads' losses: softmax cross-entropy (C logits per row) or binary cross-entropy with logits (1 logit per row), mean over rows.</summary>
+/// <param name="head">which head the model's output is</param>
 public sealed class ClassificationLoss(ClassifierHead head = ClassifierHead.Softmax) : ITrainingLoss<int[]>
 {
+    /// <summary>The head this loss reads.</summary>
     public ClassifierHead Head { get; } = Enum.IsDefined(head) ? head
         : throw new ArgumentException($"head is {(int)head} but must be one of {string.Join(", ", Enum.GetNames<ClassifierHead>())}", nameof(head));
 
+    /// <inheritdoc/>
     public string Name => Head == ClassifierHead.Softmax ? "cross_entropy" : "binary_cross_entropy";
 
+    /// <inheritdoc/>
     public BatchLoss Compute(Tensor output, int[] labels)
     {
         var (R, C) = RowsOf(output, labels, Head);

@@ -11,6 +11,7 @@ namespace Rnn.Reference.Training;
 /// <summary>The skier at one step: position w, loss L(w), gradient dW = dL/dw (copies).</summary>
 public sealed record DescentPoint(int Step, double[] W, double Loss, double[] dW);
 
+/// <summary>The skier: any optimizer run on a loss surface, recording the position, loss and derivative at every step (Spec/gradient-descent.md).</summary>
 public static class DescentPath
 {
     /// <summary>The name the parameter vector has in the NamedTensors handed to the optimizer.</summary>

@@ -14,6 +14,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Training;
 
+/// <summary>The order one epoch visits the examples (a seeded Fisher-Yates shuffle, or in order) and its cut into batches (Spec/training.md).</summary>
 public static class EpochOrder
 {
     /// <summary>0, 1, ..., N-1: the order without shuffling.</summary>

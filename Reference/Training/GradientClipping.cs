@@ -9,6 +9,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Training;
 
+/// <summary>Gradient clipping as a training-loop option, applied after the backward pass and before the optimizer step.</summary>
 public abstract record GradientClipping
 {
     /// <summary>Clips the gradients in place.</summary>
@@ -25,11 +26,13 @@ public abstract record GradientClipping
 /// </summary>
 public sealed record ClipNorm(double MaxNorm, NormClipMode Mode = NormClipMode.PyTorch, double NormType = 2.0) : GradientClipping
 {
+    /// <inheritdoc/>
     public override void Apply(NamedTensors grads) => ClipGradNorm.Clip(grads, MaxNorm, NormType, Mode);
 }
 
 /// <summary>clip_grad_value_: every gradient element clamped to [-Value, Value] (min-char-rnn uses 5).</summary>
 public sealed record ClipValue(double Value) : GradientClipping
 {
+    /// <inheritdoc/>
     public override void Apply(NamedTensors grads) => ClipGradValue.Clip(grads, Value);
 }

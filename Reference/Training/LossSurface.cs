@@ -16,6 +16,7 @@ public delegate LossAndGradient LossFunction(ReadOnlySpan<double> w);
 /// <param name="Evaluate">L(w) and dL/dw</param>
 public sealed record LossSurface(string Name, int Dimension, LossFunction Evaluate);
 
+/// <summary>The slides' loss surfaces (a bowl, a hill with a better solution beyond it), a saddle and Rosenbrock's valley, each with its gradient.</summary>
 public static class LossSurfaces
 {
     /// <summary>

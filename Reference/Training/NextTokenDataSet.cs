@@ -6,15 +6,18 @@ using Rnn.Reference.Models;
 
 namespace Rnn.Reference.Training;
 
+/// <summary>Equal-length token sequences for next-token prediction: input s[0..T-1], target s[t + 1] at step t.</summary>
 public sealed class NextTokenDataSet : IDataSet<TokenBatch, int[]>
 {
     private readonly int[][] _sequences;
 
+    /// <inheritdoc/>
     public int Count => _sequences.Length;
 
     /// <summary>T: input steps per example (each sequence holds T + 1 ids).</summary>
     public int Steps { get; }
 
+    /// <summary>V: token ids are 0..V-1.</summary>
     public int VocabularySize { get; }
 
     /// <summary>sequences[n]: T + 1 token ids (T >= 1), all of one length, each in 0..vocabularySize-1. Copied.</summary>

@@ -7,10 +7,13 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Training;
 
+/// <summary>Mean squared error over every predicted value of the batch (PyTorch's MSELoss, reduction mean); no accuracy.</summary>
 public sealed class MeanSquaredErrorLoss : ITrainingLoss<Tensor>
 {
+    /// <inheritdoc/>
     public string Name => "mse";
 
+    /// <inheritdoc/>
     public BatchLoss Compute(Tensor output, Tensor target)
     {
         Require.NotNull(output, nameof(output));

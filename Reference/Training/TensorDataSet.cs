@@ -43,13 +43,16 @@ internal static class Rows
 /// <summary>x [N, ...] with regression targets y [N, ...].</summary>
 public sealed class TensorDataSet : IDataSet<Tensor, Tensor>
 {
+    /// <summary>x [N, ...]: the inputs, one row per example.</summary>
     public Tensor X { get; }
 
+    /// <summary>y [N, ...]: the regression targets, one row per example.</summary>
     public Tensor Y { get; }
 
     /// <summary>Inputs come out as [T, B, F] instead of [B, T, F] (x must be [N, T, F]).</summary>
     public bool TimeMajor { get; }
 
+    /// <inheritdoc/>
     public int Count => X.Shape[0];
 
     /// <summary>x [N, ...] and y [N, ...] (the same N). Copied.</summary>
@@ -65,12 +68,14 @@ public sealed class TensorDataSet : IDataSet<Tensor, Tensor>
         TimeMajor = timeMajor;
     }
 
+    /// <inheritdoc/>
     public Tensor Inputs(ReadOnlySpan<int> indices)
     {
         BatchIndices.Check(indices, Count);
         return TimeMajor ? Rows.GatherTimeMajor(X, indices) : Rows.Gather(X, indices);
     }
 
+    /// <inheritdoc/>
     public Tensor Targets(ReadOnlySpan<int> indices)
     {
         BatchIndices.Check(indices, Count);
@@ -83,10 +88,13 @@ public sealed class LabelledTensorDataSet : IDataSet<Tensor, int[]>
 {
     private readonly int[]? _labels;
 
+    /// <summary>x [N, ...]: the inputs, one row per example.</summary>
     public Tensor X { get; }
 
+    /// <summary>Inputs come out as [T, B, F] instead of [B, T, F] (x must be [N, T, F]).</summary>
     public bool TimeMajor { get; }
 
+    /// <inheritdoc/>
     public int Count => X.Shape[0];
 
     /// <summary>x [N, ...]; labels [N], each >= 0, or null for inputs only. Copied.</summary>
@@ -106,12 +114,14 @@ public sealed class LabelledTensorDataSet : IDataSet<Tensor, int[]>
         TimeMajor = timeMajor;
     }
 
+    /// <inheritdoc/>
     public Tensor Inputs(ReadOnlySpan<int> indices)
     {
         BatchIndices.Check(indices, Count);
         return TimeMajor ? Rows.GatherTimeMajor(X, indices) : Rows.Gather(X, indices);
     }
 
+    /// <inheritdoc/>
     public int[] Targets(ReadOnlySpan<int> indices)
     {
         if (_labels is null)

@@ -12,6 +12,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Training;
 
+/// <summary>Text generation with a next-token model: greedy or temperature sampling, one token at a time, feeding each back.</summary>
 public static class TokenSampling
 {
     /// <summary>argmax of logits (the first of equal maxima).</summary>

@@ -8,15 +8,19 @@ using Rnn.Reference.Models;
 
 namespace Rnn.Reference.Training;
 
+/// <summary>Token sequences of different lengths with class labels, collated as pad_sequence does: ids [T, B] padded to the batch's longest, and the lengths.</summary>
 public sealed class TokenSequenceDataSet : IDataSet<TokenBatch, int[]>
 {
     private readonly int[][] _sequences;
     private readonly int[]? _labels;
 
+    /// <inheritdoc/>
     public int Count => _sequences.Length;
 
+    /// <summary>V: token ids are 0..V-1.</summary>
     public int VocabularySize { get; }
 
+    /// <summary>The id written past each sequence's end (never read by the recurrent layer).</summary>
     public int PaddingId { get; }
 
     /// <summary>True when the set has labels (UDA's inputs_have_labels).</summary>
@@ -62,6 +66,7 @@ public sealed class TokenSequenceDataSet : IDataSet<TokenBatch, int[]>
     /// <summary>The sequence of example n (a copy).</summary>
     public int[] Sequence(int n) => (int[])_sequences[n].Clone();
 
+    /// <inheritdoc/>
     public TokenBatch Inputs(ReadOnlySpan<int> indices)
     {
         BatchIndices.Check(indices, Count);
@@ -71,6 +76,7 @@ public sealed class TokenSequenceDataSet : IDataSet<TokenBatch, int[]>
         return TokenBatch.FromSequences(chosen, PaddingId);
     }
 
+    /// <inheritdoc/>
     public int[] Targets(ReadOnlySpan<int> indices)
     {
         if (_labels is null)

@@ -25,6 +25,7 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Training;
 
+/// <summary>The training loop: full-batch, minibatch or stochastic gradient descent (batch size N, B or 1), with the per-epoch loss (Spec/training.md).</summary>
 public static class Trainer
 {
     /// <summary>

@@ -15,6 +15,8 @@ namespace Rnn.Reference.Training;
 /// </summary>
 public sealed record BatchLoss(double Loss, Tensor dOutput, int? Correct, int Predictions);
 
+/// <summary>The loss a training loop minimises: a batch's mean loss, its gradient with respect to the model's output, and the correct count.</summary>
+/// <typeparam name="TTarget">the batch's targets: class labels, or a tensor of values</typeparam>
 public interface ITrainingLoss<TTarget>
 {
     /// <summary>For the progress lines: "cross_entropy", "mse", ...</summary>

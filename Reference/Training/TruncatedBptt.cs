@@ -44,6 +44,7 @@ public sealed record TbpttUpdate(int WindowStart, int LossStart, int End, int Ne
 /// </summary>
 public sealed record TbpttWindow(double Loss, int Correct, int Predictions, NamedTensors dParameters, Tensor NextH, Tensor? NextC);
 
+/// <summary>Truncated BPTT(k1, k2) for the next-token model: every k1 steps, back-propagate the last k1 losses through the last k2 steps (Spec/training.md).</summary>
 public static class TruncatedBptt
 {
     /// <summary>The updates of TBPTT(k1, k2) over T steps, in order (1 &lt;= k1 &lt;= k2).</summary>

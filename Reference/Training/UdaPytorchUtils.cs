@@ -34,6 +34,7 @@ public enum TransformOutput
 /// <summary>ClassifierPredict's result: one label per row, and each row's class probabilities [rows, C].</summary>
 public sealed record ClassifierPrediction(int[] Labels, Tensor Probabilities);
 
+/// <summary>The 95-865 course's UDA_pytorch_classifier_fit, UDA_pytorch_model_transform and UDA_pytorch_classifier_predict on this library's models (Spec/training.md).</summary>
 public static class UdaPytorchUtils
 {
     /// <summary>

@@ -23,6 +23,27 @@ public sealed class ProjectRulesTests
     }
 
     /// <summary>
+    /// Every public type and member of the library is documented, and stays so: the XML
+    /// documentation file is generated, a missing doc comment (CS1591) is an error, and nothing
+    /// turns that warning off, in the project file or in the code.
+    /// </summary>
+    [Test]
+    public void EveryPublicMemberMustHaveADocComment()
+    {
+        string library = Path.Combine(RepoPaths.Root, "Reference");
+        var csproj = System.Xml.Linq.XDocument.Load(Path.Combine(library, "Reference.csproj"));
+        string[] Values(string property) => [.. csproj.Descendants(property).Select(e => e.Value)];
+        Assert.That(Values("GenerateDocumentationFile"), Is.EqualTo(new[] { "true" }));
+        Assert.That(Values("WarningsAsErrors").SelectMany(v => v.Split(';')), Does.Contain("CS1591"));
+        Assert.That(Values("NoWarn").Where(v => v.Contains("1591")), Is.Empty);
+        var suppressing = Directory.EnumerateFiles(library, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"#pragma\s+warning\s+disable[^\n]*1591|SuppressMessage[^\n]*1591"))
+            .Select(f => Path.GetRelativePath(RepoPaths.Root, f));
+        Assert.That(suppressing, Is.Empty, "doc comments are required, not suppressed");
+    }
+
+    /// <summary>
     /// Speed lives in Reference/Fast alone: the readable library (every other folder) uses no
     /// threads, no hardware intrinsics and no unsafe code, and nothing in the library is unsafe.
     /// </summary>

@@ -2,7 +2,7 @@
 //
 // The diagnosis re-runs a case the way an implementation with a known mistake would, and some
 // of those mistaken forms are best written as a copy of the reference with the mistake in it
-// (LstmWithoutCellTanh beside LstmCell, the mistaken time loop beside RecurrentLayer's). Such
+// (LstmWithoutCellTanh beside LstmCell, GruBiasOutsideResetCell beside GruCell, the mistaken time loop beside RecurrentLayer's). Such
 // a copy stays a copy, and says so at the top of the file, one line per reference file it
 // copies:
 //
@@ -119,6 +119,7 @@ public sealed class DeliberateCopyTests
         Assert.That(found, Is.SupersetOf(new[]
         {
             "grading/Grading/Diagnosis/LstmWithoutCellTanh.cs -> Reference/Recurrent/LstmCell.cs",
+            "grading/Grading/Diagnosis/GruBiasOutsideResetCell.cs -> Reference/Recurrent/GruCell.cs",
             "grading/Grading/Diagnosis/GatedRnnUnderMistake.cs -> Reference/Recurrent/RecurrentLayer.cs",
             "grading/Grading/Diagnosis/SlideRnnUnderMistake.cs -> Reference/Recurrent/SlideReluRnn.cs",
             "grading/Grading/Diagnosis/SlideRnnUnderMistake.cs -> Reference/Recurrent/SlideTanhRnn.cs",

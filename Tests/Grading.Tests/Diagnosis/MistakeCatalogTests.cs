@@ -129,6 +129,46 @@ public sealed class MistakeCatalogTests
         Assert.That(text, Does.Contain(Catalog.Get(KnownMistakes.RecurrentWeightUntransposed).Message));
     }
 
+    [Test]
+    public void WithOneUnitTheTwoResetPlacementMistakesAreReportedAsAmbiguous()
+    {
+        // H = 1: r * (h w) + b_hn (b_hn outside the reset product) and (r * h) w + b_hn (reset before the
+        // product) are the same number, forward and backward; with H = 2 the two part
+        var one = KitCases.Gated("gru/one-unit", "gru", new SeededRandom(21), 3, 2, 2, 1);
+        var expected = Evaluator.Evaluate(one);
+        var outside = Catalog.Get(KnownMistakes.GruBiasOutsideReset);
+        var before = Catalog.Get(KnownMistakes.GruResetBeforeMatmul);
+        foreach (var answer in new[] { outside.Reevaluate(one)!, before.Reevaluate(one)! })
+        {
+            var failed = Differing(answer, expected);
+            Assert.That(failed, Is.Not.Empty);
+            Assert.That(Catalog.Identify(one, expected, answer, failed, Rtol, Atol), Is.Null);
+            string? text = Catalog.Diagnose(one, expected, answer, failed, Rtol, Atol);
+            Assert.That(text, Does.StartWith("Your answer is what each of 2 known mistakes gives (gru-reset-before-matmul, gru-bias-outside-reset)"));
+            Assert.That(text, Does.Contain(outside.Message).And.Contain(before.Message));
+        }
+
+        var two = KitCases.Gated("gru/two-units", "gru", new SeededRandom(21), 3, 2, 2, 2);
+        var expectedTwo = Evaluator.Evaluate(two);
+        foreach (var m in new[] { outside, before })
+        {
+            var answer = m.Reevaluate(two)!;
+            var failed = Differing(answer, expectedTwo);
+            Assert.That(Catalog.Identify(two, expectedTwo, answer, failed, Rtol, Atol)?.Mistake.Id, Is.EqualTo(m.Id));
+            Assert.That(Catalog.Diagnose(two, expectedTwo, answer, failed, Rtol, Atol), Is.EqualTo(m.Message));
+        }
+    }
+
+    [Test]
+    public void BhnOutsideTheResetProductIsRightWhenThereIsNoBias()
+    {
+        // without a bias (or with b_hn = 0) the mistake computes PyTorch's GRU: it cannot show, nothing is said
+        var c = KitCases.Gated("gru/no-bias", "gru", new SeededRandom(22), 3, 2, 2, 3, bias: false);
+        var expected = Evaluator.Evaluate(c);
+        var answer = Catalog.Get(KnownMistakes.GruBiasOutsideReset).Reevaluate(c)!;
+        Assert.That(Differing(answer, expected), Is.Empty);
+    }
+
     private static NamedTensors Set(params (string Name, Tensor T)[] items)
     {
         var s = new NamedTensors();

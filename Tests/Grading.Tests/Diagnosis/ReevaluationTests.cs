@@ -422,7 +422,7 @@ public sealed class ReevaluationTests
     // ---- GRU ----------------------------------------------------------------------------
 
     /// <summary>One GRU step for one sequence, written out with scalars: returns h.</summary>
-    private static double[] GruStepByHand(Case c, bool zReversed, bool resetBefore)
+    private static double[] GruStepByHand(Case c, bool zReversed, bool resetBefore, bool biasOutside = false)
     {
         int H = ConfigReader.Int(c.Config, "hidden_size"), I = ConfigReader.Int(c.Config, "input_size");
         double[] x = c.Inputs["input"].Data, h = c.Inputs["h0"].Data;
@@ -438,7 +438,11 @@ public sealed class ReevaluationTests
         for (int j = 0; j < H; j++)
         {
             double z = Sigmoid(In(H + j) + Hid(H + j, h));
-            double n = Math.Tanh(In(2 * H + j) + (resetBefore ? Hid(2 * H + j, rh) : r[j] * Hid(2 * H + j, h)));
+            double hWhn = 0;                                       // (h W_hnᵀ)[j], no bias
+            for (int k = 0; k < H; k++) hWhn += Wh[(2 * H + j) * H + k] * h[k];
+            double n = Math.Tanh(In(2 * H + j) + (resetBefore ? Hid(2 * H + j, rh)
+                : biasOutside ? r[j] * hWhn + bh[2 * H + j]
+                : r[j] * Hid(2 * H + j, h)));
             result[j] = zReversed ? z * n + (1 - z) * h[j] : (1 - z) * n + z * h[j];
         }
         return result;
@@ -469,6 +473,56 @@ public sealed class ReevaluationTests
         Assert.That(Differs(mistaken, Evaluator.Evaluate(c)));
         ConsistentGradients(M(KnownMistakes.GruResetBeforeMatmul), Revealing("gru"));
         ConsistentGradients(M(KnownMistakes.GruResetBeforeMatmul), Revealing("gru", 1));
+    }
+
+    [Test]
+    public void BiasOutsideResetByHand()
+    {
+        var c = OneGruStep();
+        var m = M(KnownMistakes.GruBiasOutsideReset);
+        var mistaken = m.Reevaluate(c)!;
+        Assert.That(mistaken.Outputs["h_n"].Data, Is.EqualTo(GruStepByHand(c, false, false, biasOutside: true)).Within(1e-15));
+        Assert.That(Differs(mistaken, Evaluator.Evaluate(c)));
+        Assert.That(Differs(mistaken, M(KnownMistakes.GruResetBeforeMatmul).Reevaluate(c)!), "H = 3: not the reset-before GRU");
+        ConsistentGradients(m, Revealing("gru"));
+        ConsistentGradients(m, Revealing("gru", 1));
+    }
+
+    [Test]
+    public void BiasOutsideResetIsTheGruWithoutBnAndTheResetBeforeGruWithOneUnit()
+    {
+        var rng = new SeededRandom(12);
+        var m = M(KnownMistakes.GruBiasOutsideReset);
+        // b_hn = 0: r ⊙ (h W_hnᵀ) + 0 = r ⊙ (h W_hnᵀ + 0), PyTorch's GRU, but not its gradient in b_hn:
+        // d b_hn = Σ da_n where PyTorch's is Σ da_n ⊙ r
+        var c = KitCases.Gated("gru/no-bhn", "gru", rng, 3, 2, 2, 3);
+        var zeroBhn = CaseEdits.WithParams(c, (n, t) => n == "bias_hh_l0" ? Blocks(t, keep: 2) : t);
+        var mistaken = m.Reevaluate(zeroBhn)!;
+        var reference = Evaluator.Evaluate(zeroBhn);
+        AssertSame(mistaken, reference, 1e-13, skipGrads: "bias_hh_l0");
+        int H = 3;
+        AssertClose(new Tensor([2 * H], mistaken.Grads["bias_hh_l0"].Data[..(2 * H)]),
+            new Tensor([2 * H], reference.Grads["bias_hh_l0"].Data[..(2 * H)]), "d b_hr, d b_hz", 1e-13);
+        // its d b_hn is d b_in (both are Σ da_n), unlike PyTorch's
+        AssertClose(new Tensor([H], mistaken.Grads["bias_hh_l0"].Data[(2 * H)..]),
+            new Tensor([H], mistaken.Grads["bias_ih_l0"].Data[(2 * H)..]), "d b_hn = d b_in", 1e-13);
+        Assert.That(TensorMatch.Close(mistaken.Grads["bias_hh_l0"], reference.Grads["bias_hh_l0"], 1e-7, 1e-9), Is.False);
+        // no bias at all: the same
+        var noBias = KitCases.Gated("gru/no-bias", "gru", rng, 3, 2, 2, 3, bias: false);
+        AssertSame(m.Reevaluate(noBias)!, Evaluator.Evaluate(noBias), 1e-13);
+        // H = 1: r (h w) + b = (r h) w + b, the reset-before GRU, forward and backward
+        var one = KitCases.Gated("gru/one-unit", "gru", rng, 4, 2, 3, 1);
+        AssertSame(m.Reevaluate(one)!, M(KnownMistakes.GruResetBeforeMatmul).Reevaluate(one)!, 1e-13);
+        Assert.That(Differs(m.Reevaluate(one)!, Evaluator.Evaluate(one)), "H = 1 with b_hn: still not PyTorch's GRU");
+    }
+
+    /// <summary>The GRU bias with every block but the first `keep` (of r, z, n) zeroed.</summary>
+    private static Tensor Blocks(Tensor bias, int keep)
+    {
+        var t = bias.Clone();
+        int H = bias.Length / 3;
+        for (int k = keep * H; k < 3 * H; k++) t.Data[k] = 0;
+        return t;
     }
 
     [Test]

@@ -1,4 +1,4 @@
-// copy-of: Reference/Clipping/ClipGradNorm.cs sha256:4cadbc526568fb45a24554cd5c96ab1699938a3057e748436112526ef6f4be38
+// copy-of: Reference/Clipping/ClipGradNorm.cs sha256:86d94a9d52b91e0496789908e50fc41ed9549823f61421792456d77eb68e6071
 // Deliberate copies of ClipGradNorm.ClipPyTorch's coefficient and rescale, each with one slip:
 //   SquaredNormWithEpsilon  min(1, max_norm / (Σ g² + 1e-6))             ClipPyTorch: the norm, not its square
 //   PerTensorWithEpsilon    min(1, max_norm / (||g_k|| + 1e-6)) per tensor  ClipPyTorch: one total norm for all tensors

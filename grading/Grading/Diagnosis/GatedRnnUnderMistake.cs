@@ -1,9 +1,10 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:28cef953d0c22f96edfa30bcdc96f570cbee6b16a610d9406afdf48fe2cdaf65
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:4d2af83b96783499fbc5f2cb402b9dab733593aa83618287cc2110a8196ac236
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:
 //   forward   int from = mistake == NotCarried ? 0 : t   RecurrentLayer: always the previous step's state
-//             one more cell in the switch (LstmWithoutCellTanh, the mistaken cell); GruResetBeforeCell is in both
+//             two more cells in the switch (LstmWithoutCellTanh, GruBiasOutsideResetCell, the mistaken
+//             cells); GruResetBeforeCell is in both
 //   backward  (dh, dc) = mistake switch ...              RecurrentLayer: dh = dhNext + dOutput[t], dc = dcNext
 //             NotCarried adds every step's dhPrev, dcPrev to dH0, dC0, and the state's gradient is
 //             not carried; NoBpttThroughState drops dhNext
@@ -12,7 +13,8 @@
 // new hash (DeliberateCopyTests).
 //
 // One LSTM or GRU layer (one direction, no lengths) run the way an implementation with a known
-// mistake runs it: with a mistaken cell (the table's h = o ⊙ c, the reset-before GRU) and/or a
+// mistake runs it: with a mistaken cell (the table's h = o ⊙ c, the reset-before GRU, b_hn
+// outside the reset product) and/or a
 // mistake in how the state moves between steps. With GatedCellForm.Lstm / Gru and
 // StateMistake.None it computes exactly what RecurrentLayer computes (a test holds that).
 // Readable first: plain loops over the reference's own step functions.
@@ -38,6 +40,9 @@ public enum GatedCellForm
 
     /// <summary>The GRU with the reset gate before the product (GruResetBeforeCell).</summary>
     GruResetBefore,
+
+    /// <summary>The GRU with b_hn outside the reset product: r ⊙ (h W_hnᵀ) + b_hn (GruBiasOutsideResetCell).</summary>
+    GruBiasOutsideReset,
 }
 
 /// <summary>How a mistaken implementation moves the state (and its gradient) between steps.</summary>
@@ -104,7 +109,7 @@ public sealed record GatedLayerInput(
 
 /// <summary>
 /// Output [T, B, H], HN and CN [B, H]; the cache: Hs and Cs [T+1, B, H] (index s+1 is the state
-/// after step s), Gates [T, B, G*H], HhN [T, B, H] (reset-after GRU only).
+/// after step s), Gates [T, B, G*H], HhN [T, B, H] (the reset-after GRUs only: h W_hnᵀ, + b_hn for Gru).
 /// </summary>
 public sealed record GatedLayerForward(
     double[] Output, double[] HN, double[] CN,
@@ -154,6 +159,9 @@ public static class GatedRnnUnderMistake
                     break;
                 case GatedCellForm.GruResetBefore:
                     GruResetBeforeCell.StepForward(xp, hPrev, p.Whh, p.Bhh, B, H, gt, h);
+                    break;
+                case GatedCellForm.GruBiasOutsideReset:
+                    GruBiasOutsideResetCell.StepForward(xp, hPrev, p.Whh, p.Bhh, B, H, gt, hhN.AsSpan(t * B * H, B * H), h);
                     break;
             }
         }
@@ -226,6 +234,9 @@ public static class GatedRnnUnderMistake
                     break;
                 case GatedCellForm.GruResetBefore:
                     GruResetBeforeCell.StepBackward(dh, gt, hPrev, p.Whh, B, H, dxp, dhPrev, dWhh, dBhh);
+                    break;
+                case GatedCellForm.GruBiasOutsideReset:
+                    GruBiasOutsideResetCell.StepBackward(dh, gt, f.HhN.AsSpan(t * B * H, B * H), hPrev, p.Whh, B, H, dxp, dhPrev, dWhh, dBhh);
                     break;
             }
 

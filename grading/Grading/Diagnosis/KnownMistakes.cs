@@ -19,6 +19,7 @@ public static class KnownMistakes
     public const string RecurrentWeightUntransposed = "recurrent-weight-untransposed";
     public const string GruUpdateGateReversed = "gru-update-gate-reversed";
     public const string GruResetBeforeMatmul = "gru-reset-before-matmul";
+    public const string GruBiasOutsideReset = "gru-bias-outside-reset";
     public const string StateNotCarried = "state-not-carried";
     public const string NoBpttThroughState = "no-bptt-through-state";
     public const string InitialStateIgnored = "initial-state-ignored";
@@ -88,6 +89,15 @@ public static class KnownMistakes
             "the GRU with the reset gate before the product (Reference GruResetBeforeCell) and its exact gradient",
             "Cho et al. 2014 (arXiv 1406.1078v3), d2l, Keras GRU(reset_after=False), Ng's tanh(W_c[Γr ⋆ c<t-1>, x<t>] + b_c)",
             c => [Gated(c, GatedCellForm.GruResetBefore, StateMistake.None)]),
+
+        new(GruBiasOutsideReset,
+            "Your GRU adds b_hn outside the reset product: n = tanh(x @ W_in.T + b_in + r * (h @ W_hn.T) + b_hn). " +
+            "PyTorch's b_hn sits inside it, so the reset gate scales it too: n = tanh(x @ W_in.T + b_in + r * (h @ W_hn.T + b_hn)). " +
+            "In the backward pass that makes d b_hn = sum of da_n * r (not da_n), and dr = da_n * (h @ W_hn.T + b_hn).",
+            ["gru"],
+            "the GRU with n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ) + b_hn) (GruBiasOutsideResetCell) and its exact gradient",
+            "the r and z lines' pattern (+ h W_hᵀ + b_h) carried into n with r on the product only; nn.GRU documents r ⊙ (W_hn h + b_hn)",
+            c => [Gated(c, GatedCellForm.GruBiasOutsideReset, StateMistake.None)]),
 
         new(StateNotCarried,
             "Every step of your RNN starts from the initial state instead of the previous step's state. The slides' loop " +

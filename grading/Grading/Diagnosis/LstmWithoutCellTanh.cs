@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/LstmCell.cs sha256:f2e3f379701c71e3cf7a63ea2cd495abc2f81da86b1e61abfe0b0e06bfccf815
+// copy-of: Reference/Recurrent/LstmCell.cs sha256:450be8813f78f1ee6e5ba65653d5a57f318dff6345d6d130a21be3829b0b601e
 // A deliberate copy of LstmCell with one mistake written in: the output line follows the
 // STATS 507 table's a<t> = Γ_o ⋆ c<t> (no tanh on c), as a student who follows the table does.
 // Beside its comments, class name and namespace, it differs from LstmCell.cs only in:

@@ -1,5 +1,5 @@
-// copy-of: Reference/Recurrent/SlideReluRnn.cs sha256:73dfbf6e9a75f363322b19a9204fffadefb6b0e9c6f77d112ee5f3322907352d
-// copy-of: Reference/Recurrent/SlideTanhRnn.cs sha256:a15910f96be68feb663496f9a16179d9df5e16acd7fa4fd98a01a3cffc050f46
+// copy-of: Reference/Recurrent/SlideReluRnn.cs sha256:4e9c61ca45665d24d53ba574cd55a9129d2008d37325aaa970d8a2537c3940d5
+// copy-of: Reference/Recurrent/SlideTanhRnn.cs sha256:9e614ef7714370985a66409a55b888e7b62a6fe31520264e33579fc2be3a53c9
 // A deliberate copy of the time loops of SlideReluRnn.Forward / Backward and SlideTanhRnn's
 // StepForward / StepBackward / Backward, merged into one Elman loop (the ReLU RNN is the loop
 // without Why, the tanh cell the loop with Why and no bias), with the mistakes written in:
