@@ -12,37 +12,12 @@ using Rnn.Reference.Checking;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
+using static Rnn.Grading.Tests.Diagnosis.GruCellChecks;
 
 namespace Rnn.Grading.Tests.Diagnosis;
 
 public sealed class GruBiasOutsideResetCellTests
 {
-    private const double GradTolerance = 1e-7;
-
-    private static double[] Random(SeededRandom rng, int n, double scale = 1.0) => rng.UniformTensor(-scale, scale, n).Data;
-
-    private static NamedTensors Set(params (string Name, double[] Data)[] items)
-    {
-        var set = new NamedTensors();
-        foreach (var (name, data) in items) set.Add(name, new Tensor([data.Length], data));
-        return set;
-    }
-
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
-    }
-
-    private static double AssertGradients(string label, GradientCheckReport report, NamedTensors analytic)
-    {
-        TestContext.Out.WriteLine($"gradcheck {label}: worst relative error {report.WorstRelativeError:E2}\n{report}");
-        Assert.That(analytic.ToFlat().Any(v => v != 0), $"{label}: every analytic gradient is zero, the check proves nothing");
-        Assert.That(report.WorstRelativeError, Is.LessThanOrEqualTo(GradTolerance), report.ToString());
-        return report.WorstRelativeError;
-    }
-
     [TestCase(1, 1)]
     [TestCase(2, 3)]
     [TestCase(3, 2)]
