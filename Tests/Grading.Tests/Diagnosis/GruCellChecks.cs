@@ -1,7 +1,9 @@
 // What the tests of the catalog's GRU cells (GruResetBeforeCellTests, GruBiasOutsideResetCellTests)
-// share: drawn data, flat tensors by name, a dot product for the loss L = Σ h ⊙ dh, and the
-// assertion on a central-difference gradient check.
+// share: drawn data, flat tensors by name, a dot product for the loss L = Σ h ⊙ dh, the
+// assertion on a central-difference gradient check, and that check over a whole sequence
+// through GatedRnnUnderMistake.
 using NUnit.Framework;
+using Rnn.Grading.Diagnosis;
 using Rnn.Reference.Checking;
 using Rnn.Reference.Tensors;
 
@@ -34,5 +36,39 @@ internal static class GruCellChecks
         Assert.That(analytic.ToFlat().Any(v => v != 0), $"{label}: every analytic gradient is zero, the check proves nothing");
         Assert.That(report.WorstRelativeError, Is.LessThanOrEqualTo(GradTolerance), report.ToString());
         return report.WorstRelativeError;
+    }
+
+    /// <summary>
+    /// A whole sequence of the cell form through GatedRnnUnderMistake (no state mistake), with
+    /// L = Σ output ⊙ dOutput + Σ h_n ⊙ dh_n: every gradient against central differences.
+    /// </summary>
+    public static void AssertSequenceGradients(GatedCellForm form, string label, int T, int B, int I, int H, bool bias, ulong seed)
+    {
+        var rng = new SeededRandom(seed);
+        var p = new GatedLayerInput(form, T, B, I, H,
+            Random(rng, T * B * I), Random(rng, B * H), new double[B * H],
+            Random(rng, 3 * H * I), Random(rng, 3 * H * H), bias ? Random(rng, 3 * H) : [], bias ? Random(rng, 3 * H) : []);
+        var dOutput = Random(rng, T * B * H);
+        var dHN = Random(rng, B * H);
+
+        double Loss()
+        {
+            var f = GatedRnnUnderMistake.Forward(p, StateMistake.None);
+            return Dot(f.Output, dOutput) + Dot(f.HN, dHN);
+        }
+
+        var g = GatedRnnUnderMistake.Backward(p, GatedRnnUnderMistake.Forward(p, StateMistake.None), StateMistake.None,
+            dOutput, dHN, new double[B * H]);
+        var variables = Set(("X", p.X), ("H0", p.H0), ("Wih", p.Wih), ("Whh", p.Whh));
+        var analytic = Set(("X", g.dX), ("H0", g.dH0), ("Wih", g.dWih), ("Whh", g.dWhh));
+        if (bias)
+        {
+            variables.Add("Bih", new Tensor([p.Bih.Length], p.Bih));
+            variables.Add("Bhh", new Tensor([p.Bhh.Length], p.Bhh));
+            analytic.Add("Bih", new Tensor([g.dBih.Length], g.dBih));
+            analytic.Add("Bhh", new Tensor([g.dBhh.Length], g.dBhh));
+        }
+        var report = GradientCheck.Check(Loss, variables, analytic, new GradientCheckOptions(Step: 1e-5));
+        AssertGradients($"{label} sequence T={T} B={B} I={I} H={H} bias={bias}", report, analytic);
     }
 }
