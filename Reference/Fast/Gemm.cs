@@ -211,19 +211,27 @@ public static class Gemm
     }
 
     /// <summary>Rows ic .. ic+mc and columns j0 .. j1 of C: the depth loop, packing, and the tiles.</summary>
+    /// <remarks>
+    /// A stored [M, K] (ABt, AB): the tiles of MR whole rows read A where it is stored
+    /// (GemmKernels.RunRows, the same FMAs as on a packed panel); only a last tile of fewer rows is
+    /// packed, with zeros below. A stored [K, M] (AtB) is packed, its MR rows of one depth being
+    /// contiguous: a copy.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(TaskPlan plan, bool aTransposed, ReadOnlySpan<double> a, PackedB b, int M,
         int ic, int mc, int j0, int j1, Span<double> c)
     {
         int N = b.N, K = b.K, MR = plan.MR, NR = plan.NR;
-        var ap = ArrayPool<double>.Shared.Rent(GemmPacking.RoundUp(mc, MR) * Math.Min(KC, K));
+        int inPlaceRows = aTransposed ? 0 : mc / MR * MR;                   // rows ic .. ic+inPlaceRows read in place
+        int packedRows = mc - inPlaceRows;                                   // the rest, packed into ap
+        var ap = packedRows > 0 ? ArrayPool<double>.Shared.Rent(GemmPacking.RoundUp(packedRows, MR) * Math.Min(KC, K)) : null;
         Span<double> edge = stackalloc double[MR * NR];                      // an edge tile's sums
         try
         {
             for (int p0 = 0; p0 < K; p0 += KC)
             {
                 int kc = Math.Min(KC, K - p0);
-                GemmPacking.PackA(a, aTransposed, M, K, ic, mc, p0, kc, MR, ap);
+                if (ap is not null) GemmPacking.PackA(a, aTransposed, M, K, ic + inPlaceRows, packedRows, p0, kc, MR, ap);
                 var bDepths = b.Depths(p0, kc);
                 for (int jr = j0; jr < j1; jr += NR)
                 {
@@ -231,16 +239,20 @@ public static class Gemm
                     int cols = Math.Min(NR, N - jr);
                     for (int ir = 0; ir < mc; ir += MR)
                     {
-                        var aPanel = ap.AsSpan(ir * kc, kc * MR);
+                        bool inPlace = ir < inPlaceRows;
+                        var aRows = inPlace ? a.Slice((ic + ir) * K + p0) : default;          // A(ic+ir, p0), row stride K
+                        var aPanel = inPlace ? default : ap.AsSpan((ir - inPlaceRows) * kc, kc * MR);
                         int rows = Math.Min(MR, mc - ir), at = (ic + ir) * N + jr;
                         if (rows == MR && cols == NR)
                         {
-                            GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, c.Slice(at), N);
+                            if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, c.Slice(at), N);
+                            else GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, c.Slice(at), N);
                             continue;
                         }
                         // edge tile: the same kernel on the zero-padded panels, then its valid part
                         edge.Clear();
-                        GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, edge, NR);
+                        if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, edge, NR);
+                        else GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, edge, NR);
                         for (int i = 0; i < rows; i++)
                         {
                             var cRow = c.Slice(at + i * N, cols);
@@ -253,7 +265,7 @@ public static class Gemm
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(ap);
+            if (ap is not null) ArrayPool<double>.Shared.Return(ap);
         }
     }
 

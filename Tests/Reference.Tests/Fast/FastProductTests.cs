@@ -135,6 +135,34 @@ public sealed class FastProductTests
         }
     }
 
+    /// <summary>
+    /// With A stored [M, K] (ABt, AB), the tiles of MR whole rows read A in place and a last tile of
+    /// fewer rows is packed: a row must get the same bits either way. Row MR of an (MR + 1)-row
+    /// product is packed; alone, as a 1-row product, it is packed too; as row 0 of a product of MR
+    /// copies of it, it is read in place.
+    /// </summary>
+    [TestCase(GemmLayout.ABt)]
+    [TestCase(GemmLayout.AB)]
+    public void ARowReadInPlaceGivesTheBitsOfThePackedRow(GemmLayout layout)
+    {
+        foreach (var kernel in new[] { GemmKernel.Vector512, GemmKernel.Vector256 })
+        {
+            int MR = kernel == GemmKernel.Vector512 ? 8 : 6, N = 37, K = 300;   // edge columns, two depth blocks
+            var edge = new ProductCase(layout, MR + 1, N, K, kernel, 1, 11);
+            var (A, B, C) = Operands(edge);
+            var lastRow = A.AsSpan(MR * K, K).ToArray();
+            var packedInTail = Fast(edge, A, B, C, 1).AsSpan(MR * N, N).ToArray();
+            var alone = Fast(edge with { M = 1 }, lastRow, B, C.AsSpan(MR * N, N).ToArray(), 1);
+            var copies = Enumerable.Repeat(lastRow, MR).SelectMany(r => r).ToArray();
+            var cCopies = Enumerable.Repeat(C.AsSpan(MR * N, N).ToArray(), MR).SelectMany(r => r).ToArray();
+            var inPlace = Fast(edge with { M = MR }, copies, B, cCopies, 1);
+            Assert.That(alone, Is.EqualTo(packedInTail), $"{kernel} {layout}: the row alone vs in the edge tile");
+            for (int i = 0; i < MR; i++)
+                Assert.That(inPlace.AsSpan(i * N, N).ToArray(), Is.EqualTo(packedInTail), $"{kernel} {layout}: row {i} read in place vs packed");
+            Assert.That(RelativeDifference(packedInTail, Plain(layout, lastRow, B, C.AsSpan(MR * N, N).ToArray(), 1, N, K)), Is.LessThanOrEqualTo(Tolerance));
+        }
+    }
+
     [Test]
     public void APackedBGivesWhatPackingEachTimeGives()
     {
