@@ -158,6 +158,25 @@ public sealed class FastRecurrentTests
         Assert.That(RelativeDifference(viaFast.dInput, viaPlain.dInput), Is.LessThanOrEqualTo(Tolerance));
     }
 
+    /// <summary>Backward reads a time-major dOutput in place: it must leave it as it was, on either path.</summary>
+    [TestCase(CellKind.Lstm)]
+    [TestCase(CellKind.Gru)]
+    [TestCase(CellKind.RnnTanh)]
+    public void BackwardLeavesTheUpstreamGradientsAsTheyWere(CellKind kind)
+    {
+        var c = new LayerCase(kind, T: 5, B: 3, I: 4, H: 9, Layers: 2, Bidirectional: true, Lengths: [5, 2, 4]);
+        var d = c.Draw();
+        foreach (var compute in new[] { Compute.Plain, Compute.Fast(2) })
+        {
+            var before = (double[])d.dOutput.Data.Clone();
+            var forward = RecurrentLayer.Forward(c.Config, d.Parameters, d.Input, d.H0, d.C0, c.Lengths, compute);
+            var first = RecurrentLayer.Backward(forward.Cache, d.dOutput, d.dHN, d.dCN);
+            Assert.That(d.dOutput.Data, Is.EqualTo(before), $"{kind} {compute}: dOutput changed");
+            var second = RecurrentLayer.Backward(forward.Cache, d.dOutput, d.dHN, d.dCN);
+            Assert.That(second.dInput.Data, Is.EqualTo(first.dInput.Data), $"{kind} {compute}: a second backward");
+        }
+    }
+
     [Test]
     public void TheFastPathRejectsWhatThePlainOneRejects()
     {
