@@ -29,6 +29,7 @@
 // public seam is RecurrentLayer.Forward(..., Compute.Fast(n)), which checks every shape first.
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
@@ -213,6 +214,37 @@ internal static class FastRecurrentDirection
         }
     }
 
+    /// <summary>
+    /// RecurrentLayer.GatherStepGradient a row at a time: dh[b] = dhNext[b] + dLayerOut[t, b, d*H ..]
+    /// (the same additions, four at a time) and dc[b] = dcNext[b] for the elements within their
+    /// length at time t, zero for the others; dc only where there is a cell state.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherStepGradient(RecurrentCache cache, int d, int t, double[] dLayerOut,
+        ReadOnlySpan<double> dhNext, ReadOnlySpan<double> dcNext, Span<double> dh, Span<double> dc)
+    {
+        int B = cache.B, H = cache.Config.HiddenSize, DH = cache.Config.Directions * H;
+        bool cellState = cache.Config.HasCellState;
+        for (int b = 0; b < B; b++)
+        {
+            var dhRow = dh.Slice(b * H, H);
+            if (t >= cache.Lengths[b])
+            {
+                dhRow.Clear();
+                if (cellState) dc.Slice(b * H, H).Clear();
+                continue;
+            }
+            var next = dhNext.Slice(b * H, H);
+            var dOut = dLayerOut.AsSpan((t * B + b) * DH + d * H, H);       // dLayerOut[t, b, d*H : d*H+H]
+            int j = 0;
+            for (; j <= H - Vector256<double>.Count; j += Vector256<double>.Count)
+                (Vector256.Create(next.Slice(j, Vector256<double>.Count)) + Vector256.Create(dOut.Slice(j, Vector256<double>.Count)))
+                    .CopyTo(dhRow.Slice(j, Vector256<double>.Count));
+            for (; j < H; j++) dhRow[j] = next[j] + dOut[j];
+            if (cellState) dcNext.Slice(b * H, H).CopyTo(dc.Slice(b * H, H));
+        }
+    }
+
     private static bool IsZero(ReadOnlySpan<double> v) => !v.ContainsAnyExcept(0.0);
 
     /// <summary>Backward's reversed time loop: writes dxProj and dhh [T, B, G*H], dh0 and dc0.</summary>
@@ -236,7 +268,7 @@ internal static class FastRecurrentDirection
         for (int step = T - 1; step >= 0; step--)
         {
             int t = d == 0 ? step : T - 1 - step;
-            RecurrentLayer.GatherStepGradient(cache, d, t, dLayerOut, dhNext, dcNext, dh, dcStep);
+            GatherStepGradient(cache, d, t, dLayerOut, dhNext, dcNext, dh, dcStep);
             Array.Clear(dhPrev);
             Array.Clear(dcPrev);
             var hPrev = cached.H.AsSpan(step * B * H, B * H);
