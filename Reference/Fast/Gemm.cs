@@ -92,8 +92,15 @@ public static class Gemm
     /// <summary>Row block: the packed A block (MC x KC) stays in L2. A multiple of both kernels' MR.</summary>
     public const int MC = 192;
 
-    /// <summary>Fewest multiply-adds worth handing to another thread (below it a product runs on the calling thread).</summary>
-    public const long MinTaskWork = 1L << 20;
+    /// <summary>
+    /// Fewest multiply-adds in a task handed to another thread: a product is split only into tasks
+    /// of at least this much work, so below 2 * MinTaskWork it runs on the calling thread alone.
+    /// 2^23 is about 0.35 ms on one core here: well above a hand-off, and large enough that a
+    /// helper the machine preempts in the middle of its task (the caller then waits for it) costs
+    /// little against the work. The products of the small benchmark workloads (the per-step
+    /// 32 x 256 x 64, the 13-million input projections) run on one thread; see Spec/performance.md.
+    /// </summary>
+    public const long MinTaskWork = 1L << 23;
 
     /// <summary>C[M, N] += the layout's product of a and b (see GemmLayout), on up to threads threads.</summary>
     public static void Multiply(GemmLayout layout, ReadOnlyMemory<double> a, ReadOnlyMemory<double> b,

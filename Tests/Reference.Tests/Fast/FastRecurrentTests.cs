@@ -126,7 +126,8 @@ public sealed class FastRecurrentTests
     [TestCase(CellKind.RnnTanh)]
     public void ThreadCountsDoNotChangeABitAtSplittingSizes(CellKind kind)
     {
-        var c = new LayerCase(kind, T: 4, B: 64, I: 40, H: kind == CellKind.RnnTanh ? 256 : 128, Layers: 2, Bidirectional: true, Lengths: [.. Enumerable.Range(0, 64).Select(b => 1 + b % 4)]);
+        int H = kind switch { CellKind.Lstm => 256, CellKind.Gru => 320, _ => 512 };   // B * G*H * H >= 2 * Gemm.MinTaskWork
+        var c = new LayerCase(kind, T: 4, B: 64, I: 40, H: H, Layers: 2, Bidirectional: true, Lengths: [.. Enumerable.Range(0, 64).Select(b => 1 + b % 4)]);
         int G = c.Config.Gates;
         Assert.That(Gemm.ParallelTasks(c.B, G * c.H, c.H, 2), Is.GreaterThan(1), "the per-step product h W_hhᵀ must be split");
         Assert.That(Gemm.ParallelTasks(G * c.H, c.H, c.T * c.B, 2), Is.GreaterThan(1), "the weight-gradient product must be split");
