@@ -219,9 +219,9 @@ public static class Gemm
 
     /// <summary>Rows ic .. ic+mc and columns j0 .. j1 of C: the depth loop, packing, and the tiles.</summary>
     /// <remarks>
-    /// A stored [M, K] (ABt, AB): the tiles of MR whole rows read A where it is stored
+    /// A stored [M, K] (ABt, AB) with K &lt;= KC: the tiles of MR whole rows read A where it is stored
     /// (GemmKernels.RunRows, the same FMAs as on a packed panel); only a last tile of fewer rows is
-    /// packed, with zeros below. A stored [K, M] (AtB) is packed, its MR rows of one depth being
+    /// packed, with zeros below. With K > KC, A is packed. A stored [K, M] (AtB) is packed, its MR rows of one depth being
     /// contiguous: a copy.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -229,7 +229,9 @@ public static class Gemm
         int ic, int mc, int j0, int j1, Span<double> c)
     {
         int N = b.N, K = b.K, MR = plan.MR, NR = plan.NR;
-        int inPlaceRows = aTransposed ? 0 : mc / MR * MR;                   // rows ic .. ic+inPlaceRows read in place
+        // in place only when one depth block holds all of K: then a block's rows are contiguous, as a
+        // packed block is; longer rows (stride K > KC) would put a tile's rows into the same cache sets
+        int inPlaceRows = aTransposed || K > KC ? 0 : mc / MR * MR;         // rows ic .. ic+inPlaceRows read in place
         int packedRows = mc - inPlaceRows;                                   // the rest, packed into ap
         var ap = packedRows > 0 ? ArrayPool<double>.Shared.Rent(GemmPacking.RoundUp(packedRows, MR) * Math.Min(KC, K)) : null;
         Span<double> edge = stackalloc double[MR * NR];                      // an edge tile's sums

@@ -137,8 +137,8 @@ public sealed class FastProductTests
     }
 
     /// <summary>
-    /// With A stored [M, K] (ABt, AB), the tiles of MR whole rows read A in place and a last tile of
-    /// fewer rows is packed: a row must get the same bits either way. Row MR of an (MR + 1)-row
+    /// With A stored [M, K] (ABt, AB) and K <= KC, the tiles of MR whole rows read A in place and a
+    /// last tile of fewer rows is packed: a row must get the same bits either way. Row MR of an (MR + 1)-row
     /// product is packed; alone, as a 1-row product, it is packed too; as row 0 of a product of MR
     /// copies of it, it is read in place.
     /// </summary>
@@ -148,7 +148,7 @@ public sealed class FastProductTests
     {
         foreach (var kernel in new[] { GemmKernel.Vector512, GemmKernel.Vector256 })
         {
-            int MR = kernel == GemmKernel.Vector512 ? 8 : 6, N = 37, K = 300;   // edge columns, two depth blocks
+            int MR = kernel == GemmKernel.Vector512 ? 8 : 6, N = 37, K = 200;   // edge columns; K <= KC, where A is read in place
             var edge = new ProductCase(layout, MR + 1, N, K, kernel, 1, 11);
             var (A, B, C) = Operands(edge);
             var lastRow = A.AsSpan(MR * K, K).ToArray();
