@@ -93,14 +93,15 @@ public static class Gemm
     public const int MC = 192;
 
     /// <summary>
-    /// Fewest multiply-adds in a task handed to another thread: a product is split only into tasks
-    /// of at least this much work, so below 2 * MinTaskWork it runs on the calling thread alone.
-    /// 2^23 is about 0.35 ms on one core here: well above a hand-off, and large enough that a
-    /// helper the machine preempts in the middle of its task (the caller then waits for it) costs
-    /// little against the work. The products of the small benchmark workloads (the per-step
-    /// 32 x 256 x 64, the 13-million input projections) run on one thread; see Spec/performance.md.
+    /// Fewest multiply-adds of a product split across threads: a smaller one runs on the calling
+    /// thread alone, a larger one is split into two tasks per thread. 2^24 is about 0.7 ms on one
+    /// core here: a product of a millisecond cannot win back a helper that the machine preempts while
+    /// it holds a task (the caller then waits a scheduler time slice for it). None of the small
+    /// benchmark workloads' products is split (the per-step 32 x 256 x 64, the 13-million input
+    /// projections, lstm-small's dW_hh at 2^24.6 is); lstm-medium's per-step 64 x 1024 x 256 = 2^24
+    /// and everything larger is split as before. See Spec/performance.md.
     /// </summary>
-    public const long MinTaskWork = 1L << 23;
+    public const long MinSplitWork = 1L << 24;
 
     /// <summary>C[M, N] += the layout's product of a and b (see GemmLayout), on up to threads threads.</summary>
     public static void Multiply(GemmLayout layout, ReadOnlyMemory<double> a, ReadOnlyMemory<double> b,
@@ -179,8 +180,8 @@ public static class Gemm
         var (MR, NR) = GemmKernels.Tile(kernel);
         int rowTiles = Math.Max(1, (M + MR - 1) / MR), colTiles = Math.Max(1, (N + NR - 1) / NR);
         long work = (long)M * N * K;
-        // two tasks per thread (some slack when another process takes a core), none below MinTaskWork
-        int tasks = (int)Math.Min(2L * threads, work / MinTaskWork);
+        // two tasks per thread (some slack when another process takes a core), none below MinSplitWork
+        int tasks = work < MinSplitWork ? 1 : 2 * threads;
         if (threads == 1 || tasks < 2) return new TaskPlan(kernel, MR, NR, 1, 1, false);
         // Of the splits rows x cols = tasks, the one whose tasks have the smallest rows + cols: each
         // task packs its rows of A and reads its columns of the packed B, so this moves the least.

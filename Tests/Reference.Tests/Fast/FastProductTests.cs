@@ -119,7 +119,7 @@ public sealed class FastProductTests
     [TestCase(GemmLayout.ABt, 200, 300, 300)]
     [TestCase(GemmLayout.AB, 193, 97, 1031)]
     [TestCase(GemmLayout.AtB, 301, 129, 600)]     // a weight gradient: deep
-    [TestCase(GemmLayout.ABt, 64, 1024, 256)]     // exactly 2 * MinTaskWork: the smallest product split
+    [TestCase(GemmLayout.ABt, 64, 1024, 256)]     // exactly MinSplitWork: the smallest product split
     public void EveryThreadCountGivesTheSameBits(GemmLayout layout, int M, int N, int K)
     {
         foreach (var kernel in new[] { GemmKernel.Vector512, GemmKernel.Vector256 })
@@ -165,24 +165,22 @@ public sealed class FastProductTests
     }
 
     /// <summary>
-    /// A product is split only into tasks of at least Gemm.MinTaskWork multiply-adds: one below
-    /// 2 * MinTaskWork runs on the calling thread, one at it is split in two. The small workloads'
-    /// per-step products (32 x 256 x 64, 32 x 64 x 256) and input projection (1600 x 256 x 32) are
-    /// not split.
+    /// A product of fewer than Gemm.MinSplitWork multiply-adds runs on the calling thread; one of
+    /// at least that is split into two tasks per thread. The small workloads' per-step products
+    /// (32 x 256 x 64, 32 x 64 x 256) and input projection (1600 x 256 x 32) are not split.
     /// </summary>
     [Test]
-    public void OnlyProductsOfTwoMinimumTasksOrMoreAreSplit()
+    public void OnlyProductsOfTheMinimumSplitWorkOrMoreAreSplit()
     {
-        Assert.That(Gemm.MinTaskWork, Is.EqualTo(1L << 23));
+        Assert.That(Gemm.MinSplitWork, Is.EqualTo(1L << 24));
         foreach (int threads in new[] { 2, 4 })
         {
             Assert.That(Gemm.ParallelTasks(64, 1024, 255, threads), Is.EqualTo(1), "64 x 1024 x 255, just below 2^24");
-            Assert.That(Gemm.ParallelTasks(64, 1024, 256, threads), Is.EqualTo(2), "64 x 1024 x 256 = 2^24");
-            Assert.That(Gemm.ParallelTasks(64, 1024, 257, threads), Is.EqualTo(2), "64 x 1024 x 257, just above");
+            Assert.That(Gemm.ParallelTasks(64, 1024, 256, threads), Is.EqualTo(2 * threads), "64 x 1024 x 256 = 2^24");
+            Assert.That(Gemm.ParallelTasks(64, 1024, 257, threads), Is.EqualTo(2 * threads), "64 x 1024 x 257, just above");
             Assert.That(Gemm.ParallelTasks(32, 256, 64, threads), Is.EqualTo(1), "lstm-small's h W_hhᵀ");
             Assert.That(Gemm.ParallelTasks(1600, 256, 32, threads), Is.EqualTo(1), "lstm-small's x W_ihᵀ");
         }
-        Assert.That(Gemm.ParallelTasks(1024, 1024, 256, 2), Is.EqualTo(4), "two tasks per thread when there is work for them");
         Assert.That(Gemm.ParallelTasks(1024, 1024, 256, 1), Is.EqualTo(1), "one thread");
     }
 

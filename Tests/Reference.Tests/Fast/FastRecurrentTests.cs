@@ -139,7 +139,7 @@ public sealed class FastRecurrentTests
     [TestCase(CellKind.RnnTanh)]
     public void ThreadCountsDoNotChangeABitAtSplittingSizes(CellKind kind)
     {
-        int H = kind switch { CellKind.Lstm => 256, CellKind.Gru => 320, _ => 512 };   // B * G*H * H >= 2 * Gemm.MinTaskWork
+        int H = kind switch { CellKind.Lstm => 256, CellKind.Gru => 320, _ => 512 };   // B * G*H * H >= Gemm.MinSplitWork
         var c = new LayerCase(kind, T: 2, B: 64, I: 40, H: H, Layers: 1, Bidirectional: true, Lengths: [.. Enumerable.Range(0, 64).Select(b => 1 + b % 2)]);
         int G = c.Config.Gates;
         Assert.That(Gemm.ParallelTasks(c.B, G * c.H, c.H, 2), Is.GreaterThan(1), "the per-step product h W_hhᵀ must be split");
