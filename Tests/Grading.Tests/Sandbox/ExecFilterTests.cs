@@ -20,6 +20,7 @@ public sealed class ExecFilterTests
         {
             Command = PythonGuard.Command("runner.py", "cases.json", "answers.json"),
             MemoryLimitBytes = memory,
+            MayImport = mayImport,
         });
         SandboxKit.Log(outcome);
         return outcome;
@@ -29,7 +30,8 @@ public sealed class ExecFilterTests
     public void WithoutTheGuardTheBypassRunsTheShellAndACopiedBinary()
     {
         using var work = SandboxKit.Prepare("bypasses-guard-exec");
-        var outcome = StudentProcess.Run(SandboxKit.Request(work));
+        // the machine's files (no reduced view, which holds no shell): the exec filter alone is what is shown
+        var outcome = StudentProcess.Run(SandboxKit.Request(work) with { MayImport = null });
         SandboxKit.Log(outcome);
         Assert.That(outcome.Stdout.Text, Does.Contain("bypasses-guard-exec: the shell says RAN"), SandboxKit.Show(outcome));
         Assert.That(outcome.Stdout.Text, Does.Contain("bypasses-guard-exec: RAN the shell").And.Contain("bypasses-guard-exec: RAN a copied binary"));

@@ -12,7 +12,7 @@
 //
 // After the pivot the launcher still needs umount (to detach the old root) and, when the grader is
 // root, setpriv (the user switch); neither is part of the view. They are bound, with the libraries
-// they link against (from ldd) and the dynamic loader, into /.rnn-launch, a folder of mode 0700
+// they link against (from ldd) and the dynamic loader, into /.rnn-launch, a tmpfs of mode 0700
 // that only root can enter, and run through the loader with --library-path /.rnn-launch. Without
 // the user switch (an unprivileged grader: the program is root of its user namespace) that folder
 // is unmounted together with the old root, so it is left empty.
@@ -101,7 +101,7 @@ internal sealed class FileView
         foreach (string tmp in (string[])["/tmp", "/var/tmp", "/dev/shm"])
             steps.Add($"d {tmp} && {m} -t tmpfs -o {tmpOptions} rnn-tmp \"$V\"{tmp}");
         steps.Add($"d {Quote(runRoot)} && {m} --bind {Quote(runRoot)} \"$V\"{Quote(runRoot)}");
-        steps.Add($"mkdir -m 0700 \"$V\"{LaunchFolder}");
+        steps.Add($"mkdir \"$V\"{LaunchFolder} && {m} -t tmpfs -o size=1m,nr_inodes=64,mode=0700,nosuid,nodev rnn-launch \"$V\"{LaunchFolder}");
         foreach (var (source, name) in _launch)
             steps.Add($": > \"$V\"{LaunchFolder}/{Quote(name)} && {m} --bind -o ro {Quote(source)} \"$V\"{LaunchFolder}/{Quote(name)}");
         steps.Add($"{m} -o remount,ro \"$V\"");
@@ -109,7 +109,7 @@ internal sealed class FileView
         // pivot_root(".", "."): the old root is stacked on the new one, and "." is the old root until it is detached
         steps.Add($"cd \"$V\" && {Quote(pivotRoot)} . .");
         steps.Add(LaunchCommand("umount") + " -l ." + (keepLaunchFolder ? "" : $" {LaunchFolder}"));
-        steps.Add($"cd {Quote(workDir)}");
+        steps.Add($"cd {Quote(workDir)} && unset OLDPWD");
         // 125: the sandbox could not be set up (the program never ran)
         return string.Join(" && ", steps) + " || exit 125; ";
     }
