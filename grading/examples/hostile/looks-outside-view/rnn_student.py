@@ -16,15 +16,16 @@ def attempt(path):
             with open(path, "rb") as f:
                 print(f"SEEN {path}: {f.read(40)!r}", flush=True)
     except OSError as e:
-        print(f"BLOCKED {path}: {e}", flush=True)
+        print(f"BLOCKED {path}: [Errno {e.errno}] {e.strerror}", flush=True)
 
 
-targets = ["/usr/lib/dotnet", "/usr/share/dotnet", "/usr/bin/dotnet", "/root/.dotnet", "/etc/passwd", "/etc/shadow",
-           "/home", "/root", "/work", "/srv", "/opt", "/usr/lib/python3/dist-packages/torch", "/usr/local/lib",
-           "/usr/bin/sh", "/bin/sh", "/usr/bin/env"]
+targets = []
 if os.path.exists("hostile-targets.txt"):
     with open("hostile-targets.txt") as f:
         targets += [line.split(None, 1)[1].strip() for line in f if line.startswith("read ")]
+targets += ["/usr/lib/dotnet", "/etc/passwd", "/home", "/usr/lib/python3/dist-packages/torch", "/usr/share/dotnet",
+            "/usr/bin/dotnet", "/root/.dotnet", "/etc/shadow", "/root", "/work", "/srv", "/opt", "/usr/local/lib",
+            "/usr/bin/sh", "/bin/sh", "/usr/bin/env"]
 for path in targets:
     attempt(path)
 # the grader's DLLs wherever they might be: any rnn-grading.dll the program can find
