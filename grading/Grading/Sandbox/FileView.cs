@@ -104,7 +104,7 @@ internal sealed class FileView
         steps.Add($"mkdir \"$V\"{LaunchFolder} && {m} -t tmpfs -o size=1m,nr_inodes=64,mode=0700,nosuid,nodev rnn-launch \"$V\"{LaunchFolder}");
         foreach (var (source, name) in _launch)
             steps.Add($": > \"$V\"{LaunchFolder}/{Quote(name)} && {m} --bind -o ro {Quote(source)} \"$V\"{LaunchFolder}/{Quote(name)}");
-        steps.Add($"{m} -o remount,ro \"$V\"");
+        steps.Add($"{m} -o remount,bind,ro \"$V\"");
         if (limits is not null) steps.Add(limits);
         // pivot_root(".", "."): the old root is stacked on the new one, and "." is the old root until it is detached
         steps.Add($"cd \"$V\" && {Quote(pivotRoot)} . .");

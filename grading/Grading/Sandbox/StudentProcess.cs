@@ -469,7 +469,8 @@ public static class StudentProcess
                 $"{m} -t tmpfs -o {options} rnn-tmp /tmp",
             };
             if (Directory.Exists("/var/tmp")) steps.Add($"{m} -t tmpfs -o {options} rnn-var-tmp /var/tmp");
-            steps.AddRange([$"mkdir -p {root}", $"{m} --move {keep} {root}", $"rmdir {keep}"]);
+            // back in place with a second bind (mount --move fails inside an unprivileged user namespace)
+            steps.AddRange([$"mkdir -p {root}", FindTool("umount") is { } umount ? $"{m} --bind {keep} {root} && {Quote(umount)} {keep}" : $"{m} --move {keep} {root}", $"rmdir {keep}"]);
             // 125: the sandbox could not be set up (the program never ran)
             return string.Join(" && ", steps) + " || exit 125; ";
         }
