@@ -83,6 +83,29 @@ public sealed class ExecFilterTests
     }
 
     [Test]
+    public void OnAMachineWithoutAFilterTableTheRunSaysSoAndTheGuardSaysItOnStandardError()
+    {
+        // the guard's Python table and the grader's list name the same machines
+        foreach (string machine in PythonGuard.ExecFilterMachines)
+        {
+            Assert.That(PythonGuard.SourceFor(["numpy"]), Does.Contain($"\"{machine}\": (0x"));
+            Assert.That(PythonGuard.ExecFilterNote(machine), Is.Null);
+        }
+        Assert.That(PythonGuard.ExecFilterNote("riscv64"), Does.StartWith("the guard's exec filter (seccomp) has no table for this machine (riscv64): "));
+        Assert.That(PythonGuard.ExecFilterNote("x86_64"), Is.Null);
+        // and the guard itself, told it runs on such a machine, goes on with the hook alone and says so
+        using var work = SandboxKit.Prepare("runs-shell");
+        File.WriteAllText(Path.Combine(work.Path, "runner.py"), "import os\nos.system('true')\n");
+        PythonGuard.WriteInto(work.Path, ["numpy"]);
+        string guard = Path.Combine(work.Path, PythonGuard.FileName);
+        File.WriteAllText(guard, "import platform\nplatform.machine = lambda: 'riscv64'\n" + File.ReadAllText(guard));
+        var outcome = StudentProcess.Run(SandboxKit.Request(work) with { Command = PythonGuard.Command("runner.py") });
+        SandboxKit.Log(outcome);
+        Assert.That(outcome.Stderr.Text, Does.Contain("rnn-grading: the kernel's exec filter is not in force (no filter is written for this machine (riscv64))"), SandboxKit.Show(outcome));
+        Assert.That(outcome.Stderr.Text, Does.Contain("running a shell command (os.system) is not allowed"));
+    }
+
+    [Test]
     public void TheRuleNamesThePolicy()
     {
         Assert.That(PythonGuard.Rule([]), Is.EqualTo("a submission may use Python's standard library only, and may not run other programs"));

@@ -50,6 +50,8 @@ public static class StudentProcess
         if (program is null)
             return NotStarted(request, notes, $"{request.Command[0]} was not found (looked for {ProgramCandidates(request.Command[0])})");
 
+        if (request.Command.Count > 1 && request.Command[1] == PythonGuard.FileName && PythonGuard.ExecFilterNote(PythonGuard.Machine()) is { } filterNote)
+            notes.Add(filterNote);
         using var cgroup = MakeMemoryCgroup(request, notes);
         var plan = LaunchPlan.Make(request, program, notes, cgroup);
         if (plan.SwitchUser)
