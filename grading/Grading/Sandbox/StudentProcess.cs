@@ -4,11 +4,14 @@
 //
 //   setpriv --pdeathsig=KILL --                                  dies if the grader dies
 //   unshare --pid --fork --kill-child --mount-proc --net --ipc --   new PID, mount, network, IPC namespaces
-//     /bin/sh -c '"$@"; exit $?' rnn-init                           PID 1 of the namespace (see below)
-//       prlimit --as --fsize --nproc --cpu --core=0 --               the rlimits
-//         setpriv --reuid --regid --clear-groups --no-new-privs      the unprivileged student user
-//                 --bounding-set=-all --inh-caps=-all --
-//           /usr/bin/python3 runner.py cases.json answers.json      the student's program
+//     /bin/sh -c 'TMP; VIEW; "$@"; exit $?' rnn-init                PID 1 of the namespace (see below): private
+//                                                                   /tmp, the reduced view of the filesystem
+//                                                                   (FileView), the rlimits set on itself
+//                                                                   (prlimit --pid $$ --as --fsize --nproc --cpu
+//                                                                   --core=0), pivot_root into the view
+//       setpriv --reuid --regid --clear-groups --no-new-privs        the unprivileged student user (run from
+//               --bounding-set=-all --inh-caps=-all --               the view's launch folder)
+//         /usr/bin/python3 runner.py cases.json answers.json        the student's program
 //
 // The shell is PID 1 so that the student's program is not: the kernel drops signals without
 // a handler sent to a namespace's PID 1 (even SIGXCPU from the CPU limit), and when PID 1
@@ -19,7 +22,8 @@
 // switch, namespaces through an unprivileged user namespace if the kernel allows it; no
 // namespaces -> setsid (new session and process group), killed by group, by process tree and
 // by a sweep of /proc for anything left in the session or the work folder; no prlimit -> the
-// shell's ulimit. Spec/sandbox.md lists every limit, tool and fallback.
+// shell's ulimit; no view (not python3, a tool missing) -> the machine's filesystem and prlimit in
+// the chain. Spec/sandbox.md lists every limit, tool and fallback.
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
