@@ -128,6 +128,12 @@ public sealed class FileViewTests
                      "/bin/sh", AppContext.BaseDirectory.TrimEnd('/'), graderDll, RepoPaths.Root })
             Assert.That(text, Does.Contain($"BLOCKED {path}: [Errno 2] No such file or directory"), SandboxKit.Show(outcome));
         Assert.That(text, Does.Contain("DLLS []"));
+        // what it listed at / and in /usr/lib: the view's folders only
+        var root = System.Text.RegularExpressions.Regex.Match(text, @"^ROOT \[(.*)\]$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.That(root.Success, SandboxKit.Show(outcome));
+        Assert.That(root.Groups[1].Value.Split(", ").Select(n => n.Trim('\'')).Except(["lib", "lib32", "lib64", "libx32", "bin", "sbin"]),
+            Is.EquivalentTo(new[] { ".rnn-launch", "dev", "etc", "proc", "tmp", "usr", "var" }));
+        Assert.That(text, Does.Match(@"USRLIB \['python3', 'python3\.\d+', '[a-z0-9_]+-linux-gnu[a-z]*'\]"));
         Assert.That(text, Does.Contain("BLOCKED load /usr/lib/dotnet/shared/Microsoft.NETCore.App/libcoreclr.so: "));
         foreach (string library in new[] { "libcoreclr.so", "libOpenCL.so.1", "libtorch_cpu.so" })
             Assert.That(text, Does.Contain($"BLOCKED load {library}: {library}: cannot open shared object file: No such file or directory"));
