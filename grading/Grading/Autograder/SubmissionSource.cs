@@ -122,6 +122,7 @@ public sealed record SubmissionSource : IAnswerSource
             ProtectedPaths = _protectedPaths,
             StudentUid = StudentUser.Uid,
             StudentGid = StudentUser.Gid,
+            MayImport = request.Assignment.MayImport,
         });
         if (!run.Started)
             throw new InvalidOperationException($"the student's program could not be started: {run.StartError}");
