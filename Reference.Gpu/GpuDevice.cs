@@ -71,6 +71,12 @@ public abstract class GpuDevice : IDisposable
     public virtual GemmVersion PreferredGemm => GemmVersion.Tiled;
 
     /// <summary>
+    /// Hidden units per work-item of the fused pointwise kernels (Kernels/recurrent_*.c): 1 on a GPU (one
+    /// thread per element); on a CPU device a run of neighbouring ones, whose loop the compiler vectorises.
+    /// </summary>
+    public virtual int PointwiseRun => 1;
+
+    /// <summary>
     /// Opens "opencl[:N]" or "cuda[:N]" and builds the kernels for the precision. With profile, every
     /// command's device time is recorded per kernel (ReadProfile); OpenCL only, and it slows each launch a little.
     /// </summary>

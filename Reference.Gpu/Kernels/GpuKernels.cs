@@ -99,42 +99,56 @@ public static class GpuKernels
     /// <summary>output[outOffset + j] = [output +] sum over rows r in order of G[gOffset + r * ldg + j], j &lt; N.</summary>
     public static void ColumnSum(GpuDevice device, int rows, int N, GpuBuffer G, int gOffset, int ldg,
         GpuBuffer output, int outOffset, bool accumulate) =>
-        device.Launch("column_sum", LaunchShape.Cover(N), [rows, N, G, gOffset, ldg, output, outOffset, accumulate]);
+        device.Launch("column_sum", LaunchShape.Cover((N + ColumnSumRun - 1) / ColumnSumRun, ColumnSumWg),
+            [rows, N, G, gOffset, ldg, output, outOffset, accumulate]);
+
+    /// <summary>column_sum's columns per work-item (COLSUM_RUN of reduce.c).</summary>
+    public const int ColumnSumRun = 16;
+
+    /// <summary>Work-items per work-group of column_sum (N / 16 of them: 64 for lstm-medium's 4 * 256 columns).</summary>
+    public const int ColumnSumWg = 8;
+
+    /// <summary>One work-item per run of device.PointwiseRun neighbouring hidden units of a batch row.</summary>
+    private static LaunchShape PointwiseShape(GpuDevice device, StepArgs s) =>
+        LaunchShape.Cover(s.B * ((s.H + device.PointwiseRun - 1) / device.PointwiseRun), device.PointwiseRun == 1 ? KernelSource.PointwiseWg : PointwiseRunWg);
+
+    /// <summary>Work-items per work-group of the pointwise kernels when each takes a run of hidden units (a CPU device).</summary>
+    public const int PointwiseRunWg = 8;
 
     /// <summary>Sizes and position of one forward or backward step: B, H, time t, processing step, D*H and this direction's first output column.</summary>
     public readonly record struct StepArgs(int B, int H, int Time, int Step, int DH, int Col0);
 
     public static void RnnStepForward(GpuDevice device, StepArgs s, bool relu, bool hasBias,
         GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths, GpuBuffer hs, GpuBuffer output) =>
-        device.Launch("rnn_step_forward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, relu, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, output]);
+        device.Launch("rnn_step_forward", PointwiseShape(device, s),
+            [s.B, s.H, device.PointwiseRun, s.Time, s.Step, relu, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, output]);
 
     public static void LstmStepForward(GpuDevice device, StepArgs s, bool hasBias,
         GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths,
         GpuBuffer hs, GpuBuffer cs, GpuBuffer gates, GpuBuffer output) =>
-        device.Launch("lstm_step_forward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, cs, gates, output]);
+        device.Launch("lstm_step_forward", PointwiseShape(device, s),
+            [s.B, s.H, device.PointwiseRun, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, cs, gates, output]);
 
     public static void GruStepForward(GpuDevice device, StepArgs s, bool hasBias,
         GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths,
         GpuBuffer hs, GpuBuffer gates, GpuBuffer hhN, GpuBuffer output) =>
-        device.Launch("gru_step_forward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, gates, hhN, output]);
+        device.Launch("gru_step_forward", PointwiseShape(device, s),
+            [s.B, s.H, device.PointwiseRun, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, gates, hhN, output]);
 
     public static void RnnStepBackward(GpuDevice device, StepArgs s, bool relu,
         GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer lengths, GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev) =>
-        device.Launch("rnn_step_backward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, relu, s.DH, s.Col0, dOut, dhNext, hs, lengths, dGx, dGh, dhPrev]);
+        device.Launch("rnn_step_backward", PointwiseShape(device, s),
+            [s.B, s.H, device.PointwiseRun, s.Time, s.Step, relu, s.DH, s.Col0, dOut, dhNext, hs, lengths, dGx, dGh, dhPrev]);
 
     public static void LstmStepBackward(GpuDevice device, StepArgs s,
         GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer dcNext, GpuBuffer hs, GpuBuffer cs, GpuBuffer gates, GpuBuffer lengths,
         GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, GpuBuffer dcPrev) =>
-        device.Launch("lstm_step_backward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, dcNext, hs, cs, gates, lengths, dGx, dGh, dhPrev, dcPrev]);
+        device.Launch("lstm_step_backward", PointwiseShape(device, s),
+            [s.B, s.H, device.PointwiseRun, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, dcNext, hs, cs, gates, lengths, dGx, dGh, dhPrev, dcPrev]);
 
     public static void GruStepBackward(GpuDevice device, StepArgs s,
         GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer gates, GpuBuffer hhN, GpuBuffer lengths,
         GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev) =>
-        device.Launch("gru_step_backward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, hs, gates, hhN, lengths, dGx, dGh, dhPrev]);
+        device.Launch("gru_step_backward", PointwiseShape(device, s),
+            [s.B, s.H, device.PointwiseRun, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, hs, gates, hhN, lengths, dGx, dGh, dhPrev]);
 }

@@ -31,6 +31,7 @@ public static class KernelSource
     public static IReadOnlyList<(string Name, string Value)> Defines(GpuPrecision precision) =>
     [
         ("REAL", precision.CType()),
+        ("REAL_IS_DOUBLE", precision == GpuPrecision.Float64 ? "1" : "0"),
         ("GEMM_TM", GemmTm.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("GEMM_TN", GemmTn.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("GEMM_TK", GemmTk.ToString(System.Globalization.CultureInfo.InvariantCulture)),

@@ -22,6 +22,8 @@ public sealed unsafe class OpenClDevice : GpuDevice
 
     public override GemmVersion PreferredGemm => Info.IsCpu ? GemmVersion.Panel : GemmVersion.Tiled;
 
+    public override int PointwiseRun => Info.IsCpu ? 16 : 1;
+
     private OpenClDevice(OpenClDeviceInfo info, GpuPrecision precision, ClContextHandle context, ClQueueHandle queue, ClProgramHandle program, bool profile)
         : base(precision, new DeviceSpec(GpuApi.OpenCL, info.Index), $"{info.Name} ({info.Platform})")
     {

@@ -46,7 +46,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
         var dev = Device;
         using var scope = new BufferScope(dev);
         var lens = scope.UploadInts(dims.Lengths);                                     // [B]
-        var noBias = scope.Zeros(1);
+        var noBias = scope.Zeros(1);                                                   // a buffer argument a kernel does not read
 
         var layerInputs = new double[L][];
         var directions = new DirectionCache[L * D];
@@ -67,8 +67,9 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
                 // the weights transposed once on the host, so that B of both products is row-major
                 var WihT = dir.Upload(Transpose(parameters["weight_ih" + s].Data, GH, In));   // [I_l, G*H]
                 var WhhT = dir.Upload(Transpose(parameters["weight_hh" + s].Data, GH, H));    // [H, G*H]
-                var bih = config.Bias ? dir.Upload(parameters["bias_ih" + s].Data) : noBias;   // [G*H]
-                var bhh = config.Bias ? dir.Upload(parameters["bias_hh" + s].Data) : noBias;   // [G*H]
+                // without bias the kernels still load bih[j] and bhh[j] (and add nothing): zeros of the right length
+                var bih = config.Bias ? dir.Upload(parameters["bias_ih" + s].Data) : dir.Zeros(GH);   // [G*H]
+                var bhh = config.Bias ? dir.Upload(parameters["bias_hh" + s].Data) : dir.Zeros(GH);   // [G*H]
 
                 // The input projection does not depend on the state: one product for all steps.
                 // xProj[T*B, G*H] = x[T*B, I_l] · W_ihᵀ
