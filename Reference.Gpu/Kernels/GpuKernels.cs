@@ -102,6 +102,19 @@ public static class GpuKernels
         device.Launch("column_sum", LaunchShape.Cover((N + ColumnSumRun - 1) / ColumnSumRun, ColumnSumWg),
             [rows, N, G, gOffset, ldg, output, outOffset, accumulate]);
 
+    /// <summary>output[outOffset + n * M + m] = input[inOffset + m * N + n]: the row-major [N, M] transpose of a row-major [M, N].</summary>
+    public static void Transpose(GpuDevice device, int M, int N, GpuBuffer input, int inOffset, GpuBuffer output, int outOffset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(N);
+        int tilesX = (N + TransposeTile - 1) / TransposeTile, tilesY = (M + TransposeTile - 1) / TransposeTile;
+        device.Launch("transpose", new LaunchShape((tilesX + TransposeWg - 1) / TransposeWg, (tilesY + TransposeWg - 1) / TransposeWg, TransposeWg, TransposeWg),
+            [M, N, input, inOffset, output, outOffset]);
+    }
+
+    /// <summary>transpose's tile per work-item (TRANSPOSE_TILE of transpose.c), and its work-groups of TransposeWg x TransposeWg tiles.</summary>
+    public const int TransposeTile = 16, TransposeWg = 4;
+
     /// <summary>column_sum's columns per work-item (COLSUM_RUN of reduce.c).</summary>
     public const int ColumnSumRun = 16;
 

@@ -245,12 +245,17 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                 dev.Download(dhNext, 0, dH0.AsSpan(ld * BH, BH));
                 if (dC0 is not null) dev.Download(dcNext, 0, dC0.AsSpan(ld * BH, BH));
 
+                // dGᵀ stored row-major, so that the weight gradients' sums over k = (step, batch row) read it contiguously
+                var dGhT = dir.Allocate(GH * T * B);                                        // [G*H, T*B]
+                GpuKernels.Transpose(dev, T * B, GH, dGh, 0, dGhT, 0);
+                var dGxT = dir.Allocate(GH * T * B);                                        // [G*H, T*B]
+                GpuKernels.Transpose(dev, T * B, GH, dGx, 0, dGxT, 0);
                 // forward: hh = hPrev W_hhᵀ at every step   so   dW_hh[G*H, H] = dGᵀ[G*H, T*B] · hs[0 .. T-1][T*B, H]
                 var dWhh = dir.Allocate(GH * H);
-                GpuKernels.Gemm(dev, GH, H, T * B, MatrixView.Transposed(dGh, GH), MatrixView.RowMajor(hs, H), dWhh, 0, H, accumulate: false);
+                GpuKernels.Gemm(dev, GH, H, T * B, MatrixView.RowMajor(dGhT, T * B), MatrixView.RowMajor(hs, H), dWhh, 0, H, accumulate: false);
                 // forward: xProj = x W_ihᵀ + b_ih for all steps   so   dW_ih[G*H, I_l] = dGᵀ · x,  dx += dG · W_ih
                 var dWih = dir.Allocate(GH * In);
-                GpuKernels.Gemm(dev, GH, In, T * B, MatrixView.Transposed(dGx, GH), MatrixView.RowMajor(x, In), dWih, 0, In, accumulate: false);
+                GpuKernels.Gemm(dev, GH, In, T * B, MatrixView.RowMajor(dGxT, T * B), MatrixView.RowMajor(x, In), dWih, 0, In, accumulate: false);
                 GpuKernels.Gemm(dev, T * B, In, GH, MatrixView.RowMajor(dGx, GH), MatrixView.RowMajor(Wih, In), dLayerIn, 0, In, accumulate: d > 0);
                 dev.Download(dWhh, 0, grads["weight_hh" + s].Data);
                 dev.Download(dWih, 0, grads["weight_ih" + s].Data);
