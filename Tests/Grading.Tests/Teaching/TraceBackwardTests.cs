@@ -1,6 +1,6 @@
 // The trace's backward pass inside each step: an LSTM's dL/dc_t in its two parts (through the
 // carry from step t+1, through h_t) and their sum, dL/di, dL/df, dL/dg, dL/do; a GRU's dL/dr,
-// dL/dz, dL/dn; an RNN's act'(a) between dL/dh_t and dL/da.
+// dL/dz, dL/dn (nn.GRU's and the reset-before form); an RNN's act'(a) between dL/dh_t and dL/da.
 //  - tiny cases worked out by hand (H = 1, two steps; the weights make most gates sigmoid(0) =
 //    0.5, tanh(0) = 0 or tanh(atanh(0.5)) = 0.5, so the arithmetic below is nearly all exact);
 //  - central differences of the whole sequence's loss with respect to a perturbation injected
@@ -159,6 +159,80 @@ public sealed class TraceBackwardTests
     }
 
     [Test]
+    public void TinyResetBeforeGruByHand()
+    {
+        // I = H = 1, T = 2, reset_after false; W_ih = [0, 0, -1] (r, z, n), W_hh = [0, 0, 2], b_ih = [0, 0, A - 1],
+        // b_hh = [0, 0, 1]; x = [1, 0.75], h0 = 1; L = 0.5 * output_0 + h_n.
+        // b_hn = 1 is where the two GRU forms part: nn.GRU would compute r * (h W_hn^T + b_hn) = 1.5 at t = 0, not 2.
+        var c = Recurrent("gru", new JsonObject { ["input_size"] = 1, ["hidden_size"] = 1, ["reset_after"] = false },
+            new NamedTensors { { "input", new Tensor([2, 1, 1], [1.0, 0.75]) }, { "h0", new Tensor([1, 1, 1], [1.0]) } },
+            new NamedTensors
+            {
+                { "weight_ih_l0", new Tensor([3, 1], [0, 0, -1]) }, { "weight_hh_l0", new Tensor([3, 1], [0, 0, 2]) },
+                { "bias_ih_l0", new Tensor([3], [0, 0, A - 1]) }, { "bias_hh_l0", new Tensor([3], [0, 0, 1]) },
+            },
+            new NamedTensors { { "output", new Tensor([2, 1, 1], [0.5, 0]) }, { "h_n", new Tensor([1, 1, 1], [1.0]) } });
+        var trace = RecurrentTrace.Of(c);
+
+        // forward (r = z = sigmoid(0) = 0.5 at every step)
+        // t = 0: r * h0 = 0.5; (r * h0) W_hn^T + b_hn = 0.5 * 2 + 1 = 2; a_n = -1 + (A - 1) + 2 = A, n = 0.5
+        //        h_0 = 0.5 * 0.5 + 0.5 * 1 = 0.75
+        // t = 1: r * h_0 = 0.375; (r * h_0) W_hn^T + b_hn = 1.75; a_n = -0.75 + (A - 1) + 1.75 = A, n = 0.5
+        //        h_1 = 0.5 * 0.5 + 0.5 * 0.75 = 0.625
+        var f0 = trace.Sections[0].Forward[0];
+        var f1 = trace.Sections[0].Forward[1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(f0, "r * h_(t-1)"), Is.EqualTo(new[] { 0.5 }));
+            Assert.That(Value(f0, "(r * h_(t-1)) W_hn^T + b_hn"), Is.EqualTo(new[] { 2.0 }));
+            Assert.That(Value(f0, "a_n")[0], Is.EqualTo(A).Within(Tol));
+            Assert.That(Value(f0, "n = tanh(a_n)")[0], Is.EqualTo(0.5).Within(Tol));
+            Assert.That(Value(f0, "h_t")[0], Is.EqualTo(0.75).Within(Tol));
+            Assert.That(Value(f1, "r * h_(t-1)")[0], Is.EqualTo(0.375).Within(Tol));
+            Assert.That(Value(f1, "(r * h_(t-1)) W_hn^T + b_hn")[0], Is.EqualTo(1.75).Within(Tol));
+            Assert.That(Value(f1, "h_t")[0], Is.EqualTo(0.625).Within(Tol));
+        });
+
+        // backward, t = 1: dL/dh_1 = 1
+        //   dL/dn = 1 * (1 - z) = 0.5, dL/dz = 1 * (h_0 - n) = 0.25
+        //   dL/da_n = 0.5 * (1 - 0.5^2) = 0.375, dL/da_z = 0.25 * 0.25 = 0.0625
+        //   dL/dr = (dL/da_n W_hn) * h_0 = 0.75 * 0.75 = 0.5625, dL/da_r = 0.5625 * 0.25 = 0.140625
+        var b1 = BackwardAt(trace, 1);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(b1, "dL/dn")[0], Is.EqualTo(0.5).Within(Tol));
+            Assert.That(Value(b1, "dL/dz")[0], Is.EqualTo(0.25).Within(Tol));
+            Assert.That(Value(b1, "dL/da_n")[0], Is.EqualTo(0.375).Within(Tol));
+            Assert.That(Value(b1, "dL/da_z")[0], Is.EqualTo(0.0625).Within(Tol));
+            Assert.That(Value(b1, "dL/dr")[0], Is.EqualTo(0.5625).Within(Tol));
+            Assert.That(Value(b1, "dL/da_r")[0], Is.EqualTo(0.140625).Within(Tol));
+        });
+
+        // t = 0: dL/dh_0 = 0.5 (output_0) + dL/dh_1 * z_1 + r_1 * (dL/da_n(1) W_hn) = 0.5 + 0.5 + 0.5 * 0.75 = 1.375
+        //   dL/dn = 1.375 * 0.5 = 0.6875, dL/dz = 1.375 * (h0 - n) = 0.6875
+        //   dL/da_n = 0.6875 * 0.75 = 0.515625, dL/da_z = 0.6875 * 0.25 = 0.171875
+        //   dL/dr = (0.515625 * 2) * h0 = 1.03125, dL/da_r = 1.03125 * 0.25 = 0.2578125
+        //   db_hh's n entry = dL/da_n summed over steps = 0.375 + 0.515625 = 0.890625 (nn.GRU's would be r * dL/da_n summed)
+        //   dW_hn = dL/da_n * (r * h_(t-1)) summed = 0.375 * 0.375 + 0.515625 * 0.5 = 0.3984375
+        var b0 = BackwardAt(trace, 0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(b0, "dL/dh_t")[0], Is.EqualTo(1.375).Within(Tol));
+            Assert.That(Value(b0, "dL/dn")[0], Is.EqualTo(0.6875).Within(Tol));
+            Assert.That(Value(b0, "dL/dz")[0], Is.EqualTo(0.6875).Within(Tol));
+            Assert.That(Value(b0, "dL/da_n")[0], Is.EqualTo(0.515625).Within(Tol));
+            Assert.That(Value(b0, "dL/da_z")[0], Is.EqualTo(0.171875).Within(Tol));
+            Assert.That(Value(b0, "dL/dr")[0], Is.EqualTo(1.03125).Within(Tol));
+            Assert.That(Value(b0, "dL/da_r")[0], Is.EqualTo(0.2578125).Within(Tol));
+            Assert.That(Value(b0, "db_hh so far")[2], Is.EqualTo(0.890625).Within(Tol));
+            Assert.That(Value(b0, "dW_hh so far")[2], Is.EqualTo(0.3984375).Within(Tol));
+        });
+        var text = TraceText.Render(trace);
+        Assert.That(text, Does.Contain("reset before the product").And.Contain("r * h_(t-1)  [Gamma_r * c<t-1>]"));
+        Assert.That(text, Does.Not.Contain("reset after the product"));
+    }
+
+    [Test]
     public void TinyTanhRnnBeforeAndAfterTheNonlinearityByHand()
     {
         // I = H = 1, T = 2; W_ih = [A], W_hh = [2A], biases 0; x = [1, -1], h0 = 0; L = 0.5 * output_0 + h_n
@@ -259,7 +333,7 @@ public sealed class TraceBackwardTests
     /// The loss of the whole sequence, L = sum_t output_t . grad_output_t + h_n . grad_h_n (+ c_n . grad_c_n),
     /// with e added to one value: `what` at step `at`, example b, unit j. LSTM values: a_i .. a_o, i, f, g, o,
     /// "c" (c_t on both paths), "c via h" (only inside h_t = o tanh(c_t)), "c via carry" (only the c_t
-    /// carried on), "h"; GRU: a_r, a_z, a_n, r, z, n, "h"; RNN: "a", "h".
+    /// carried on), "h"; GRU (cell "gru" or "gru-reset-before"): a_r, a_z, a_n, r, z, n, "h"; RNN: "a", "h".
     /// </summary>
     private static double Loss(string cell, Tiny p, string what, int at, int b0, int j0, double e)
     {
@@ -288,6 +362,25 @@ public sealed class TraceBackwardTests
                             double ct = f * c[k] + i * g + E("c");
                             cNew[k] = ct + E("c via carry");
                             hNew[k] = o * Tanh(ct + E("c via h")) + E("h");
+                            break;
+                        }
+                        case "gru-reset-before":
+                        {
+                            // r * h_(t-1) for every unit m of example b, then n = tanh(x W_in^T + b_in + (r * h) W_hn^T + b_hn)
+                            var rh = new double[H];
+                            for (int m = 0; m < H; m++)
+                            {
+                                double Em(string name) => t == at && b == b0 && m == j0 && name == what ? e : 0.0;
+                                var (xr, hr) = Parts(p, t, b, 0, m, h);
+                                rh[m] = (Sigmoid(xr + hr + Em("a_r")) + Em("r")) * h[b * H + m];
+                            }
+                            var (xz, hz) = Parts(p, t, b, 1, j, h);
+                            var (xn, _) = Parts(p, t, b, 2, j, h);
+                            double rhPart = p.Bhh[2 * H + j];
+                            for (int m = 0; m < H; m++) rhPart += p.Whh[(2 * H + j) * H + m] * rh[m];
+                            double z = Sigmoid(xz + hz + E("a_z")) + E("z");
+                            double n = Tanh(xn + rhPart + E("a_n")) + E("n");
+                            hNew[k] = (1 - z) * n + z * h[k] + E("h");
                             break;
                         }
                         case "gru":
@@ -386,6 +479,26 @@ public sealed class TraceBackwardTests
         TestContext.Out.WriteLine($"worst |trace - central difference| {worst:E2}");
     }
 
+    [Test]
+    public void ResetBeforeGruStepValuesAreTheGradientsAtEachInjectedValue()
+    {
+        var p = RandomTiny(18, 3);
+        var trace = RecurrentTrace.Of(ToCase("gru", p, new JsonObject { ["reset_after"] = false }, lstm: false));
+        // the forward written above (reset before the product) is the one traced: the trace's h_t give its loss
+        var forward = trace.Sections[0].Forward;
+        double traced = 0;
+        for (int t = 0; t < p.T; t++)
+            traced += Value(forward[t], "h_t").Select((h, k) => h * p.DOut[t * p.B * p.H + k]).Sum();
+        traced += Value(forward[^1], "h_t").Select((h, k) => h * p.DHN[k]).Sum();
+        Assert.That(Loss("gru-reset-before", p, "", -1, 0, 0, 0), Is.EqualTo(traced).Within(1e-14));
+        Assert.That(Loss("gru", p, "", -1, 0, 0, 0), Is.Not.EqualTo(traced).Within(1e-6), "with H = 2 the two GRU forms differ");
+        double worst = CheckAgainstCentralDifferences("gru-reset-before", p, trace,
+        [
+            ("dL/dh_t", "h"), ("dL/dr", "r"), ("dL/dz", "z"), ("dL/dn", "n"), ("dL/da_r", "a_r"), ("dL/da_z", "a_z"), ("dL/da_n", "a_n"),
+        ]);
+        TestContext.Out.WriteLine($"worst |trace - central difference| {worst:E2}");
+    }
+
     [TestCase("tanh")]
     [TestCase("relu")]
     public void RnnGradientsAfterAndBeforeTheNonlinearityAreTheGradientsThere(string nonlinearity)
@@ -413,7 +526,11 @@ public sealed class TraceBackwardTests
     {
         var p = RandomTiny(18, 4);
         var trace = RecurrentTrace.Of(ToCase("lstm", p, new JsonObject(), lstm: true));
-        var json = JsonNode.Parse(TraceJson.Render([trace]))!;
+        string raw = TraceJson.Render([trace]);
+        // names are written as they read: no \u003C for <, no \u002B for +
+        Assert.That(raw, Does.Contain("\"dL/dc~<t>\"").And.Contain("\"L = sum(output * grad_output) + sum(h_n * grad_h_n) + sum(c_n * grad_c_n)\""));
+        Assert.That(raw, Does.Not.Contain("\\u00"));
+        var json = JsonNode.Parse(raw)!;
         var backward = json["traces"]![0]!["sections"]![0]!["backward"]!.AsArray();
         Assert.That(backward, Has.Count.EqualTo(p.T));
         string[] names =
@@ -460,8 +577,10 @@ public sealed class TraceBackwardTests
                 .And.Contain("dL/do  [dL/dGamma_o]").And.Contain("dL/dc_t (through h_t)").And.Contain("dL/dc_t  [dL/dc<t>]"));
         if (c.Op == "gru")
             Assert.That(text, Does.Contain("dL/dn  [dL/dc~<t>]").And.Contain("Gamma_u = 1 - z, so dL/dGamma_u = -dL/dz"));
-        // the lines the backward pass adds fit a 110-column terminal
+        // the lines the backward pass adds, and every line of words (descriptions, equations, headings), fit a 110-column terminal
         foreach (var line in lines.Where(l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains("dL/d", StringComparison.Ordinal) && !l.Contains("so far", StringComparison.Ordinal)))
+            Assert.That(line.Length, Is.LessThanOrEqualTo(110), line);
+        foreach (var line in lines.Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"-?\d+\.\d{6}")))
             Assert.That(line.Length, Is.LessThanOrEqualTo(110), line);
     }
 }

@@ -134,20 +134,6 @@ public sealed class TraceTests
     }
 
     [Test]
-    public void TheResetBeforeGruIsRefusedByName()
-    {
-        var c = new Case("g", "gru", new JsonObject { ["input_size"] = 1, ["hidden_size"] = 1, ["reset_after"] = false },
-            new NamedTensors { { "input", Tensor.Zeros(1, 1, 1) } },
-            new NamedTensors
-            {
-                { "weight_ih_l0", Tensor.Zeros(3, 1) }, { "weight_hh_l0", Tensor.Zeros(3, 1) },
-                { "bias_ih_l0", Tensor.Zeros(3) }, { "bias_hh_l0", Tensor.Zeros(3) },
-            }, new NamedTensors());
-        var e = Assert.Throws<ArgumentException>(() => RecurrentTrace.Of(c))!;
-        Assert.That(e.Message, Does.Contain("reset-before GRU (config.reset_after false) is not traced"));
-    }
-
-    [Test]
     public void AConventionsCaseIsTracedInPyTorchsNames()
     {
         // Keras's LSTM kernel [I 1, 4H 4] = weight_ihᵀ with the same gate order: the trace's dW_ih is the oracle's dkernelᵀ

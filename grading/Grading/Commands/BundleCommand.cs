@@ -74,15 +74,7 @@ public static class BundleCommand
         if (Directory.Exists(output)) return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"-o {output} is a folder", UsageLine);
         if (File.Exists(output) && !options.Force) return CommandLine.Fail(stderr, ExitCodes.CannotWriteOutput, $"{output} exists; give --force to replace it", UsageLine);
 
-        Assignment assignment;
-        try
-        {
-            assignment = AssignmentLoader.Load(options.Assignment);
-        }
-        catch (AssignmentFormatException e)
-        {
-            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
-        }
+        if (CommandLine.LoadAssignment(options.Assignment, stderr, UsageLine, out int unreadable) is not { } assignment) return unreadable;
 
         string? repo = FindRepository([Environment.CurrentDirectory, AppContext.BaseDirectory]);
         if (repo is null)

@@ -3,7 +3,10 @@
 // spelling of "-o"), flags "--name", and at most one positional argument ("-" alone is
 // positional: standard input or output). "-h" or "--help" anywhere asks for the command's help
 // (WantsHelp). Anything else is an error message naming the argument, which the command prints
-// with Fail and its own usage line.
+// with Fail and its own usage line; LoadAssignment reads the assignment grade, grade-all and
+// bundle take, or says why it cannot.
+using Rnn.Grading.Autograder;
+
 namespace Rnn.Grading.Commands;
 
 public sealed record CommandArgs(
@@ -78,5 +81,23 @@ public static class CommandLine
         stderr.WriteLine($"rnn-grading: {Printable.Escape(message)}");
         if (code == ExitCodes.Usage) stderr.WriteLine(usage);
         return code;
+    }
+
+    /// <summary>
+    /// The assignment at path, or null after saying on stderr why it cannot be read (failed is then
+    /// ExitCodes.UnreadableInput, the code grade, grade-all and bundle exit with).
+    /// </summary>
+    public static Assignment? LoadAssignment(string path, TextWriter stderr, string usage, out int failed)
+    {
+        failed = ExitCodes.Ok;
+        try
+        {
+            return AssignmentLoader.Load(path);
+        }
+        catch (AssignmentFormatException e)
+        {
+            failed = Fail(stderr, ExitCodes.UnreadableInput, e.Message, usage);
+            return null;
+        }
     }
 }

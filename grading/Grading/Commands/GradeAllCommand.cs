@@ -77,15 +77,7 @@ public static class GradeAllCommand
         if (IsSameOrInside(resultsDir, dir))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"--results-dir {resultsDir} is inside DIR {dir}: the results would mix with the submissions", UsageLine);
 
-        Assignment assignment;
-        try
-        {
-            assignment = AssignmentLoader.Load(options.Assignment);
-        }
-        catch (AssignmentFormatException e)
-        {
-            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
-        }
+        if (CommandLine.LoadAssignment(options.Assignment, stderr, UsageLine, out int unreadable) is not { } assignment) return unreadable;
 
         var students = FindStudents(dir, stderr);
         if (students.Count == 0)

@@ -132,14 +132,8 @@ public static class GradeCommand
         else
             source = Directory.Exists(answersPath) ? new AnswersDirectorySource(answersPath!) : new AnswersFileSource(answersPath!);
 
-        Assignment assignment;
-        try
+        if (CommandLine.LoadAssignment(assignmentPath, stderr, UsageLine, out int unreadable) is not { } assignment)
         {
-            assignment = AssignmentLoader.Load(assignmentPath);
-        }
-        catch (AssignmentFormatException e)
-        {
-            int unreadable = CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
             TryWriteMisconfigured(resultsPath, stderr);
             return unreadable;
         }
@@ -176,15 +170,7 @@ public static class GradeCommand
         if (options is null) return CommandLine.Fail(stderr, ExitCodes.Usage, error!, UsageLine);
         if (!options.TryGetValue("--assignment", out var assignmentPath))
             return CommandLine.Fail(stderr, ExitCodes.Usage, "grade check-cases needs --assignment A", UsageLine);
-        Assignment assignment;
-        try
-        {
-            assignment = AssignmentLoader.Load(assignmentPath);
-        }
-        catch (AssignmentFormatException e)
-        {
-            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
-        }
+        if (CommandLine.LoadAssignment(assignmentPath, stderr, UsageLine, out int unreadable) is not { } assignment) return unreadable;
         var rows = CaseCoverage.Measure(assignment, new MistakeCatalog());
         stdout.Write(CaseCoverage.Render(rows));
         return rows.All(r => r.CannotShow is not null || r.Exposed) ? ExitCodes.Ok : ExitCodes.SomeNotEvaluated;
@@ -202,15 +188,7 @@ public static class GradeCommand
         string? selfCheck = options.GetValueOrDefault("--self-check");
         if (selfCheck is not null && !selfCheck.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             return CommandLine.Fail(stderr, ExitCodes.Usage, $"--self-check FILE must end in .json (the file is JSON) but is '{selfCheck}'", UsageLine);
-        Assignment assignment;
-        try
-        {
-            assignment = AssignmentLoader.Load(assignmentPath);
-        }
-        catch (AssignmentFormatException e)
-        {
-            return CommandLine.Fail(stderr, ExitCodes.UnreadableInput, e.Message, UsageLine);
-        }
+        if (CommandLine.LoadAssignment(assignmentPath, stderr, UsageLine, out int unreadable) is not { } assignment) return unreadable;
         try
         {
             if (command == "sample-cases")

@@ -1,8 +1,9 @@
 // The names a trace prints, PyTorch's beside the slides'. LSTM: the STATS 507 table writes
 // Andrew Ng's notation (Gamma_u for the input gate i, Gamma_f, Gamma_o, c~<t> for the candidate
 // g, a<t> for h_t); GRU: Gamma_r = r, and Ng's Gamma_u = 1 - z (his c<t> = Gamma_u c~ +
-// (1 - Gamma_u) c<t-1>, PyTorch's h = (1 - z) n + z h), c~<t> = n; the 95-865 ReLU RNN: linear,
-// output, current_state; the STATS 507 tanh cell: h_t, x_t. The backward pass's names are in
+// (1 - Gamma_u) c<t-1>, PyTorch's h = (1 - z) n + z h), c~<t> = n (the reset-before GRU: the
+// same names, other equations); the 95-865 ReLU RNN: linear, output, current_state; the
+// STATS 507 tanh cell: h_t, x_t. The backward pass's names are in
 // BackwardNames: the gates' gradients after the nonlinearity in the same notation (the slides
 // write no backward pass, so dL/dGamma_u is the Gamma table's name with dL/d in front).
 using Rnn.Reference.Recurrent;
@@ -32,7 +33,8 @@ public sealed record Names(
             "", "", "", true,
             [
                 "[a_i a_f a_g a_o] = x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh   (gate order i, f, g, o)",
-                "i = sigmoid(a_i), f = sigmoid(a_f), g = tanh(a_g), o = sigmoid(a_o); c_t = f * c_(t-1) + i * g; h_t = o * tanh(c_t)",
+                "i = sigmoid(a_i), f = sigmoid(a_f), g = tanh(a_g), o = sigmoid(a_o)",
+                "c_t = f * c_(t-1) + i * g; h_t = o * tanh(c_t)",
                 "slides (STATS 507, Ng): c<t> = Gamma_u * c~<t> + Gamma_f * c<t-1>, a<t> = Gamma_o * tanh(c<t>)",
             ]),
         CellKind.Gru => new("x_t", "x<t>", "c<t-1> = a<t-1>", "c<t> = a<t> = h_t",
@@ -41,10 +43,25 @@ public sealed record Names(
             ["Gamma_r (relevance)", "1 - Gamma_u (Ng's update gate is 1 - z)", "c~<t> (candidate)"],
             "", "", "", true,
             [
-                "r = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr), z = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz)   (gate order r, z, n)",
-                "n = tanh(x W_in^T + b_in + r * (h_(t-1) W_hn^T + b_hn)); h_t = (1 - z) * n + z * h_(t-1)   (reset after the product)",
+                "r = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr)   (gate order r, z, n)",
+                "z = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz)",
+                "n = tanh(x W_in^T + b_in + r * (h_(t-1) W_hn^T + b_hn))   (reset after the product)",
+                "h_t = (1 - z) * n + z * h_(t-1)",
                 "slides (STATS 507, Ng): c<t> = Gamma_u * c~<t> + (1 - Gamma_u) * c<t-1>, so Gamma_u = 1 - z",
             ]),
+        // the reset-before GRU: nn.GRU's names; its candidate is the slides' own (Ng: c~ = tanh(W_c[Gamma_r * c<t-1>, x<t>] + b_c))
+        CellKind.GruResetBefore => Forward(CellKind.Gru, slideRelu, tanhSlide) with
+        {
+            Equations =
+            [
+                "r = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr)   (gate order r, z, n)",
+                "z = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz)",
+                "n = tanh(x W_in^T + b_in + (r * h_(t-1)) W_hn^T + b_hn)   (reset before the product)",
+                "h_t = (1 - z) * n + z * h_(t-1)",
+                "slides (STATS 507, Ng): c~<t> = tanh(W_c[Gamma_r * c<t-1>, x<t>] + b_c),",
+                "c<t> = Gamma_u * c~<t> + (1 - Gamma_u) * c<t-1>, so Gamma_u = 1 - z",
+            ],
+        },
         _ when slideRelu => new("input", "input_sequence[t]", "current_state", "output = current_state",
             ["linear"], ["np.dot(input, W.T) + b + np.dot(current_state, U.T)"], [], [],
             "dW", "dU", "db", false, []),
@@ -52,9 +69,12 @@ public sealed record Names(
             ["a"], ["W_hh^T h_(t-1) + W_xh^T x_t"], [], [], "dWxh", "dWhh", "", false, []),
         _ => new("x_t", "input", "current_state", "output",
             ["a"], ["linear"], [], [], "", "", "", true,
-            [kind == CellKind.RnnRelu
-                ? "h_t = relu(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh)   (slides: output = activation(np.dot(W, input) + np.dot(U, current_state) + b))"
-                : "h_t = tanh(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh)   (slides: output = activation(np.dot(W, input) + np.dot(U, current_state) + b))"]),
+            [
+                kind == CellKind.RnnRelu
+                    ? "h_t = relu(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh)"
+                    : "h_t = tanh(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh)",
+                "(slides: output = activation(np.dot(W, input) + np.dot(U, current_state) + b))",
+            ]),
     };
 }
 
@@ -94,6 +114,21 @@ public sealed record BackwardNames(string DhSlide, string DcSlide, string[] Gate
                 "with da_hh = [dL/da_r dL/da_z r*dL/da_n]: dW_hh += da_hh^T h_(t-1), db_hh += da_hh",
                 "slides: Gamma_u = 1 - z, so dL/dGamma_u = -dL/dz",
             ]),
+        CellKind.GruResetBefore => For(CellKind.Gru, slideRelu, tanhSlide) with
+        {
+            Equations =
+            [
+                "dL/dh_t = grad_output[t] + (from step t+1) dL/dh_(t+1) * z(t+1) + [dL/da_r dL/da_z](t+1) [W_hr W_hz]",
+                "          + r(t+1) * (dL/da_n(t+1) W_hn)",
+                "at the last step grad_h_n stands for what comes from step t+1",
+                "after the nonlinearities: dL/dn = dL/dh_t * (1 - z), dL/dz = dL/dh_t * (h_(t-1) - n),",
+                "                          dL/dr = (dL/da_n W_hn) * h_(t-1)",
+                "before them: dL/da_n = dL/dn * (1 - n^2), dL/da_z = dL/dz * z(1 - z), dL/da_r = dL/dr * r(1 - r)",
+                "with da = [dL/da_r dL/da_z dL/da_n]: dW_ih += da^T x_t, db_ih += da, db_hh += da,",
+                "dW_hr and dW_hz += [dL/da_r dL/da_z]^T h_(t-1), dW_hn += dL/da_n^T (r * h_(t-1))",
+                "slides: Gamma_u = 1 - z, so dL/dGamma_u = -dL/dz",
+            ],
+        },
         _ when slideRelu => new("dL/doutput", "",
             [], [], "relu'(linear)",
             [

@@ -1,5 +1,5 @@
-// The step-by-step trace of a recurrent case: the oracle's ops lstm, gru and rnn (any layers and
-// directions), and the slides' cells relu_rnn_slide and tanh_rnn_slide, which are the rnn cell
+// The step-by-step trace of a recurrent case: the oracle's ops lstm, gru (either form: nn.GRU's
+// reset after the product, or reset_after false) and rnn (any layers and directions), and the slides' cells relu_rnn_slide and tanh_rnn_slide, which are the rnn cell
 // with the slides' names (linear = input W^T + b + state U^T is nn.RNN's relu form with
 // bias_hh = 0; the STATS 507 cell is nn.RNN's tanh form without biases, plus y_t = h_t Why^T).
 // Every value comes from the library: the forward values from RecurrentLayer.Forward's cache,
@@ -39,16 +39,18 @@ public static class RecurrentTrace
     private static CaseTrace FromStack(Case c)
     {
         var read = new RecurrentOp(c.Op).Read(c);
-        if (read.Config.Kind == CellKind.GruResetBefore)
-            throw new ArgumentException("trace follows nn.GRU's steps; the reset-before GRU (config.reset_after false) is not traced");
         var names = Names.For(read.Config.Kind, slideRelu: false);
         var upstream = (Output: CaseTensors.Optional(c.GradOutputs, "output"), HN: CaseTensors.Optional(c.GradOutputs, "h_n"), CN: CaseTensors.Optional(c.GradOutputs, "c_n"));
         var sections = Run(read.Config, read.Params, read.Input, read.H0, read.C0, read.Lengths, upstream.Output, upstream.HN, upstream.CN, names);
         var cfg = read.Config;
+        string module = cfg.Kind == CellKind.GruResetBefore
+            ? "reset before the product, reset_after false: Keras reset_after=False, d2l, Ng; no PyTorch module"
+            : $"nn.{cfg.ModuleName}{(c.Op == "rnn" ? $", nonlinearity {(cfg.Kind == CellKind.RnnRelu ? "relu" : "tanh")}" : "")}";
         var description = new List<string>
         {
-            $"{cfg.ModuleName} (nn.{cfg.ModuleName}{(c.Op == "rnn" ? $", nonlinearity {(cfg.Kind == CellKind.RnnRelu ? "relu" : "tanh")}" : "")}): " +
-            $"input_size {cfg.InputSize}, hidden_size {cfg.HiddenSize}, num_layers {cfg.NumLayers}, bidirectional {cfg.Bidirectional.ToString().ToLowerInvariant()}",
+            $"{cfg.ModuleName} ({module}):",
+            $"input_size {cfg.InputSize}, hidden_size {cfg.HiddenSize}, num_layers {cfg.NumLayers}, " +
+            $"bidirectional {cfg.Bidirectional.ToString().ToLowerInvariant()}",
         };
         description.AddRange(names.Equations);
         return new CaseTrace(c.Id, c.Op, description, "L = sum(output * grad_output) + sum(h_n * grad_h_n)" + (cfg.HasCellState ? " + sum(c_n * grad_c_n)" : ""), sections)
@@ -83,7 +85,8 @@ public static class RecurrentTrace
         return new CaseTrace(c.Id, c.Op,
         [
             "the 95-865 slide's vanilla ReLU RNN: W [H, I], U [H, H], b [H]",
-            "slide: linear = np.dot(input, W.T) + b + np.dot(current_state, U.T); output = np.maximum(0, linear); current_state = output",
+            "slide: linear = np.dot(input, W.T) + b + np.dot(current_state, U.T)",
+            "       output = np.maximum(0, linear); current_state = output",
             "(PyTorch: nn.RNN(nonlinearity='relu') with weight_ih = W, weight_hh = U, bias_ih = b, bias_hh = 0)",
         ], "L = sum(output * grad_output) + sum(last_output * grad_last_output)", sections)
         {
@@ -118,10 +121,13 @@ public static class RecurrentTrace
         backward[^1] = new TraceStep(last.T, [.. last.Values, new TraceValue("dWhy (all steps)", "", O, H, dWhy)]);
         return new CaseTrace(c.Id, c.Op,
         [
-            "the STATS 507 slide's tanh cell (MATH80629's U = Wxh, W = Whh, V = Why): Wxh [H, I], Whh [H, H], Why [O, H], no biases",
-            "slide: h_t = tanh(W_hh^T h_(t-1) + W_xh^T x_t); y_hat_t = W_hy^T h_t   (code: h = tanh(x @ Wxh.t() + h @ Whh.t()); y = h @ Why.t())",
-            "(PyTorch: nn.RNN(bias=False) with weight_ih = Wxh, weight_hh = Whh, then a bias-free nn.Linear with weight Why)",
-        ], "L = sum(output * grad_output) + sum(h_n * grad_h_n); dL/dh_t includes dy_t Why", [sections[0] with { Forward = forward, Backward = backward }])
+            "the STATS 507 slide's tanh cell (MATH80629's U = Wxh, W = Whh, V = Why):",
+            "Wxh [H, I], Whh [H, H], Why [O, H], no biases",
+            "slide: h_t = tanh(W_hh^T h_(t-1) + W_xh^T x_t); y_hat_t = W_hy^T h_t",
+            "(code: h = tanh(x @ Wxh.t() + h @ Whh.t()); y = h @ Why.t())",
+            "(PyTorch: nn.RNN(bias=False) with weight_ih = Wxh, weight_hh = Whh,",
+            " then a bias-free nn.Linear with weight Why)",
+        ], "L = sum(output * grad_output) + sum(h_n * grad_h_n)", [sections[0] with { Forward = forward, Backward = backward }])
         {
             BackwardEquations = names.Backward.Equations,
         };
@@ -169,22 +175,27 @@ public static class RecurrentTrace
                 new("h_(t-1)", names.HPrevSlide, B, H, hPrev.ToArray()),
             };
             if (config.HasCellState) values.Add(new("c_(t-1)", "c<t-1>", B, H, dir.C.AsSpan(step * B * H, B * H).ToArray()));
-            var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? dir.Gates.AsSpan(step * B * GH, B * GH) : default;
+            var gates = config.Kind is CellKind.RnnTanh or CellKind.RnnRelu ? default : dir.Gates.AsSpan(step * B * GH, B * GH);
             for (int g = 0; g < G; g++)
             {
-                // pre-activation of block g: x-part + h-part (GRU's n: x-part + r * h-part)
+                bool candidate = config.IsGru && g == 2;
+                // the GRU candidate's h-part: r * (h_(t-1) W_hn^T + b_hn), or reset before: (r * h_(t-1)) W_hn^T + b_hn
+                var hPart = candidate ? CandidateHPart(config.Kind, gates, hPrev, hProj, Whh, bhh, B, H) : Block(hProj, B, GH, g * H, H);
+                // pre-activation of block g: x-part + h-part
                 var a = new double[B * H];
                 for (int b = 0; b < B; b++)
                     for (int j = 0; j < H; j++)
-                    {
-                        int k = b * GH + g * H + j;
-                        double hPart = config.Kind == CellKind.Gru && g == 2 ? gates[b * GH + j] * hProj[k] : hProj[k];
-                        a[b * H + j] = xProj[k] + hPart;
-                    }
-                if (config.Kind == CellKind.Gru && g == 2)
+                        a[b * H + j] = xProj[b * GH + g * H + j] + hPart[b * H + j];
+                if (candidate)
                 {
                     values.Add(new("x W_in^T + b_in", "", B, H, Block(xProj, B, GH, 2 * H, H)));
-                    values.Add(new("h_(t-1) W_hn^T + b_hn", "", B, H, Block(hProj, B, GH, 2 * H, H)));
+                    if (config.Kind == CellKind.Gru)
+                        values.Add(new("h_(t-1) W_hn^T + b_hn", "", B, H, Block(hProj, B, GH, 2 * H, H)));
+                    else
+                    {
+                        values.Add(new("r * h_(t-1)", "Gamma_r * c<t-1>", B, H, ResetState(gates, hPrev, B, H)));
+                        values.Add(new("(r * h_(t-1)) W_hn^T + b_hn", "", B, H, hPart));
+                    }
                 }
                 values.Add(new(names.PreActivations[g], names.PreActivationSlides[g], B, H, a));
             }
@@ -226,7 +237,7 @@ public static class RecurrentTrace
     /// What the cell's StepBackward computes inside step t, between dL/dh_t and the pre-activation
     /// gradients: the step is run again on its recorded dL/dh_t (and dL/dc_t through the carry) with
     /// a backward record. LSTM: dL/dc_t from step t+1, through h_t, and their sum, then dL/di, dL/df,
-    /// dL/dg, dL/do; GRU: dL/dr, dL/dz, dL/dn; RNN: act'(a).
+    /// dL/dg, dL/do; GRU (either form): dL/dr, dL/dz, dL/dn; RNN: act'(a).
     /// </summary>
     private static List<TraceValue> InsideTheStep(RecurrentConfig config, DirectionCache dir, RecurrentStepGradients rec,
         ReadOnlySpan<double> Whh, int step, int t, BackwardNames names)
@@ -256,10 +267,15 @@ public static class RecurrentTrace
                 break;
             }
             case CellKind.Gru:
+            case CellKind.GruResetBefore:
             {
                 var record = new GruBackwardRecord(B, H);
-                GruCell.StepBackward(dh, dir.Gates.AsSpan(step * B * GH, B * GH), dir.HhN.AsSpan(step * B * H, B * H), hPrev, Whh, B, H,
-                    dxProj, dhPrev, dWhh, dbhh, record);
+                if (config.Kind == CellKind.Gru)
+                    GruCell.StepBackward(dh, dir.Gates.AsSpan(step * B * GH, B * GH), dir.HhN.AsSpan(step * B * H, B * H), hPrev, Whh, B, H,
+                        dxProj, dhPrev, dWhh, dbhh, record);
+                else
+                    GruResetBeforeCell.StepBackward(dh, dir.Gates.AsSpan(step * B * GH, B * GH), hPrev, Whh, B, H,
+                        dxProj, dhPrev, dWhh, dbhh, record);
                 double[][] gates = [record.dR, record.dZ, record.dN];
                 for (int g = 0; g < gates.Length; g++) values.Add(new(names.GateGradients[g], names.GateGradientSlides[g], B, H, gates[g]));
                 break;
@@ -275,6 +291,38 @@ public static class RecurrentTrace
             }
         }
         return values;
+    }
+
+    /// <summary>
+    /// The h-part of the GRU candidate's pre-activation a_n [B, H]: nn.GRU's r * (h_(t-1) W_hn^T + b_hn),
+    /// or the reset-before GRU's (r * h_(t-1)) W_hn^T + b_hn (GruResetBeforeCell's product).
+    /// </summary>
+    private static double[] CandidateHPart(CellKind kind, ReadOnlySpan<double> gates, ReadOnlySpan<double> hPrev, double[] hProj,
+        ReadOnlySpan<double> Whh, ReadOnlySpan<double> bhh, int B, int H)
+    {
+        int GH = 3 * H;
+        var hPart = new double[B * H];
+        if (kind == CellKind.Gru)
+        {
+            for (int b = 0; b < B; b++)
+                for (int j = 0; j < H; j++)
+                    hPart[b * H + j] = gates[b * GH + j] * hProj[b * GH + 2 * H + j];
+            return hPart;
+        }
+        var WhN = Whh[(2 * H * H)..];                                            // [H, H] rows of n
+        var bhN = bhh.IsEmpty ? bhh : bhh[(2 * H)..];
+        MatMul.Forward(ResetState(gates, hPrev, B, H), WhN, bhN, B, H, H, hPart);
+        return hPart;
+    }
+
+    /// <summary>r * h_(t-1) [B, H]: the reset gate (the first block of gates [B, 3H]) times the state.</summary>
+    private static double[] ResetState(ReadOnlySpan<double> gates, ReadOnlySpan<double> hPrev, int B, int H)
+    {
+        var rh = new double[B * H];
+        for (int b = 0; b < B; b++)
+            for (int j = 0; j < H; j++)
+                rh[b * H + j] = gates[b * 3 * H + j] * hPrev[b * H + j];
+        return rh;
     }
 
     /// <summary>Columns [from, from + width) of every row of a [rows, stride] block.</summary>

@@ -38,7 +38,7 @@ public static class TraceJson
             });
         }
         var root = new JsonObject { ["format"] = Format, ["traces"] = all };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JsonOutput.Encoder }) + "\n";
     }
 
     private static JsonArray Steps(IReadOnlyList<TraceStep> steps)

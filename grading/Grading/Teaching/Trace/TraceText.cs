@@ -20,7 +20,7 @@ public static class TraceText
             string where = many ? $" - layer {section.Layer}, {(section.Direction == 0 ? "forward" : "reverse")} direction" : "";
             text.Append(CultureInfo.InvariantCulture, $"\nFORWARD{where}\n");
             foreach (var step in section.Forward) Step(text, step);
-            text.Append(CultureInfo.InvariantCulture, $"\nBACKWARD{where}: {trace.Loss}; from the last step back\n");
+            text.Append(CultureInfo.InvariantCulture, $"\nBACKWARD{where}, from the last step back\n  {trace.Loss}\n");
             if (section == trace.Sections[0])
                 foreach (var line in trace.BackwardEquations) text.Append("  ").Append(line).Append('\n');
             foreach (var step in section.Backward) Step(text, step);
