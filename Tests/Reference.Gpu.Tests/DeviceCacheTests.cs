@@ -14,6 +14,8 @@ namespace Rnn.Reference.Gpu.Tests;
 
 public sealed class DeviceCacheTests
 {
+    private const string FromDevice = "from the device copy", Uploaded = "from the uploaded arrays";
+
     private static LayerCase Case(CellKind kind) =>
         new(kind, T: 6, B: 4, I: 5, H: 19, Layers: 2, Bidirectional: true, Lengths: [6, 2, 5, 1], Seed: 31);
 
@@ -31,7 +33,7 @@ public sealed class DeviceCacheTests
 
         var fromDevice = gpu.Backward(forward.Cache, d.dOutput, d.dHN, d.dCN);
         var uploaded = gpu.Backward(copy, d.dOutput, d.dHN, d.dCN);
-        Same(fromDevice, uploaded);
+        BitIdentity.Same(fromDevice, uploaded, FromDevice, Uploaded);
         var (cpuForward, cpu) = LayerCaseRuns.Cpu(c, d);
         Closeness.Stack(kind + " from the device copy", precision, c.Config, c.T, cpuForward, cpu, forward, fromDevice);
     }
@@ -51,31 +53,15 @@ public sealed class DeviceCacheTests
         var other = new LayerCase(CellKind.Lstm, T: 6, B: 4, I: 5, H: 19, Layers: 2, Bidirectional: true, Seed: 32).Draw();
         gpu.Forward(c.Config, other.Parameters, other.Input, other.H0, other.C0);
         Assert.That(gpu.HoldsOnDevice(first.Cache), Is.False);
-        Same(expected, gpu.Backward(first.Cache, d.dOutput, d.dHN, d.dCN));
+        BitIdentity.Same(expected, gpu.Backward(first.Cache, d.dOutput, d.dHN, d.dCN), FromDevice, Uploaded);
 
         var again = gpu.Forward(c.Config, d.Parameters, d.Input, d.H0, d.C0, c.Lengths);
         gpu.ReleaseDeviceCache();
         Assert.That(gpu.HoldsOnDevice(again.Cache), Is.False);
-        Same(expected, gpu.Backward(again.Cache, d.dOutput, d.dHN, d.dCN));
+        BitIdentity.Same(expected, gpu.Backward(again.Cache, d.dOutput, d.dHN, d.dCN), FromDevice, Uploaded);
 
         // the CPU reference's cache goes to the GPU backward as before
         Closeness.Stack("the CPU's cache on the GPU", precision, c.Config, c.T, cpuForward, cpuGrads, first,
             gpu.Backward(cpuForward.Cache, d.dOutput, d.dHN, d.dCN));
-    }
-
-    private static void Same(RecurrentGradients a, RecurrentGradients b)
-    {
-        Same("grad input", a.dInput, b.dInput);
-        Same("grad h0", a.dH0, b.dH0);
-        if (a.dC0 is not null) Same("grad c0", a.dC0, b.dC0!);
-        foreach (var (name, t) in a.dParameters) Same("grad " + name, t, b.dParameters[name]);
-    }
-
-    private static void Same(string what, Tensor a, Tensor b)
-    {
-        Assert.That(b.Shape, Is.EqualTo(a.Shape), what);
-        for (int k = 0; k < a.Length; k++)
-            if (BitConverter.DoubleToInt64Bits(a.Data[k]) != BitConverter.DoubleToInt64Bits(b.Data[k]))
-                Assert.Fail($"{what}: element {k} is {b.Data[k]:R}, {a.Data[k]:R} from the device copy");
     }
 }
