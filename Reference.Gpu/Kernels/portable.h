@@ -60,8 +60,8 @@
 // tanh are such calls). So the activations below are straight-line arithmetic: no library call,
 // every choice a ?: between two computed values. Their meaning is that of
 // Reference/Numerics/Activations.cs; their forms are those of the CPU fast path
-// (Reference/Fast/VectorExp.cs and GateKernels.cs). Arguments are finite (a NaN gives some
-// number, not NaN).
+// (Reference/Fast/VectorExp.cs and GateKernels.cs). A NaN stays NaN (one more select: the
+// integer conversion inside pow2_r is not defined for it), infinities give the limits.
 
 // e^x for x <= 0 (the activations only need e^-|x|), after Cody and Waite, as Reference/Fast/VectorExp.cs:
 //   x = n ln 2 + r,  n = round(x / ln 2),  |r| <= ln 2 / 2;   r = (x - n ln2_hi) - n ln2_lo
@@ -107,7 +107,8 @@ DEVICE_FN REAL abs_r(REAL x) { return x < R(0) ? -x : x; }
 DEVICE_FN REAL sigmoid_r(REAL x)
 {
     const REAL e = exp_nonpositive_r(-abs_r(x));
-    return (x >= R(0) ? R(1) : e) / (R(1) + e);
+    const REAL s = (x >= R(0) ? R(1) : e) / (R(1) + e);
+    return x != x ? x : s;                                                     // NaN stays NaN
 }
 
 // tanh(x) = sign(x) (1 - e^-2|x|) / (1 + e^-2|x|): never overflows; absolute error a few units of
@@ -117,7 +118,7 @@ DEVICE_FN REAL tanh_r(REAL x)
 {
     const REAL e = exp_nonpositive_r(R(-2) * abs_r(x));
     const REAL t = (R(1) - e) / (R(1) + e);
-    return x < R(0) ? -t : t;
+    return x != x ? x : x < R(0) ? -t : t;                                     // NaN stays NaN
 }
 
 // the smaller of two ints (OpenCL's min and CUDA's are different built-ins)

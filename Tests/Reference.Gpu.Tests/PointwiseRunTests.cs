@@ -56,6 +56,36 @@ public sealed class PointwiseRunTests
     }
 
     [Test]
+    public void NaNStaysNaNAndInfinitiesGiveTheLimits([Values] GpuPrecision precision)
+    {
+        // as the reference (Math.Tanh, Activations.Sigmoid) and the CPU fast path: a NaN reaching a gate is not turned into a number
+        double[] xs = [double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+        int H = xs.Length, G = 4 * H;
+        var dev = Pocl.Device(precision);
+        using var s = new BufferScope(dev);
+        var hs = s.Zeros(2 * H);
+        RnnStepForward(dev, new StepArgs(1, H, 0, 0, H, 0), relu: false, hasBias: false, s.Upload(xs), s.Zeros(H), s.Zeros(H), s.Zeros(H),
+            s.UploadInts([1]), hs, s.Zeros(H));
+        var tanh = dev.Download(hs, H, H);
+        var xProj = new double[G];
+        xs.CopyTo(xProj, 0);
+        var gates = s.Zeros(G);
+        LstmStepForward(dev, new StepArgs(1, H, 0, 0, H, 0), hasBias: false, s.Upload(xProj), s.Zeros(G), s.Zeros(G), s.Zeros(G),
+            s.UploadInts([1]), s.Zeros(2 * H), s.Zeros(2 * H), gates, s.Zeros(H));
+        var sigmoid = dev.Download(gates, 0, H);
+        double tiny = precision == GpuPrecision.Float32 ? 2e-38 : 4e-308;
+        Assert.Multiple(() =>
+        {
+            Assert.That(tanh[0], Is.NaN, "tanh(NaN)");
+            Assert.That(sigmoid[0], Is.NaN, "sigmoid(NaN)");
+            Assert.That(tanh[1], Is.EqualTo(1.0), "tanh(+inf)");
+            Assert.That(tanh[2], Is.EqualTo(-1.0), "tanh(-inf)");
+            Assert.That(sigmoid[1], Is.EqualTo(1.0), "sigmoid(+inf)");
+            Assert.That(sigmoid[2], Is.InRange(0.0, tiny), "sigmoid(-inf)");
+        });
+    }
+
+    [Test]
     public void SigmoidIsWithinAFewRoundoffsOfTheReferenceEverywhere([Values] GpuPrecision precision)
     {
         // lstm_step_forward with hh = 0 and no bias: the input gate i = sigma(xProj[.., 0 .. H-1]) is kept in gates
