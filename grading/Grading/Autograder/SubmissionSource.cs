@@ -141,8 +141,9 @@ public sealed record SubmissionSource : IAnswerSource
         string output = StudentText.Truncate(string.Join("\n", said), 6000);
 
         if (run.TimedOut)
-            return AnswerOutcome.Failed($"your program did not finish within the time limit of {request.TimeLimit.TotalSeconds:0.#} s", output);
-        return AnswersFile.Read(Path.Combine(work.Path, "answers.json"), "answers.json").WithStudentOutput(output);
+            return AnswerOutcome.Failed($"your program did not finish within the time limit of {request.TimeLimit.TotalSeconds:0.#} s", output)
+                with { SandboxNotes = run.Notes };
+        return AnswersFile.Read(Path.Combine(work.Path, "answers.json"), "answers.json").WithStudentOutput(output) with { SandboxNotes = run.Notes };
     }
 
     /// <summary>

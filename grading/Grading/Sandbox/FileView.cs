@@ -79,7 +79,7 @@ internal sealed class FileView
     /// </summary>
     public string Script(string mount, string pivotRoot, string runRoot, string workDir, string tmpOptions, string? limits, bool keepLaunchFolder)
     {
-        string v = Quote(BuildAt), m = Quote(mount);
+        string v = Shell.Quote(BuildAt), m = Shell.Quote(mount);
         var steps = new List<string>
         {
             "umask 022",
@@ -91,25 +91,25 @@ internal sealed class FileView
             $"b() {{ mkdir -p \"$V$1\" && {m} --bind -o ro \"$1\" \"$V$1\"; }}",
             $"f() {{ : > \"$V$1\" && {m} --bind -o ro \"$1\" \"$V$1\"; }}",
         };
-        foreach (string dir in _dirs) steps.Add($"d {Quote(dir)}");
-        foreach (var (path, target) in _links) steps.Add($"ln -s {Quote(target)} \"$V\"{Quote(path)}");
-        foreach (string dir in _boundDirs) steps.Add($"b {Quote(dir)}");
-        foreach (string file in _boundFiles) steps.Add($"f {Quote(file)}");
+        foreach (string dir in _dirs) steps.Add($"d {Shell.Quote(dir)}");
+        foreach (var (path, target) in _links) steps.Add($"ln -s {Shell.Quote(target)} \"$V\"{Shell.Quote(path)}");
+        foreach (string dir in _boundDirs) steps.Add($"b {Shell.Quote(dir)}");
+        foreach (string file in _boundFiles) steps.Add($"f {Shell.Quote(file)}");
         steps.Add("d /dev");
         foreach (string device in Devices) steps.Add($": > \"$V\"{device} && {m} --bind {device} \"$V\"{device}");
         steps.Add($"d /proc && {m} -t proc -o nosuid,nodev,noexec rnn-proc \"$V/proc\"");
         foreach (string tmp in (string[])["/tmp", "/var/tmp", "/dev/shm"])
             steps.Add($"d {tmp} && {m} -t tmpfs -o {tmpOptions} rnn-tmp \"$V\"{tmp}");
-        steps.Add($"d {Quote(runRoot)} && {m} --bind {Quote(runRoot)} \"$V\"{Quote(runRoot)}");
+        steps.Add($"d {Shell.Quote(runRoot)} && {m} --bind {Shell.Quote(runRoot)} \"$V\"{Shell.Quote(runRoot)}");
         steps.Add($"mkdir \"$V\"{LaunchFolder} && {m} -t tmpfs -o size=1m,nr_inodes=64,mode=0700,nosuid,nodev rnn-launch \"$V\"{LaunchFolder}");
         foreach (var (source, name) in _launch)
-            steps.Add($": > \"$V\"{LaunchFolder}/{Quote(name)} && {m} --bind -o ro {Quote(source)} \"$V\"{LaunchFolder}/{Quote(name)}");
+            steps.Add($": > \"$V\"{LaunchFolder}/{Shell.Quote(name)} && {m} --bind -o ro {Shell.Quote(source)} \"$V\"{LaunchFolder}/{Shell.Quote(name)}");
         steps.Add($"{m} -o remount,bind,ro \"$V\"");
         if (limits is not null) steps.Add(limits);
         // pivot_root(".", "."): the old root is stacked on the new one, and "." is the old root until it is detached
-        steps.Add($"cd \"$V\" && {Quote(pivotRoot)} . .");
+        steps.Add($"cd \"$V\" && {Shell.Quote(pivotRoot)} . .");
         steps.Add(LaunchCommand("umount") + " -l ." + (keepLaunchFolder ? "" : $" {LaunchFolder}"));
-        steps.Add($"cd {Quote(workDir)} && unset OLDPWD");
+        steps.Add($"cd {Shell.Quote(workDir)} && unset OLDPWD");
         // 125: the sandbox could not be set up (the program never ran)
         return string.Join(" && ", steps) + " || exit 125; ";
     }
@@ -201,7 +201,4 @@ internal sealed class FileView
             return null;
         }
     }
-
-    /// <summary>text as one single-quoted word of /bin/sh.</summary>
-    private static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 }

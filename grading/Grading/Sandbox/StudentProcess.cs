@@ -341,7 +341,7 @@ public static class StudentProcess
             string? unshare = request.UseNamespaces ? FindTool("unshare") : null;
             string[] nsFlags = NamespaceFlags(root);
             // PID 1 of the run joins the memory cgroup first (0: the writing process itself), so every process of the run is in it
-            string join = cgroup is null ? "" : $"echo 0 > {Quote(cgroup.ProcsFile)} || exit 125; ";
+            string join = cgroup is null ? "" : $"echo 0 > {Shell.Quote(cgroup.ProcsFile)} || exit 125; ";
             string? nsProblem = !request.UseNamespaces ? "UseNamespaces is off"
                 : unshare is null ? "unshare not found"
                 : NamespaceProbe.Problem(unshare, nsFlags);
@@ -420,7 +420,7 @@ public static class StudentProcess
             if (limiter.Count > 0)
             {
                 // [prlimit, --as=..., ..., --]: the same limits, set on PID 1 and inherited from it
-                limits = $"{Quote(limiter[0])} --pid $$ " + string.Join(' ', limiter.Skip(1).SkipLast(1).Select(Quote));
+                limits = $"{Shell.Quote(limiter[0])} --pid $$ " + string.Join(' ', limiter.Skip(1).SkipLast(1).Select(Shell.Quote));
                 limiter.Clear();
             }
             if (setpriv is not null)
@@ -465,7 +465,7 @@ public static class StudentProcess
                 return null;
             }
             string options = PrivateTmpOptions;
-            string m = Quote(mount), keep = "/dev/shm/.rnn-keep", root = Quote(keepRoot);
+            string m = Shell.Quote(mount), keep = "/dev/shm/.rnn-keep", root = Shell.Quote(keepRoot);
             var steps = new List<string>
             {
                 "umask 022",   // the folders remade above the work folder's parent must let the student through
@@ -476,16 +476,13 @@ public static class StudentProcess
             };
             if (Directory.Exists("/var/tmp")) steps.Add($"{m} -t tmpfs -o {options} rnn-var-tmp /var/tmp");
             // back in place with a second bind (mount --move fails inside an unprivileged user namespace)
-            steps.AddRange([$"mkdir -p {root}", FindTool("umount") is { } umount ? $"{m} --bind {keep} {root} && {Quote(umount)} {keep}" : $"{m} --move {keep} {root}", $"rmdir {keep}"]);
+            steps.AddRange([$"mkdir -p {root}", FindTool("umount") is { } umount ? $"{m} --bind {keep} {root} && {Shell.Quote(umount)} {keep}" : $"{m} --move {keep} {root}", $"rmdir {keep}"]);
             // 125: the sandbox could not be set up (the program never ran)
             return string.Join(" && ", steps) + " || exit 125; ";
         }
 
         private static string Size(long bytes) => bytes % StudentRunRequest.GiB == 0
             ? $"{bytes / StudentRunRequest.GiB} GiB" : $"{bytes / StudentRunRequest.MiB} MiB";
-
-        /// <summary>text as one single-quoted word of /bin/sh.</summary>
-        private static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
         private static string? UserName(int uid)
         {
