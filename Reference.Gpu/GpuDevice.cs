@@ -70,14 +70,33 @@ public abstract class GpuDevice : IDisposable
     /// <summary>The gemm version the stack's products use on this device when B is row-major (Kernels/GpuKernels.cs).</summary>
     public virtual GemmVersion PreferredGemm => GemmVersion.Tiled;
 
-    /// <summary>Opens "opencl[:N]" or "cuda[:N]" and builds the kernels for the precision.</summary>
-    public static GpuDevice Open(DeviceSpec spec, GpuPrecision precision) => spec.Api switch
+    /// <summary>
+    /// Hidden units per work-item of the fused pointwise kernels (Kernels/recurrent_*.c): 1 on a GPU (one
+    /// thread per element); on a CPU device a run of neighbouring ones, whose loop the compiler vectorises.
+    /// </summary>
+    public virtual int PointwiseRun => 1;
+
+    /// <summary>
+    /// Opens "opencl[:N]" or "cuda[:N]" and builds the kernels for the precision. With profile, every
+    /// command's device time is recorded per kernel (ReadProfile); OpenCL only, and it slows each launch a little.
+    /// </summary>
+    public static GpuDevice Open(DeviceSpec spec, GpuPrecision precision, bool profile = false) => spec.Api switch
     {
-        GpuApi.OpenCL => OpenCL.OpenClDevice.Open(spec.Index, precision),
-        _ => Cuda.CudaDevice.Open(spec.Index, precision),
+        GpuApi.OpenCL => OpenCL.OpenClDevice.Open(spec.Index, precision, profile),
+        _ => profile
+            ? throw new NotSupportedException($"profiling is implemented for OpenCL devices only, not {spec}")
+            : Cuda.CudaDevice.Open(spec.Index, precision),
     };
 
-    public static GpuDevice Open(string spec, GpuPrecision precision) => Open(DeviceSpec.Parse(spec), precision);
+    public static GpuDevice Open(string spec, GpuPrecision precision, bool profile = false) => Open(DeviceSpec.Parse(spec), precision, profile);
+
+    /// <summary>
+    /// The per-kernel device times (the longest first) recorded since the device opened or since the
+    /// last reset, after waiting for every queued command; reset starts the totals again from zero.
+    /// Throws when the device was not opened with profile: true.
+    /// </summary>
+    public virtual IReadOnlyList<KernelTime> ReadProfile(bool reset = false) =>
+        throw new InvalidOperationException($"{Spec} was not opened with profiling (GpuDevice.Open(..., profile: true))");
 
     public abstract GpuBuffer Allocate(int length, BufferElement element = BufferElement.Real);
 

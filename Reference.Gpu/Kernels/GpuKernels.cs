@@ -99,42 +99,76 @@ public static class GpuKernels
     /// <summary>output[outOffset + j] = [output +] sum over rows r in order of G[gOffset + r * ldg + j], j &lt; N.</summary>
     public static void ColumnSum(GpuDevice device, int rows, int N, GpuBuffer G, int gOffset, int ldg,
         GpuBuffer output, int outOffset, bool accumulate) =>
-        device.Launch("column_sum", LaunchShape.Cover(N), [rows, N, G, gOffset, ldg, output, outOffset, accumulate]);
+        device.Launch("column_sum", LaunchShape.Cover((N + ColumnSumRun - 1) / ColumnSumRun, ColumnSumWg),
+            [rows, N, G, gOffset, ldg, output, outOffset, accumulate]);
+
+    /// <summary>output[outOffset + n * M + m] = input[inOffset + m * N + n]: the row-major [N, M] transpose of a row-major [M, N].</summary>
+    public static void Transpose(GpuDevice device, int M, int N, GpuBuffer input, int inOffset, GpuBuffer output, int outOffset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(N);
+        int tilesX = (N + TransposeTile - 1) / TransposeTile, tilesY = (M + TransposeTile - 1) / TransposeTile;
+        device.Launch("transpose", new LaunchShape((tilesX + TransposeWg - 1) / TransposeWg, (tilesY + TransposeWg - 1) / TransposeWg, TransposeWg, TransposeWg),
+            [M, N, input, inOffset, output, outOffset]);
+    }
+
+    /// <summary>transpose's tile per work-item (TRANSPOSE_TILE of transpose.c), and its work-groups of TransposeWg x TransposeWg tiles.</summary>
+    public const int TransposeTile = 16, TransposeWg = 4;
+
+    /// <summary>column_sum's columns per work-item (COLSUM_RUN of reduce.c).</summary>
+    public const int ColumnSumRun = 16;
+
+    /// <summary>Work-items per work-group of column_sum (N / 16 of them: 64 for lstm-medium's 4 * 256 columns).</summary>
+    public const int ColumnSumWg = 8;
+
+    /// <summary>
+    /// One work-item per run of `run` neighbouring hidden units of a batch row. The launchers below take
+    /// the device's GpuDevice.PointwiseRun unless given another run (the results are the same bits
+    /// whatever the run: each element is computed alone).
+    /// </summary>
+    private static LaunchShape PointwiseShape(GpuDevice device, StepArgs s, int run)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(run);
+        return LaunchShape.Cover(s.B * ((s.H + run - 1) / run), run == 1 ? KernelSource.PointwiseWg : PointwiseRunWg);
+    }
+
+    /// <summary>Work-items per work-group of the pointwise kernels when each takes a run of hidden units (a CPU device).</summary>
+    public const int PointwiseRunWg = 8;
 
     /// <summary>Sizes and position of one forward or backward step: B, H, time t, processing step, D*H and this direction's first output column.</summary>
     public readonly record struct StepArgs(int B, int H, int Time, int Step, int DH, int Col0);
 
     public static void RnnStepForward(GpuDevice device, StepArgs s, bool relu, bool hasBias,
-        GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths, GpuBuffer hs, GpuBuffer output) =>
-        device.Launch("rnn_step_forward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, relu, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, output]);
+        GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths, GpuBuffer hs, GpuBuffer output, int? run = null) =>
+        device.Launch("rnn_step_forward", PointwiseShape(device, s, run ?? device.PointwiseRun),
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, relu, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, output]);
 
     public static void LstmStepForward(GpuDevice device, StepArgs s, bool hasBias,
         GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths,
-        GpuBuffer hs, GpuBuffer cs, GpuBuffer gates, GpuBuffer output) =>
-        device.Launch("lstm_step_forward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, cs, gates, output]);
+        GpuBuffer hs, GpuBuffer cs, GpuBuffer gates, GpuBuffer output, int? run = null) =>
+        device.Launch("lstm_step_forward", PointwiseShape(device, s, run ?? device.PointwiseRun),
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, cs, gates, output]);
 
     public static void GruStepForward(GpuDevice device, StepArgs s, bool hasBias,
         GpuBuffer xProj, GpuBuffer hh, GpuBuffer bih, GpuBuffer bhh, GpuBuffer lengths,
-        GpuBuffer hs, GpuBuffer gates, GpuBuffer hhN, GpuBuffer output) =>
-        device.Launch("gru_step_forward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, gates, hhN, output]);
+        GpuBuffer hs, GpuBuffer gates, GpuBuffer hhN, GpuBuffer output, int? run = null) =>
+        device.Launch("gru_step_forward", PointwiseShape(device, s, run ?? device.PointwiseRun),
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, gates, hhN, output]);
 
     public static void RnnStepBackward(GpuDevice device, StepArgs s, bool relu,
-        GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer lengths, GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev) =>
-        device.Launch("rnn_step_backward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, relu, s.DH, s.Col0, dOut, dhNext, hs, lengths, dGx, dGh, dhPrev]);
+        GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer lengths, GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, int? run = null) =>
+        device.Launch("rnn_step_backward", PointwiseShape(device, s, run ?? device.PointwiseRun),
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, relu, s.DH, s.Col0, dOut, dhNext, hs, lengths, dGx, dGh, dhPrev]);
 
     public static void LstmStepBackward(GpuDevice device, StepArgs s,
         GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer dcNext, GpuBuffer hs, GpuBuffer cs, GpuBuffer gates, GpuBuffer lengths,
-        GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, GpuBuffer dcPrev) =>
-        device.Launch("lstm_step_backward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, dcNext, hs, cs, gates, lengths, dGx, dGh, dhPrev, dcPrev]);
+        GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, GpuBuffer dcPrev, int? run = null) =>
+        device.Launch("lstm_step_backward", PointwiseShape(device, s, run ?? device.PointwiseRun),
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, dcNext, hs, cs, gates, lengths, dGx, dGh, dhPrev, dcPrev]);
 
     public static void GruStepBackward(GpuDevice device, StepArgs s,
         GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer gates, GpuBuffer hhN, GpuBuffer lengths,
-        GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev) =>
-        device.Launch("gru_step_backward", LaunchShape.Cover(s.B * s.H),
-            [s.B, s.H, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, hs, gates, hhN, lengths, dGx, dGh, dhPrev]);
+        GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, int? run = null) =>
+        device.Launch("gru_step_backward", PointwiseShape(device, s, run ?? device.PointwiseRun),
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, hs, gates, hhN, lengths, dGx, dGh, dhPrev]);
 }

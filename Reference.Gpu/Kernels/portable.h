@@ -3,10 +3,14 @@
 // every kernel file and compiles with -DREAL=float or -DREAL=double (and the GEMM tile sizes).
 //
 // Rules for the kernel files: REAL for every floating value; literals through R(...) so float
-// code never promotes to double; math through R_EXP / R_TANH; buffers indexed with an explicit
-// element offset (OpenCL buffers cannot be offset on the host side).
+// code never promotes to double; math through the functions at the end of this file (exp_r,
+// sigmoid_r, tanh_r, relu_r); buffers indexed with an explicit element offset (OpenCL buffers
+// cannot be offset on the host side).
 #ifndef REAL
 #error "compile with -DREAL=float or -DREAL=double"
+#endif
+#ifndef REAL_IS_DOUBLE
+#error "compile with -DREAL_IS_DOUBLE=1 (REAL=double) or 0 (REAL=float)"
 #endif
 
 #ifdef __OPENCL_VERSION__
@@ -18,44 +22,103 @@
   #define LOCAL_MEM __local
   #define SYNC() barrier(CLK_LOCAL_MEM_FENCE)
   #define DEVICE_FN inline
+  #define RESTRICT restrict
   #define GLOBAL_ID_X ((int)get_global_id(0))
   #define GLOBAL_ID_Y ((int)get_global_id(1))
   #define GROUP_ID_X ((int)get_group_id(0))
   #define GROUP_ID_Y ((int)get_group_id(1))
   #define LOCAL_ID_X ((int)get_local_id(0))
   #define LOCAL_ID_Y ((int)get_local_id(1))
-  // exp and tanh are overloaded in OpenCL C: a float argument stays float
-  #define R_EXP(x) exp(x)
-  #define R_TANH(x) tanh(x)
+  // reinterpreting the bits of an integer as a floating value; INT64 is a 64-bit integer
+  #define INT_AS_FLOAT(i) as_float(i)
+  #define LONG_AS_DOUBLE(i) as_double(i)
+  #define INT64 long
 #else
   #define KERNEL extern "C" __global__
   #define GLOBAL
   #define LOCAL_MEM __shared__
   #define SYNC() __syncthreads()
   #define DEVICE_FN __device__ inline
+  #define RESTRICT __restrict__
   #define GLOBAL_ID_X ((int)(blockIdx.x * blockDim.x + threadIdx.x))
   #define GLOBAL_ID_Y ((int)(blockIdx.y * blockDim.y + threadIdx.y))
   #define GROUP_ID_X ((int)blockIdx.x)
   #define GROUP_ID_Y ((int)blockIdx.y)
   #define LOCAL_ID_X ((int)threadIdx.x)
   #define LOCAL_ID_Y ((int)threadIdx.y)
-  // C++ overloads pick expf / tanhf for float, exp / tanh for double
-  DEVICE_FN float r_exp(float x) { return expf(x); }
-  DEVICE_FN double r_exp(double x) { return exp(x); }
-  DEVICE_FN float r_tanh(float x) { return tanhf(x); }
-  DEVICE_FN double r_tanh(double x) { return tanh(x); }
-  #define R_EXP(x) r_exp(x)
-  #define R_TANH(x) r_tanh(x)
+  // reinterpreting the bits of an integer as a floating value (CUDA's intrinsics); INT64 is a 64-bit integer
+  #define INT_AS_FLOAT(i) __int_as_float(i)
+  #define LONG_AS_DOUBLE(i) __longlong_as_double(i)
+  #define INT64 long long
 #endif
 
 #define R(x) ((REAL)(x))
 
-// sigmoid 1 / (1 + e^-x), evaluated so that e^|x| never overflows (as Reference/Numerics/Activations.cs)
+// ---- the activations, written so that a CPU device's compiler can vectorise them ----
+// PoCL runs a work-group as a loop over its work-items and vectorises that loop only when its body
+// has no branch it cannot turn into a select and no call it has no vector form of (its exp and
+// tanh are such calls). So the activations below are straight-line arithmetic: no library call,
+// every choice a ?: between two computed values. Their meaning is that of
+// Reference/Numerics/Activations.cs; their forms are those of the CPU fast path
+// (Reference/Fast/VectorExp.cs and GateKernels.cs). A NaN stays NaN (one more select: the
+// integer conversion inside pow2_r is not defined for it), infinities give the limits.
+
+// e^x for x <= 0 (the activations only need e^-|x|), after Cody and Waite, as Reference/Fast/VectorExp.cs:
+//   x = n ln 2 + r,  n = round(x / ln 2),  |r| <= ln 2 / 2;   r = (x - n ln2_hi) - n ln2_lo
+//   e^r = sum_{k=0}^{EXP_DEGREE} r^k / k!   (Taylor; the remainder is below 0.347^(d+1) / (d+1)!:
+//         5e-9 for float's degree 7, 4e-18 for double's 13: under half a unit in the last place)
+//   e^x = e^r * 2^n, 2^n built from its bits ((n + bias) << mantissa bits)
+// x is first clamped to EXP_MIN, where e^x is still a normal number (below it e^x is taken as
+// e^EXP_MIN, 1e-38 in float and 3e-308 in double, which only ever meets 1 + e^x here).
+#if REAL_IS_DOUBLE
+  #define EXP_DEGREE 13
+  #define EXP_MIN R(-708.0)
+  #define LN2_HI R(6.93147180369123816490e-01)   /* ln 2 to 32 bits: n ln2_hi is exact */
+  #define LN2_LO R(1.90821492927058770002e-10)   /* ln 2 - ln2_hi */
+  #define ROUND_MAGIC R(6755399441055744.0)      /* 1.5 * 2^52: (y + it) - it rounds y to an integer */
+  DEVICE_FN REAL pow2_r(REAL n) { return LONG_AS_DOUBLE((INT64)((int)n + 1023) << 52); }
+#else
+  #define EXP_DEGREE 7
+  #define EXP_MIN R(-87.0)
+  #define LN2_HI R(0.693359375)                  /* ln 2 to 9 bits: n ln2_hi is exact */
+  #define LN2_LO R(-2.12194440e-4)               /* ln 2 - ln2_hi */
+  #define ROUND_MAGIC R(12582912.0)              /* 1.5 * 2^23 */
+  DEVICE_FN REAL pow2_r(REAL n) { return INT_AS_FLOAT(((int)n + 127) << 23); }
+#endif
+
+DEVICE_FN REAL exp_nonpositive_r(REAL x)
+{
+    x = x < EXP_MIN ? EXP_MIN : x;
+    const REAL n = (x * R(1.4426950408889634) + ROUND_MAGIC) - ROUND_MAGIC;   // round(x / ln 2)
+    const REAL r = (x - n * LN2_HI) - n * LN2_LO;                             // x - n ln 2
+    // e^r = 1 + r (1 + r (1/2! + r (1/3! + ... + r / d!)))   Horner, from the highest power
+    REAL p = R(1);
+    #pragma unroll
+    for (int k = EXP_DEGREE; k >= 1; k--) p = R(1) + p * r * (R(1) / R(k));
+    return p * pow2_r(n);
+}
+
+// |x| as a select
+DEVICE_FN REAL abs_r(REAL x) { return x < R(0) ? -x : x; }
+
+// sigmoid(x) = 1 / (1 + e^-x), in the overflow-free two-branch form of Reference/Numerics/Activations.cs
+// (x >= 0: 1 / (1 + e^-x); x < 0: e^x / (1 + e^x)) with the one exponential e^-|x| both branches use,
+// so that the branch is a select between two numerators
 DEVICE_FN REAL sigmoid_r(REAL x)
 {
-    if (x >= R(0)) return R(1) / (R(1) + R_EXP(-x));
-    REAL e = R_EXP(x);
-    return e / (R(1) + e);
+    const REAL e = exp_nonpositive_r(-abs_r(x));
+    const REAL s = (x >= R(0) ? R(1) : e) / (R(1) + e);
+    return x != x ? x : s;                                                     // NaN stays NaN
+}
+
+// tanh(x) = sign(x) (1 - e^-2|x|) / (1 + e^-2|x|): never overflows; absolute error a few units of
+// 2^-24 (float) or 2^-53 (double) (near x = 0 the relative error is larger than tanh's), as the CPU
+// fast path's tanh (Reference/Fast/GateKernels.cs)
+DEVICE_FN REAL tanh_r(REAL x)
+{
+    const REAL e = exp_nonpositive_r(R(-2) * abs_r(x));
+    const REAL t = (R(1) - e) / (R(1) + e);
+    return x != x ? x : x < R(0) ? -t : t;                                     // NaN stays NaN
 }
 
 // the smaller of two ints (OpenCL's min and CUDA's are different built-ins)

@@ -1,5 +1,8 @@
 // An OpenCL device opened for one precision: a context, an in-order command queue, the program
-// built from KernelSource with -DREAL=..., and one kernel object per entry point.
+// built from KernelSource with -DREAL=..., and one kernel object per entry point. Opened with
+// profile, the queue has CL_QUEUE_PROFILING_ENABLE and every command returns an event whose
+// CL_PROFILING_COMMAND_START / _END are added to the GpuProfile under the kernel's name once the
+// command has finished (at Finish, after a blocking transfer, or when ReadProfile is called).
 using System.Text;
 using Rnn.Reference.Gpu.Kernels;
 
@@ -11,31 +14,39 @@ public sealed unsafe class OpenClDevice : GpuDevice
     private readonly ClQueueHandle _queue;
     private readonly ClProgramHandle _program;
     private readonly Dictionary<string, ClKernelHandle> _kernels = new(StringComparer.Ordinal);
+    private readonly GpuProfile? _profile;
+    private readonly List<(string Name, nint Event)> _pendingEvents = [];
     private bool _disposed;
 
     public OpenClDeviceInfo Info { get; }
 
     public override GemmVersion PreferredGemm => Info.IsCpu ? GemmVersion.Panel : GemmVersion.Tiled;
 
-    private OpenClDevice(OpenClDeviceInfo info, GpuPrecision precision, ClContextHandle context, ClQueueHandle queue, ClProgramHandle program)
+    public override int PointwiseRun => Info.IsCpu ? 16 : 1;
+
+    private OpenClDevice(OpenClDeviceInfo info, GpuPrecision precision, ClContextHandle context, ClQueueHandle queue, ClProgramHandle program, bool profile)
         : base(precision, new DeviceSpec(GpuApi.OpenCL, info.Index), $"{info.Name} ({info.Platform})")
     {
         Info = info;
         _context = context;
         _queue = queue;
         _program = program;
+        _profile = profile ? new GpuProfile() : null;
     }
 
-    /// <summary>Opens opencl:index and builds the kernels; throws GpuUnavailableException / GpuBuildException.</summary>
-    public static OpenClDevice Open(int index, GpuPrecision precision)
+    /// <summary>
+    /// Opens opencl:index and builds the kernels; throws GpuUnavailableException / GpuBuildException.
+    /// With profile, the queue records every command's device time (ReadProfile).
+    /// </summary>
+    public static OpenClDevice Open(int index, GpuPrecision precision, bool profile = false)
     {
         var info = OpenClDevices.Find(index, precision);
-        var (context, queue) = CreateContext(info);
+        var (context, queue) = CreateContext(info, profile);
         ClProgramHandle? program = null;
         try
         {
             program = Build(context, info, KernelSource.Text, precision);
-            var device = new OpenClDevice(info, precision, context, queue, program);
+            var device = new OpenClDevice(info, precision, context, queue, program, profile);
             foreach (var name in KernelSource.EntryPoints) device._kernels[name] = device.CreateKernel(name);
             return device;
         }
@@ -52,19 +63,20 @@ public sealed unsafe class OpenClDevice : GpuDevice
     public static void BuildOnly(int index, string source, GpuPrecision precision)
     {
         var info = OpenClDevices.Find(index, precision);
-        var (context, queue) = CreateContext(info);
+        var (context, queue) = CreateContext(info, profile: false);
         using (context)
         using (queue)
         using (Build(context, info, source, precision)) { }
     }
 
-    private static (ClContextHandle, ClQueueHandle) CreateContext(OpenClDeviceInfo info)
+    private static (ClContextHandle, ClQueueHandle) CreateContext(OpenClDeviceInfo info, bool profile)
     {
         nint deviceId = info.DeviceId;
         int err = 0;
         var context = new ClContextHandle(OpenClNative.clCreateContext(null, 1, &deviceId, 0, 0, &err));
         OpenClNative.Check(err, "clCreateContext");
-        var queue = new ClQueueHandle(OpenClNative.clCreateCommandQueue(context.DangerousGetHandle(), deviceId, 0, &err));
+        ulong properties = profile ? OpenClNative.CL_QUEUE_PROFILING_ENABLE : 0;
+        var queue = new ClQueueHandle(OpenClNative.clCreateCommandQueue(context.DangerousGetHandle(), deviceId, properties, &err));
         if (err != OpenClNative.CL_SUCCESS) context.Dispose();
         OpenClNative.Check(err, "clCreateCommandQueue");
         return (context, queue);
@@ -142,22 +154,30 @@ public sealed unsafe class OpenClDevice : GpuDevice
     public override void Zero(GpuBuffer buffer)
     {
         byte zero = 0;
+        nint evt = 0;
         OpenClNative.Check(OpenClNative.clEnqueueFillBuffer(_queue.DangerousGetHandle(), MemOf(buffer), &zero, 1, 0,
-            (nuint)buffer.Bytes, 0, null, null), "clEnqueueFillBuffer");
+            (nuint)buffer.Bytes, 0, null, EventSlot(&evt)), "clEnqueueFillBuffer");
+        Record("(fill)", evt);
     }
 
     protected override void Write(GpuBuffer buffer, long byteOffset, ReadOnlySpan<byte> bytes)
     {
+        nint evt = 0;
         fixed (byte* b = bytes)
             OpenClNative.Check(OpenClNative.clEnqueueWriteBuffer(_queue.DangerousGetHandle(), MemOf(buffer), 1, (nuint)byteOffset,
-                (nuint)bytes.Length, b, 0, null, null), "clEnqueueWriteBuffer");
+                (nuint)bytes.Length, b, 0, null, EventSlot(&evt)), "clEnqueueWriteBuffer");
+        Record("(upload)", evt);
+        CollectFinished();   // a blocking write on an in-order queue: every earlier command has finished
     }
 
     protected override void Read(GpuBuffer buffer, long byteOffset, Span<byte> bytes)
     {
+        nint evt = 0;
         fixed (byte* b = bytes)
             OpenClNative.Check(OpenClNative.clEnqueueReadBuffer(_queue.DangerousGetHandle(), MemOf(buffer), 1, (nuint)byteOffset,
-                (nuint)bytes.Length, b, 0, null, null), "clEnqueueReadBuffer");
+                (nuint)bytes.Length, b, 0, null, EventSlot(&evt)), "clEnqueueReadBuffer");
+        Record("(download)", evt);
+        CollectFinished();   // a blocking read on an in-order queue: every earlier command has finished
     }
 
     public override void Launch(string kernel, LaunchShape shape, ReadOnlySpan<KernelArg> args)
@@ -184,16 +204,57 @@ public sealed unsafe class OpenClDevice : GpuDevice
         global[1] = (nuint)(shape.GroupsY * shape.LocalY);
         local[0] = (nuint)shape.LocalX;
         local[1] = (nuint)shape.LocalY;
+        nint evt = 0;
         OpenClNative.Check(OpenClNative.clEnqueueNDRangeKernel(_queue.DangerousGetHandle(), k, shape.GroupsY == 1 && shape.LocalY == 1 ? 1u : 2u,
-            null, global, local, 0, null, null), $"clEnqueueNDRangeKernel({kernel})");
+            null, global, local, 0, null, EventSlot(&evt)), $"clEnqueueNDRangeKernel({kernel})");
+        Record(kernel, evt);
     }
 
-    public override void Finish() => OpenClNative.Check(OpenClNative.clFinish(_queue.DangerousGetHandle()), "clFinish");
+    public override void Finish()
+    {
+        OpenClNative.Check(OpenClNative.clFinish(_queue.DangerousGetHandle()), "clFinish");
+        CollectFinished();
+    }
+
+    public override IReadOnlyList<KernelTime> ReadProfile(bool reset = false)
+    {
+        if (_profile is null) return base.ReadProfile(reset);
+        Finish();
+        var totals = _profile.Totals();
+        if (reset) _profile.Reset();
+        return totals;
+    }
+
+    /// <summary>Where the enqueue call writes the command's event: only when profiling (null asks for none).</summary>
+    private nint* EventSlot(nint* evt) => _profile is null ? null : evt;
+
+    private void Record(string name, nint evt)
+    {
+        if (_profile is null) return;
+        _pendingEvents.Add((name, evt));
+    }
+
+    /// <summary>Adds every pending event's END - START to the profile and releases it; the queue has finished them all.</summary>
+    private void CollectFinished()
+    {
+        if (_profile is null) return;
+        foreach (var (name, evt) in _pendingEvents)
+        {
+            ulong start = 0, end = 0;
+            OpenClNative.Check(OpenClNative.clGetEventProfilingInfo(evt, OpenClNative.CL_PROFILING_COMMAND_START, sizeof(ulong), &start, null), "clGetEventProfilingInfo(CL_PROFILING_COMMAND_START)");
+            OpenClNative.Check(OpenClNative.clGetEventProfilingInfo(evt, OpenClNative.CL_PROFILING_COMMAND_END, sizeof(ulong), &end, null), "clGetEventProfilingInfo(CL_PROFILING_COMMAND_END)");
+            OpenClNative.Check(OpenClNative.clReleaseEvent(evt), "clReleaseEvent");
+            _profile.Add(name, (long)(end - start));
+        }
+        _pendingEvents.Clear();
+    }
 
     public override void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        foreach (var (_, evt) in _pendingEvents) OpenClNative.clReleaseEvent(evt);
+        _pendingEvents.Clear();
         foreach (var k in _kernels.Values) k.Dispose();
         _program.Dispose();
         _queue.Dispose();

@@ -21,6 +21,8 @@ internal static unsafe partial class OpenClNative
         CL_DEVICE_EXTENSIONS = 0x1030, CL_DEVICE_DOUBLE_FP_CONFIG = 0x1032;
     public const uint CL_PROGRAM_BUILD_LOG = 0x1183;
     public const ulong CL_MEM_READ_WRITE = 1;
+    public const ulong CL_QUEUE_PROFILING_ENABLE = 1 << 1;
+    public const uint CL_PROFILING_COMMAND_START = 0x1282, CL_PROFILING_COMMAND_END = 0x1283;
 
     [LibraryImport(Lib)] public static partial int clGetPlatformIDs(uint numEntries, nint* platforms, uint* numPlatforms);
     [LibraryImport(Lib)] public static partial int clGetPlatformInfo(nint platform, uint param, nuint size, void* value, nuint* sizeRet);
@@ -43,6 +45,8 @@ internal static unsafe partial class OpenClNative
     [LibraryImport(Lib)] public static partial int clEnqueueFillBuffer(nint queue, nint buffer, void* pattern, nuint patternSize, nuint offset,
         nuint size, uint numEvents, nint* waitList, nint* evt);
     [LibraryImport(Lib)] public static partial int clFinish(nint queue);
+    [LibraryImport(Lib)] public static partial int clGetEventProfilingInfo(nint evt, uint param, nuint size, void* value, nuint* sizeRet);
+    [LibraryImport(Lib)] public static partial int clReleaseEvent(nint evt);
     [LibraryImport(Lib)] public static partial int clReleaseMemObject(nint mem);
     [LibraryImport(Lib)] public static partial int clReleaseKernel(nint kernel);
     [LibraryImport(Lib)] public static partial int clReleaseProgram(nint program);

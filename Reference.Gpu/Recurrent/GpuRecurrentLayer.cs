@@ -11,6 +11,10 @@
 //             then dW_hh = dG^T h and dW_ih = dG^T x as one gemm each over all steps, db_ih and db_hh
 //             as fixed-order column sums, and dx = dG W_ih as one gemm.
 // Nothing is summed with atomics and every sum has a fixed order, so a rerun is bit-identical.
+// The cache stays on the device too: the layer keeps the device buffers of its latest Forward (each
+// layer's input, hs, cs, gates, hhN), and Backward given the cache that Forward returned uses them
+// instead of uploading the cache's arrays again (the same values, so the same bits); any other cache
+// (an older one, a copy, the CPU's) is uploaded. The returned records are the same either way.
 // Equations: Spec/rnn.md, lstm.md, gru.md; this file's mapping and launch shapes: Spec/gpu.md.
 //
 // T = steps, B = batch, I_l = layer input size, H = hidden size, G = gate blocks (1, 4, 3),
@@ -21,9 +25,29 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Gpu.Recurrent;
 
-public sealed class GpuRecurrentLayer(GpuDevice device)
+public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
 {
     public GpuDevice Device { get; } = device ?? throw new ArgumentNullException(nameof(device));
+
+    /// <summary>The device buffers behind the cache of the latest Forward: for each layer its input [T, B, I_l], for each direction its DirectionCache.</summary>
+    private sealed record DeviceCache(RecurrentCache Cache, BufferScope Buffers, GpuBuffer[] LayerInputs, DeviceDirection[] Directions);
+
+    /// <summary>One direction's cache on the device: hs, cs [T+1, B, H], gates [T, B, G*H], hhN [T, B, H] (or a placeholder when the cell has none).</summary>
+    private sealed record DeviceDirection(GpuBuffer Hs, GpuBuffer Cs, GpuBuffer Gates, GpuBuffer HhN);
+
+    private DeviceCache? _latest;
+
+    /// <summary>True when Backward(cache) will read the cache from the device (cache is what the latest Forward returned).</summary>
+    public bool HoldsOnDevice(RecurrentCache cache) => _latest is not null && ReferenceEquals(_latest.Cache, cache);
+
+    /// <summary>Frees the device copy of the latest Forward's cache (Backward then uploads the cache's arrays).</summary>
+    public void ReleaseDeviceCache()
+    {
+        _latest?.Buffers.Dispose();
+        _latest = null;
+    }
+
+    public void Dispose() => ReleaseDeviceCache();
 
     /// <summary>The cells the GPU kernels compute: PyTorch's four; not the reset-before GRU, which Forward refuses.</summary>
     public static IReadOnlyList<CellKind> Kinds { get; } = [CellKind.RnnTanh, CellKind.RnnRelu, CellKind.Lstm, CellKind.Gru];
@@ -44,88 +68,107 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
         int T = dims.T, B = dims.B, H = config.HiddenSize, L = config.NumLayers, D = config.Directions;
         int G = config.Gates, GH = G * H, DH = D * H, BH = B * H;
         var dev = Device;
+        ReleaseDeviceCache();
         using var scope = new BufferScope(dev);
-        var lens = scope.UploadInts(dims.Lengths);                                     // [B]
-        var noBias = scope.Zeros(1);
-
-        var layerInputs = new double[L][];
-        var directions = new DirectionCache[L * D];
-        layerInputs[0] = RecurrentShapes.ToTimeMajor(input.Data, T, B, config.InputSize, config.BatchFirst && !dims.Unbatched);
-        var x = scope.Upload(layerInputs[0]);                                           // [T, B, I_l]
-        var hN = new double[L * D * BH];                                                // [L*D, B, H]
-        var cN = config.HasCellState ? new double[L * D * BH] : null;
-        GpuBuffer layerOutput = x;
-        for (int l = 0; l < L; l++)
+        var resident = new BufferScope(dev);                                            // the cache's buffers, kept after the call
+        bool done = false;
+        try
         {
-            int In = config.LayerInputSize(l);
-            layerOutput = scope.Allocate(T * B * DH);                                  // [T, B, D*H]
-            for (int d = 0; d < D; d++)
+            var lens = scope.UploadInts(dims.Lengths);                                     // [B]
+            var noBias = resident.Zeros(1);                                                // a buffer argument a kernel does not read
+
+            var layerInputs = new double[L][];
+            var directions = new DirectionCache[L * D];
+            var deviceInputs = new GpuBuffer[L];
+            var deviceDirections = new DeviceDirection[L * D];
+            layerInputs[0] = RecurrentShapes.ToTimeMajor(input.Data, T, B, config.InputSize, config.BatchFirst && !dims.Unbatched);
+            var x = deviceInputs[0] = resident.Upload(layerInputs[0]);                      // [T, B, I_l]
+            var hN = new double[L * D * BH];                                                // [L*D, B, H]
+            var cN = config.HasCellState ? new double[L * D * BH] : null;
+            GpuBuffer layerOutput = x;
+            for (int l = 0; l < L; l++)
             {
-                int ld = l * D + d;
-                string s = RecurrentConfig.Suffix(l, d);
-                using var dir = new BufferScope(dev);
-                // the weights transposed once on the host, so that B of both products is row-major
-                var WihT = dir.Upload(Transpose(parameters["weight_ih" + s].Data, GH, In));   // [I_l, G*H]
-                var WhhT = dir.Upload(Transpose(parameters["weight_hh" + s].Data, GH, H));    // [H, G*H]
-                var bih = config.Bias ? dir.Upload(parameters["bias_ih" + s].Data) : noBias;   // [G*H]
-                var bhh = config.Bias ? dir.Upload(parameters["bias_hh" + s].Data) : noBias;   // [G*H]
-
-                // The input projection does not depend on the state: one product for all steps.
-                // xProj[T*B, G*H] = x[T*B, I_l] · W_ihᵀ
-                var xProj = dir.Allocate(T * B * GH);
-                GpuKernels.Gemm(dev, T * B, GH, In, MatrixView.RowMajor(x, In), MatrixView.RowMajor(WihT, GH), xProj, 0, GH, accumulate: false);
-
-                var hs = dir.Allocate((T + 1) * BH);                                    // [T+1, B, H] by step
-                var cs = config.HasCellState ? dir.Allocate((T + 1) * BH) : noBias;     // [T+1, B, H]
-                var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? dir.Allocate(T * B * GH) : noBias;   // [T, B, G*H]
-                var hhN = config.Kind == CellKind.Gru ? dir.Allocate(T * BH) : noBias;  // [T, B, H]
-                var hh = dir.Allocate(B * GH);                                          // [B, G*H] this step's hPrev W_hhᵀ
-                InitialState(dev, hs, h0, ld, BH);
-                if (config.HasCellState) InitialState(dev, cs, c0, ld, BH);
-
-                // slide: for input in input_sequence: output = f(input, current_state); current_state = output
-                for (int step = 0; step < T; step++)
+                int In = config.LayerInputSize(l);
+                layerOutput = (l + 1 < L ? resident : scope).Allocate(T * B * DH);          // [T, B, D*H], the next layer's input
+                for (int d = 0; d < D; d++)
                 {
-                    int t = d == 0 ? step : T - 1 - step;
-                    // hh[B, G*H] = hs[step] · W_hhᵀ
-                    GpuKernels.Gemm(dev, B, GH, H, MatrixView.RowMajor(hs, H, step * BH), MatrixView.RowMajor(WhhT, GH), hh, 0, GH, accumulate: false);
-                    var at = new GpuKernels.StepArgs(B, H, t, step, DH, d * H);
-                    switch (config.Kind)
+                    int ld = l * D + d;
+                    string s = RecurrentConfig.Suffix(l, d);
+                    using var dir = new BufferScope(dev);
+                    // the weights transposed once on the host, so that B of both products is row-major
+                    var WihT = dir.Upload(Transpose(parameters["weight_ih" + s].Data, GH, In));   // [I_l, G*H]
+                    var WhhT = dir.Upload(Transpose(parameters["weight_hh" + s].Data, GH, H));    // [H, G*H]
+                    // without bias the kernels still load bih[j] and bhh[j] (and add nothing): zeros of the right length
+                    var bih = config.Bias ? dir.Upload(parameters["bias_ih" + s].Data) : dir.Zeros(GH);   // [G*H]
+                    var bhh = config.Bias ? dir.Upload(parameters["bias_hh" + s].Data) : dir.Zeros(GH);   // [G*H]
+
+                    // The input projection does not depend on the state: one product for all steps.
+                    // xProj[T*B, G*H] = x[T*B, I_l] · W_ihᵀ
+                    var xProj = dir.Allocate(T * B * GH);
+                    GpuKernels.Gemm(dev, T * B, GH, In, MatrixView.RowMajor(x, In), MatrixView.RowMajor(WihT, GH), xProj, 0, GH, accumulate: false);
+
+                    var hs = resident.Allocate((T + 1) * BH);                               // [T+1, B, H] by step
+                    var cs = config.HasCellState ? resident.Allocate((T + 1) * BH) : noBias;   // [T+1, B, H]
+                    var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? resident.Allocate(T * B * GH) : noBias;   // [T, B, G*H]
+                    var hhN = config.Kind == CellKind.Gru ? resident.Allocate(T * BH) : noBias;   // [T, B, H]
+                    deviceDirections[ld] = new DeviceDirection(hs, cs, gates, hhN);
+                    var hh = dir.Allocate(B * GH);                                          // [B, G*H] this step's hPrev W_hhᵀ
+                    InitialState(dev, hs, h0, ld, BH);
+                    if (config.HasCellState) InitialState(dev, cs, c0, ld, BH);
+
+                    // slide: for input in input_sequence: output = f(input, current_state); current_state = output
+                    for (int step = 0; step < T; step++)
                     {
-                        case CellKind.RnnTanh:
-                        case CellKind.RnnRelu:
-                            GpuKernels.RnnStepForward(dev, at, config.Kind == CellKind.RnnRelu, config.Bias, xProj, hh, bih, bhh, lens, hs, layerOutput);
-                            break;
-                        case CellKind.Lstm:
-                            GpuKernels.LstmStepForward(dev, at, config.Bias, xProj, hh, bih, bhh, lens, hs, cs, gates, layerOutput);
-                            break;
-                        case CellKind.Gru:
-                            GpuKernels.GruStepForward(dev, at, config.Bias, xProj, hh, bih, bhh, lens, hs, gates, hhN, layerOutput);
-                            break;
+                        int t = d == 0 ? step : T - 1 - step;
+                        // hh[B, G*H] = hs[step] · W_hhᵀ
+                        GpuKernels.Gemm(dev, B, GH, H, MatrixView.RowMajor(hs, H, step * BH), MatrixView.RowMajor(WhhT, GH), hh, 0, GH, accumulate: false);
+                        var at = new GpuKernels.StepArgs(B, H, t, step, DH, d * H);
+                        switch (config.Kind)
+                        {
+                            case CellKind.RnnTanh:
+                            case CellKind.RnnRelu:
+                                GpuKernels.RnnStepForward(dev, at, config.Kind == CellKind.RnnRelu, config.Bias, xProj, hh, bih, bhh, lens, hs, layerOutput);
+                                break;
+                            case CellKind.Lstm:
+                                GpuKernels.LstmStepForward(dev, at, config.Bias, xProj, hh, bih, bhh, lens, hs, cs, gates, layerOutput);
+                                break;
+                            case CellKind.Gru:
+                                GpuKernels.GruStepForward(dev, at, config.Bias, xProj, hh, bih, bhh, lens, hs, gates, hhN, layerOutput);
+                                break;
+                        }
                     }
+
+                    // what the backward pass needs, in the reference's DirectionCache layout
+                    var cache = new DirectionCache(
+                        dev.Download(hs, 0, (T + 1) * BH),
+                        config.HasCellState ? dev.Download(cs, 0, (T + 1) * BH) : [],
+                        config.Kind is CellKind.Lstm or CellKind.Gru ? dev.Download(gates, 0, T * B * GH) : [],
+                        config.Kind == CellKind.Gru ? dev.Download(hhN, 0, T * BH) : []);
+                    directions[ld] = cache;
+                    cache.H.AsSpan(T * BH, BH).CopyTo(hN.AsSpan(ld * BH));
+                    if (cN is not null) cache.C.AsSpan(T * BH, BH).CopyTo(cN.AsSpan(ld * BH));
                 }
-
-                // what the backward pass needs, in the reference's DirectionCache layout
-                var cache = new DirectionCache(
-                    dev.Download(hs, 0, (T + 1) * BH),
-                    config.HasCellState ? dev.Download(cs, 0, (T + 1) * BH) : [],
-                    config.Kind is CellKind.Lstm or CellKind.Gru ? dev.Download(gates, 0, T * B * GH) : [],
-                    config.Kind == CellKind.Gru ? dev.Download(hhN, 0, T * BH) : []);
-                directions[ld] = cache;
-                cache.H.AsSpan(T * BH, BH).CopyTo(hN.AsSpan(ld * BH));
-                if (cN is not null) cache.C.AsSpan(T * BH, BH).CopyTo(cN.AsSpan(ld * BH));
+                if (l + 1 < L)
+                {
+                    layerInputs[l + 1] = dev.Download(layerOutput, 0, T * B * DH);
+                    deviceInputs[l + 1] = layerOutput;
+                }
+                x = layerOutput;
             }
-            if (l + 1 < L) layerInputs[l + 1] = dev.Download(layerOutput, 0, T * B * DH);
-            x = layerOutput;
+
+            var outputData = dev.Download(layerOutput, 0, T * B * DH);
+            var output = dims.Unbatched ? new Tensor([T, DH], outputData)
+                : config.BatchFirst ? new Tensor([B, T, DH], RecurrentShapes.FromTimeMajor(outputData, T, B, DH))
+                : new Tensor([T, B, DH], outputData);
+            var cacheAll = new RecurrentCache(config, parameters, T, B, dims.Unbatched, dims.Lengths, layerInputs, directions);
+            _latest = new DeviceCache(cacheAll, resident, deviceInputs, deviceDirections);
+            done = true;
+            return new RecurrentOutput(output, new Tensor(dims.StateShape, hN), cN is null ? null : new Tensor(dims.StateShape, cN), cacheAll);
         }
-
-        var outputData = dev.Download(layerOutput, 0, T * B * DH);
-        var output = dims.Unbatched ? new Tensor([T, DH], outputData)
-            : config.BatchFirst ? new Tensor([B, T, DH], RecurrentShapes.FromTimeMajor(outputData, T, B, DH))
-            : new Tensor([T, B, DH], outputData);
-        var cacheAll = new RecurrentCache(config, parameters, T, B, dims.Unbatched, dims.Lengths, layerInputs, directions);
-        return new RecurrentOutput(output, new Tensor(dims.StateShape, hN), cN is null ? null : new Tensor(dims.StateShape, cN), cacheAll);
-
+        finally
+        {
+            if (!done) resident.Dispose();
+        }
     }
 
     /// <summary>
@@ -143,6 +186,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
         using var scope = new BufferScope(dev);
         var lens = scope.UploadInts(cache.Lengths);
         var unused = scope.Zeros(1);
+        var onDevice = HoldsOnDevice(cache) ? _latest : null;                              // the cache's buffers from Forward, or null: upload
 
         var grads = p.ZerosLike();
         var dH0 = new double[L * D * BH];                                                   // [L*D, B, H]
@@ -153,7 +197,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
         for (int l = L - 1; l >= 0; l--)
         {
             int In = config.LayerInputSize(l);
-            var x = scope.Upload(cache.LayerInputs[l]);                                     // [T, B, I_l]
+            var x = onDevice?.LayerInputs[l] ?? scope.Upload(cache.LayerInputs[l]);        // [T, B, I_l]
             var dLayerIn = scope.Allocate(T * B * In);                                      // [T, B, I_l]
             for (int d = 0; d < D; d++)
             {
@@ -163,10 +207,11 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
                 using var dir = new BufferScope(dev);
                 var Wih = dir.Upload(p["weight_ih" + s].Data);                              // [G*H, I_l]
                 var Whh = dir.Upload(p["weight_hh" + s].Data);                              // [G*H, H]
-                var hs = dir.Upload(dc.H);                                                  // [T+1, B, H]
-                var cs = config.HasCellState ? dir.Upload(dc.C) : unused;
-                var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? dir.Upload(dc.Gates) : unused;
-                var hhN = config.Kind == CellKind.Gru ? dir.Upload(dc.HhN) : unused;
+                var resident = onDevice?.Directions[ld];
+                var hs = resident?.Hs ?? dir.Upload(dc.H);                                  // [T+1, B, H]
+                var cs = resident?.Cs ?? (config.HasCellState ? dir.Upload(dc.C) : unused);
+                var gates = resident?.Gates ?? (config.Kind is CellKind.Lstm or CellKind.Gru ? dir.Upload(dc.Gates) : unused);
+                var hhN = resident?.HhN ?? (config.Kind == CellKind.Gru ? dir.Upload(dc.HhN) : unused);
                 var dGx = dir.Allocate(T * B * GH);                                         // [T, B, G*H] by time
                 var dGh = dir.Allocate(T * B * GH);                                         // [T, B, G*H] by step
                 // dhNext starts as dh_n and is carried backwards (dhNext in min-char-rnn); two buffers swap roles
@@ -200,12 +245,17 @@ public sealed class GpuRecurrentLayer(GpuDevice device)
                 dev.Download(dhNext, 0, dH0.AsSpan(ld * BH, BH));
                 if (dC0 is not null) dev.Download(dcNext, 0, dC0.AsSpan(ld * BH, BH));
 
+                // dGᵀ stored row-major, so that the weight gradients' sums over k = (step, batch row) read it contiguously
+                var dGhT = dir.Allocate(GH * T * B);                                        // [G*H, T*B]
+                GpuKernels.Transpose(dev, T * B, GH, dGh, 0, dGhT, 0);
+                var dGxT = dir.Allocate(GH * T * B);                                        // [G*H, T*B]
+                GpuKernels.Transpose(dev, T * B, GH, dGx, 0, dGxT, 0);
                 // forward: hh = hPrev W_hhᵀ at every step   so   dW_hh[G*H, H] = dGᵀ[G*H, T*B] · hs[0 .. T-1][T*B, H]
                 var dWhh = dir.Allocate(GH * H);
-                GpuKernels.Gemm(dev, GH, H, T * B, MatrixView.Transposed(dGh, GH), MatrixView.RowMajor(hs, H), dWhh, 0, H, accumulate: false);
+                GpuKernels.Gemm(dev, GH, H, T * B, MatrixView.RowMajor(dGhT, T * B), MatrixView.RowMajor(hs, H), dWhh, 0, H, accumulate: false);
                 // forward: xProj = x W_ihᵀ + b_ih for all steps   so   dW_ih[G*H, I_l] = dGᵀ · x,  dx += dG · W_ih
                 var dWih = dir.Allocate(GH * In);
-                GpuKernels.Gemm(dev, GH, In, T * B, MatrixView.Transposed(dGx, GH), MatrixView.RowMajor(x, In), dWih, 0, In, accumulate: false);
+                GpuKernels.Gemm(dev, GH, In, T * B, MatrixView.RowMajor(dGxT, T * B), MatrixView.RowMajor(x, In), dWih, 0, In, accumulate: false);
                 GpuKernels.Gemm(dev, T * B, In, GH, MatrixView.RowMajor(dGx, GH), MatrixView.RowMajor(Wih, In), dLayerIn, 0, In, accumulate: d > 0);
                 dev.Download(dWhh, 0, grads["weight_hh" + s].Data);
                 dev.Download(dWih, 0, grads["weight_ih" + s].Data);

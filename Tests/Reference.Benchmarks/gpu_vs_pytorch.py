@@ -15,7 +15,14 @@ shared). Spec/gpu.md records runs.
 Debian's torch uses whichever libblas.so.3 is installed: without libopenblas0-pthread it falls back
 to the reference BLAS and is about 20x slower, an unfair anchor. The script refuses to run then.
 
+With --profile (quicker, for following one workload while working on it): instead of step 3,
+the GPU path's own harness (Tests/Reference.Benchmarks/GpuProfileHarness.cs) times the workloads
+named by --workloads (default lstm-medium) in f32, then runs them on a profiled device and prints
+each kernel's device time per forward+backward call; PyTorch runs only those workloads. Each side
+runs --rounds times (default 3), alternating, and the medians over the rounds are printed.
+
 usage: /usr/bin/python3 Tests/Reference.Benchmarks/gpu_vs_pytorch.py [--skip-gpu]
+       /usr/bin/python3 Tests/Reference.Benchmarks/gpu_vs_pytorch.py --profile [--workloads a,b] [--rounds N]
 """
 import glob
 import json
@@ -81,10 +88,14 @@ def numpy_gemm_rates():
     return rates
 
 
-def torch_workloads():
+def torch_workloads(names=None, precisions=("f32", "f64")):
     results = {}
     for name, (cell, T, B, I, H) in WORKLOADS.items():
+        if names is not None and name not in names:
+            continue
         for precision, dtype in (("f32", torch.float32), ("f64", torch.float64)):
+            if precision not in precisions:
+                continue
             torch.manual_seed(1)
             module = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell](I, H).to(dtype)
             x = torch.empty(T, B, I, dtype=dtype).uniform_(-1, 1)
@@ -102,11 +113,63 @@ def torch_workloads():
     return results
 
 
-def dotnet_benchmarks():
-    """Runs the GPU benchmarks; returns {(params..., method): median seconds}."""
+def dotnet_env():
     env = dict(os.environ)
     env.setdefault("POCL_CACHE_DIR", os.path.join(tempfile.gettempdir(), "rnn-reference-pocl-cache"))
     os.makedirs(env["POCL_CACHE_DIR"], exist_ok=True)
+    return env
+
+
+def gpu_profile(names, repeats=7):
+    """Runs GpuProfileHarness (f32); returns its JSON: {workload/f32: {forward, forward_backward, kernels}}."""
+    out = os.path.join(tempfile.mkdtemp(prefix="rnn-gpu-profile-"), "profile.json")
+    cmd = ["dotnet", "run", "-c", "Release", "--project", os.path.join(ROOT, "Tests", "Reference.Benchmarks"), "--",
+           "--gpu-profile", out, "--workloads", ",".join(names), "--precisions", "f32", "--repeats", str(repeats)]
+    print("running:", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, env=dotnet_env(), cwd=ROOT, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        return json.load(f)
+
+
+def profile_main():
+    names = sys.argv[sys.argv.index("--workloads") + 1].split(",") if "--workloads" in sys.argv else ["lstm-medium"]
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        sys.exit(f"--workloads: {', '.join(unknown)} not among {', '.join(WORKLOADS)}")
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
+    torch_rounds, gpu_rounds, loads = [], [], [load()]
+    for r in range(rounds):
+        torch_rounds.append(torch_workloads(names, precisions=("f32",)))
+        gpu_rounds.append(gpu_profile(names))
+        loads.append(load())
+        print(f"round {r + 1} of {rounds} done, load average {loads[-1]}", flush=True)
+    print()
+    print(f"load average (1, 5, 15 min) at the start of each round and at the end: {'; '.join(loads)}")
+    for name in names:
+        key = f"{name}/f32"
+        for phase, gkey in (("Forward", "forward"), ("ForwardBackward", "forward_backward")):
+            t = [tr[(name, "f32", phase)] for tr in torch_rounds]
+            g = [gr[key][gkey] for gr in gpu_rounds]
+            ratios = [gi / ti for gi, ti in zip(g, t)]
+            print(f"{name:<12} f32 {phase:<16} GPU path {statistics.median(g) * 1e3:9.1f} ms   PyTorch {statistics.median(t) * 1e3:9.1f} ms   "
+                  f"ratio median {statistics.median(ratios):5.2f} (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
+        print(f"{name} f32 forward+backward on a profiled device, device time per call by kernel (median of the rounds' medians):")
+        kernels = sorted({k for gr in gpu_rounds for k in gr[key]["kernels"]})
+        rows = []
+        for k in kernels:
+            secs = [gr[key]["kernels"][k]["seconds"] for gr in gpu_rounds if k in gr[key]["kernels"]]
+            launches = gpu_rounds[0][key]["kernels"].get(k, {}).get("launches", 0)
+            rows.append((statistics.median(secs), k, launches))
+        wall = statistics.median(gr[key]["profiled_forward_backward"] for gr in gpu_rounds)
+        total = sum(r[0] for r in rows)
+        for secs, k, launches in sorted(rows, reverse=True):
+            print(f"  {k:<22} {int(launches):6d} launches {secs * 1e3:9.1f} ms  {secs / wall:6.1%}")
+        print(f"  {'(all device commands)':<22} {'':6} {'':8} {total * 1e3:9.1f} ms  {total / wall:6.1%}   of the profiled call's {wall * 1e3:.1f} ms wall time")
+
+
+def dotnet_benchmarks():
+    """Runs the GPU benchmarks; returns {(params..., method): median seconds}."""
+    env = dotnet_env()
     out = tempfile.mkdtemp(prefix="rnn-gpu-bench-")
     cmd = ["dotnet", "run", "-c", "Release", "--project", os.path.join(ROOT, "Tests", "Reference.Benchmarks"), "--",
            "--filter", "*GpuRecurrentBenchmarks*", "*GpuGemmBenchmarks*", "--exporters", "json", "--artifacts", out]
@@ -139,6 +202,10 @@ def main():
 
     rates = numpy_gemm_rates()
     print(f"numpy a @ b at 2048^2: float32 {rates['float32']:.1f} GFLOP/s, float64 {rates['float64']:.1f} GFLOP/s")
+    if "--profile" in sys.argv:
+        profile_main()
+        print(f"load average (1, 5, 15 min) at the end: {load()}")
+        return
     torch_times = torch_workloads()
     if "--skip-gpu" in sys.argv:
         gpu = {}

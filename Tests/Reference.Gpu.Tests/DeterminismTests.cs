@@ -21,20 +21,10 @@ public sealed class DeterminismTests
         var gpu = Pocl.Layer(precision);
         var (o1, g1) = LayerCaseRuns.Gpu(gpu, c, d);
         var (o2, g2) = LayerCaseRuns.Gpu(gpu, c, d);
-        Same("output", o1.Output, o2.Output);
-        Same("h_n", o1.HN, o2.HN);
-        if (o1.CN is not null) Same("c_n", o1.CN, o2.CN!);
-        Same("grad input", g1.dInput, g2.dInput);
-        Same("grad h0", g1.dH0, g2.dH0);
-        if (g1.dC0 is not null) Same("grad c0", g1.dC0, g2.dC0!);
-        foreach (var (name, t) in g1.dParameters) Same("grad " + name, t, g2.dParameters[name]);
-    }
-
-    private static void Same(string what, Tensor a, Tensor b)
-    {
-        Assert.That(b.Shape, Is.EqualTo(a.Shape), what);
-        for (int k = 0; k < a.Length; k++)
-            if (BitConverter.DoubleToInt64Bits(a.Data[k]) != BitConverter.DoubleToInt64Bits(b.Data[k]))
-                Assert.Fail($"{what}: element {k} is {a.Data[k]:R} in the first run and {b.Data[k]:R} in the second");
+        const string First = "in the first run", Second = "in the second";
+        BitIdentity.Same("output", o1.Output, o2.Output, First, Second);
+        BitIdentity.Same("h_n", o1.HN, o2.HN, First, Second);
+        if (o1.CN is not null) BitIdentity.Same("c_n", o1.CN, o2.CN!, First, Second);
+        BitIdentity.Same(g1, g2, First, Second);
     }
 }

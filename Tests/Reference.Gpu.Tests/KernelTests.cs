@@ -4,7 +4,8 @@
 // multiples of the tiles (13 x 97 x 290: a partial block of rows and of columns, and K over two of
 // gemm_panel's k blocks and a part),
 // with offsets and accumulation; column_sum (exactly equal to a sequential sum, since the order is
-// fixed); and every fused pointwise kernel, forward and backward, including steps past a length.
+// fixed); transpose (exact, at sizes that are not multiples of its tile); and every fused pointwise
+// kernel, forward and backward, including steps past a length.
 using NUnit.Framework;
 using Rnn.Reference.Gpu.Kernels;
 using Rnn.Reference.Gpu.Tests.Support;
@@ -67,7 +68,7 @@ public sealed class KernelTests
     }
 
     [Test]
-    public void ColumnSumAddsTheRowsInOrder([Values] GpuPrecision precision, [Values(1, 7, 300)] int rows, [Values(1, 65)] int N,
+    public void ColumnSumAddsTheRowsInOrder([Values] GpuPrecision precision, [Values(1, 7, 300)] int rows, [Values(1, 65, 200)] int N,
         [Values(false, true)] bool accumulate)
     {
         var dev = Pocl.Device(precision);
@@ -99,6 +100,22 @@ public sealed class KernelTests
         if (precision == GpuPrecision.Float32)
             for (int k = 0; k < 2; k++) expected[k] = (float)expected[k];
         Assert.That(actual, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void TransposeMovesEveryElement([Values] GpuPrecision precision, [Values(new[] { 1, 1 }, new[] { 1, 37 }, new[] { 16, 16 }, new[] { 70, 33 }, new[] { 129, 65 })] int[] mn)
+    {
+        int M = mn[0], N = mn[1], offIn = 3, offOut = 2;
+        var dev = Pocl.Device(precision);
+        using var scope = new BufferScope(dev);
+        var a = Random(offIn + M * N, 9);
+        var o = Random(offOut + N * M + 4, 10);   // the elements around the transpose stay as they were
+        var O = scope.Upload(o);
+        Transpose(dev, M, N, scope.Upload(a), offIn, O, offOut);
+        var expected = o.Select(v => precision == GpuPrecision.Float32 ? (float)v : v).ToArray();
+        for (int m = 0; m < M; m++)
+            for (int n = 0; n < N; n++) expected[offOut + n * M + m] = precision == GpuPrecision.Float32 ? (float)a[offIn + m * N + n] : a[offIn + m * N + n];
+        Assert.That(dev.Download(O, 0, o.Length), Is.EqualTo(expected));
     }
 
     // ---- the fused pointwise kernels: one step, every (b, j), with lengths that end before t ----

@@ -129,6 +129,29 @@ public sealed class ResultsJsonTests
         Assert.That(StaffReport.Render(run), Does.Contain("INTERNAL ERROR (the run stopped): while grading problem"));
     }
 
+    private sealed class NotedSource(IReadOnlyList<CaseResult> answers, string note) : IAnswerSource
+    {
+        public string Description => "answers with a sandbox note";
+
+        public AnswerOutcome GetAnswers(AnswerRequest request) => AnswerOutcome.Answered(answers) with { SandboxNotes = [note] };
+    }
+
+    [Test]
+    public void ASandboxNoteReachesTheStaffReportOnceAndNotTheStudent()
+    {
+        var a = Shipped();
+        string path = Path.Combine(TempDir(), "results.json");
+        const string note = "no reduced view of the filesystem (pivot_root not found): the program sees the machine's files";
+        var run = new Grader(new NotedSource(CorrectAnswers(a), note)).Grade(a, path);
+
+        Assert.That(run.Problems.All(o => o.StaffNotes.Contains("sandbox: " + note)), Is.True, "every problem's run carries the note");
+        var report = StaffReport.Render(run);
+        string names = string.Join(", ", a.Problems.Select(p => p.Name));
+        Assert.That(report, Does.Contain($"staff note, {names}: sandbox: {note}"));
+        Assert.That(report.Split(note).Length - 1, Is.EqualTo(1), "said once for all problems");
+        Assert.That(File.ReadAllText(path), Does.Not.Contain("pivot_root"), "the student's results.json does not carry it");
+    }
+
     [Test]
     public void ResultsFileThatCannotBeWrittenIsAnIOException()
     {

@@ -102,4 +102,25 @@ public sealed class ForbiddenUseGradingTests
         var (run, _) = _grading.Grade("execs-copied-binary", TimeLimitSeconds);
         EveryProblemSays(run, "execs-copied-binary: execv", $"rnn-grading: running another program (os.exec*) {Rule}");
     }
+
+    [Test]
+    public void LookingOutsideTheRuntimeFindsNothingAndScoresZero()
+    {
+        // the grader's own folders (its program's, the assignment's), the machine's .NET, users and
+        // torch: none exists in the run's reduced view of the filesystem
+        string bin = AppContext.BaseDirectory.TrimEnd('/');
+        var (run, paths) = _grading.Grade("looks-outside-view", TimeLimitSeconds,
+            p => [$"read {bin}", $"read {Path.Combine(bin, "rnn-grading.dll")}", $"read {p.AssignmentDir}", $"read {p.Assignment}"]);
+        Assert.That(run.Score, Is.Zero, run.Report);
+        EveryProblemSays(run,
+            "BLOCKED /usr/lib/dotnet: [Errno 2] No such file or directory",
+            "BLOCKED /etc/passwd: [Errno 2] No such file or directory",
+            "BLOCKED /home: [Errno 2] No such file or directory",
+            "BLOCKED /usr/lib/python3/dist-packages/torch: [Errno 2] No such file or directory",
+            $"BLOCKED {bin}: [Errno 2] No such file or directory",
+            $"BLOCKED {Path.Combine(bin, "rnn-grading.dll")}: [Errno 2] No such file or directory",
+            $"BLOCKED {paths.AssignmentDir}: [Errno 2] No such file or directory",
+            $"rnn-grading: loading the native library 'libcoreclr.so' (ctypes) {Rule}");
+        Assert.That(run.Problems.Any(p => p.Output.Contains("SEEN ")), Is.False);
+    }
 }

@@ -88,8 +88,9 @@ public sealed class HostileAccessGradingTests
         using var grading = new HostileGrading();
         // files changed from here on are searched wherever the probe finds them (slack for coarse clocks)
         double since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - 2;
-        // a value the probe must find, in a file anyone may read: shows that the probe does look
-        // (not in /tmp, /var/tmp or /dev/shm: the run has its own of those)
+        // a value the probe must find, in a file anyone may read, shipped with the submission so that
+        // it lies in the probe's own work folder: shows that the probe does look (the machine's
+        // other folders, this one's folder outside included, do not exist in the run's view)
         string canaryDir = OpenCanaryFolder();
         try
         {
@@ -105,13 +106,13 @@ public sealed class HostileAccessGradingTests
                     $"read {p.ResultsDir}", $"read {p.AssignmentDir}", $"read {canaryDir}",
                     $"open {p.ResultsPath}", $"open {p.Assignment}",
                 ],
-                studentSource: LeakProbePath);
+                studentSource: LeakProbePath, alsoShip: [canaryFile]);
             Assert.Multiple(() =>
             {
                 foreach (var p in run.Problems)
                 {
                     Assert.That(p.Output, Does.Contain("leak-probe: read "), $"{p.Name}: the probe did not finish\n{p.Output}");
-                    Assert.That(p.Output, Does.Contain($"FOUND {canary} in {canaryFile}"), $"{p.Name}: the probe missed the canary\n{p.Output}");
+                    Assert.That(p.Output, Does.Match($"FOUND {canary} in /\\S+/note.txt"), $"{p.Name}: the probe missed the canary\n{p.Output}");
                     Assert.That(p.Output.Split("FOUND ").Length - 1, Is.EqualTo(1), $"{p.Name}: the probe found an expected value\n{p.Output}");
                     Assert.That(p.Output, Blocked($"{paths.ResultsPath}: [Errno "),
                         $"{p.Name}: results.json (which holds the feedback of problems graded before, hidden ones too) must not be readable\n{p.Output}");

@@ -20,6 +20,7 @@ public sealed class ExecFilterTests
         {
             Command = PythonGuard.Command("runner.py", "cases.json", "answers.json"),
             MemoryLimitBytes = memory,
+            MayImport = mayImport,
         });
         SandboxKit.Log(outcome);
         return outcome;
@@ -29,7 +30,8 @@ public sealed class ExecFilterTests
     public void WithoutTheGuardTheBypassRunsTheShellAndACopiedBinary()
     {
         using var work = SandboxKit.Prepare("bypasses-guard-exec");
-        var outcome = StudentProcess.Run(SandboxKit.Request(work));
+        // the machine's files (no reduced view, which holds no shell): the exec filter alone is what is shown
+        var outcome = StudentProcess.Run(SandboxKit.Request(work) with { MayImport = null });
         SandboxKit.Log(outcome);
         Assert.That(outcome.Stdout.Text, Does.Contain("bypasses-guard-exec: the shell says RAN"), SandboxKit.Show(outcome));
         Assert.That(outcome.Stdout.Text, Does.Contain("bypasses-guard-exec: RAN the shell").And.Contain("bypasses-guard-exec: RAN a copied binary"));
@@ -78,6 +80,29 @@ public sealed class ExecFilterTests
         var outcome = RunGuarded(work, ["numpy", "torch"], memory: 4 * StudentRunRequest.GiB);
         Assert.That(outcome.Stdout.Text, Does.Contain("imports-torch: torch imported"), SandboxKit.Show(outcome));
         Assert.That(outcome.Stderr.Text, Does.Not.Contain("importing 'torch' is not allowed"));
+    }
+
+    [Test]
+    public void OnAMachineWithoutAFilterTableTheRunSaysSoAndTheGuardSaysItOnStandardError()
+    {
+        // the guard's Python table and the grader's list name the same machines
+        foreach (string machine in PythonGuard.ExecFilterMachines)
+        {
+            Assert.That(PythonGuard.SourceFor(["numpy"]), Does.Contain($"\"{machine}\": (0x"));
+            Assert.That(PythonGuard.ExecFilterNote(machine), Is.Null);
+        }
+        Assert.That(PythonGuard.ExecFilterNote("riscv64"), Does.StartWith("the guard's exec filter (seccomp) has no table for this machine (riscv64): "));
+        Assert.That(PythonGuard.ExecFilterNote("x86_64"), Is.Null);
+        // and the guard itself, told it runs on such a machine, goes on with the hook alone and says so
+        using var work = SandboxKit.Prepare("runs-shell");
+        File.WriteAllText(Path.Combine(work.Path, "runner.py"), "import os\nos.system('true')\n");
+        PythonGuard.WriteInto(work.Path, ["numpy"]);
+        string guard = Path.Combine(work.Path, PythonGuard.FileName);
+        File.WriteAllText(guard, "import platform\nplatform.machine = lambda: 'riscv64'\n" + File.ReadAllText(guard));
+        var outcome = StudentProcess.Run(SandboxKit.Request(work) with { Command = PythonGuard.Command("runner.py") });
+        SandboxKit.Log(outcome);
+        Assert.That(outcome.Stderr.Text, Does.Contain("rnn-grading: the kernel's exec filter is not in force (no filter is written for this machine (riscv64))"), SandboxKit.Show(outcome));
+        Assert.That(outcome.Stderr.Text, Does.Contain("running a shell command (os.system) is not allowed"));
     }
 
     [Test]

@@ -31,6 +31,8 @@ public sealed class StudentRunRequestTests
             (Valid(dir) with { OutputCapBytes = 1 }, "OutputCapBytes", "OutputCapBytes must be at least 2 but is 1"),
             (Valid(dir) with { StudentUid = 0 }, "StudentUid", "StudentUid must be at least 1 but is 0"),
             (Valid(dir) with { ProtectedPaths = ["grader"] }, "ProtectedPaths", "ProtectedPaths must hold absolute paths but holds \"grader\""),
+            (Valid(dir) with { MayImport = ["numpy", "../torch"] }, "MayImport", "MayImport must hold top-level module names but holds \"../torch\""),
+            (Valid(dir) with { MayImport = ["2d"] }, "MayImport", "MayImport must hold top-level module names but holds \"2d\""),
         };
         foreach (var (request, argument, message) in cases)
         {

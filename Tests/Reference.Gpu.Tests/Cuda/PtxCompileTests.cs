@@ -23,10 +23,8 @@ public sealed partial class PtxCompileTests
         #define __device__ __attribute__((device))
         #define __shared__ __attribute__((shared))
         #include <__clang_cuda_builtin_vars.h>
-        extern "C" __device__ float expf(float);
-        extern "C" __device__ float tanhf(float);
-        extern "C" __device__ double exp(double);
-        extern "C" __device__ double tanh(double);
+        extern "C" __device__ float __int_as_float(int);
+        extern "C" __device__ double __longlong_as_double(long long);
         """;
 
     private static string RequireClang()

@@ -40,6 +40,13 @@ public sealed record AnswerOutcome(IReadOnlyList<CaseResult>? Answers, string? F
     /// </summary>
     public IReadOnlyList<UnreadableAnswer> Unreadable { get; init; } = [];
 
+    /// <summary>
+    /// Where the run of the student's program fell short of the full sandbox, and why
+    /// (StudentRunOutcome.Notes: no reduced view of the filesystem, no memory cgroup, ...): for the
+    /// staff report only (ProblemOutcome.StaffNotes), never the student's feedback.
+    /// </summary>
+    public IReadOnlyList<string> SandboxNotes { get; init; } = [];
+
     public static AnswerOutcome Answered(IReadOnlyList<CaseResult> answers, string? studentOutput = null) =>
         new(answers, null, studentOutput);
 

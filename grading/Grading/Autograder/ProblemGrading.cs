@@ -68,10 +68,12 @@ public static class ProblemGrading
             total += checkedNames[k].Count;
         }
 
+        // how the student's program was confined, where that fell short of the full sandbox
+        var sandboxNotes = answers.SandboxNotes.Select(n => "sandbox: " + n).ToList();
         if (!answers.Succeeded)
         {
             string reason = answers.Failure ?? "no answers";
-            return new ProblemOutcome(problem, number, ProblemStatus.Graded, 0, 0, total, reason, [], [], [], [], answers.StudentOutput);
+            return new ProblemOutcome(problem, number, ProblemStatus.Graded, 0, 0, total, reason, [], [], [], sandboxNotes, answers.StudentOutput);
         }
 
         string prefix = problem.Name + "/";
@@ -90,7 +92,7 @@ public static class ProblemGrading
 
         var failures = new List<TensorFailure>();
         var notes = new List<string>();
-        var staffNotes = new List<string>();
+        var staffNotes = new List<string>(sandboxNotes);
         var diagnosed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var extraTensors = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         int passed = 0;

@@ -44,10 +44,10 @@ public static class StaffReport
             foreach (var d in o.Diagnoses) sb.Append($"  diagnosis ({Feedback.CaseList(d.CaseIds)}): {d.Text}\n");
         }
         foreach (var o in run.Problems)
-        {
             foreach (var n in o.Notes) sb.Append($"\nnote, {o.Problem.Name}: {n}");
-            foreach (var n in o.StaffNotes) sb.Append($"\nstaff note, {o.Problem.Name}: {n}");
-        }
+        // a staff note every run gives (the sandbox's) is said once, with the problems it came from
+        var staffNotes = run.Problems.SelectMany(o => o.StaffNotes.Select(n => (Note: n, o.Problem.Name))).GroupBy(x => x.Note);
+        foreach (var g in staffNotes) sb.Append($"\nstaff note, {string.Join(", ", g.Select(x => x.Name).Distinct())}: {g.Key}");
         if (run.Problems.Any(o => o.Notes.Count + o.StaffNotes.Count > 0)) sb.Append('\n');
         if (run.InternalError is not null) sb.Append($"\nINTERNAL ERROR (the run stopped): {run.InternalError}\n");
         sb.Append($"\ngraded in {run.Elapsed.TotalSeconds:F2} s\n");

@@ -122,6 +122,7 @@ public sealed record SubmissionSource : IAnswerSource
             ProtectedPaths = _protectedPaths,
             StudentUid = StudentUser.Uid,
             StudentGid = StudentUser.Gid,
+            MayImport = request.Assignment.MayImport,
         });
         if (!run.Started)
             throw new InvalidOperationException($"the student's program could not be started: {run.StartError}");
@@ -140,8 +141,9 @@ public sealed record SubmissionSource : IAnswerSource
         string output = StudentText.Truncate(string.Join("\n", said), 6000);
 
         if (run.TimedOut)
-            return AnswerOutcome.Failed($"your program did not finish within the time limit of {request.TimeLimit.TotalSeconds:0.#} s", output);
-        return AnswersFile.Read(Path.Combine(work.Path, "answers.json"), "answers.json").WithStudentOutput(output);
+            return AnswerOutcome.Failed($"your program did not finish within the time limit of {request.TimeLimit.TotalSeconds:0.#} s", output)
+                with { SandboxNotes = run.Notes };
+        return AnswersFile.Read(Path.Combine(work.Path, "answers.json"), "answers.json").WithStudentOutput(output) with { SandboxNotes = run.Notes };
     }
 
     /// <summary>

@@ -32,6 +32,37 @@ public static class PythonGuard
     /// <summary>The guard's file name in the work folder.</summary>
     public const string FileName = "rnn_guard.py";
 
+    /// <summary>The machines (uname -m, as Python's platform.machine() names them) the guard's exec filter has a table for (x86_64: AUDIT_ARCH_X86_64, aarch64: AUDIT_ARCH_AARCH64).</summary>
+    public static readonly IReadOnlyList<string> ExecFilterMachines = ["x86_64", "aarch64"];
+
+    /// <summary>
+    /// Null where the exec filter has a table for the machine; else the note a run under the guard
+    /// carries. There the guard does not guess syscall numbers: it says on standard error that the
+    /// filter is not in force and goes on with the audit hook alone, which still refuses every
+    /// documented way to run a program; the reduced view of the filesystem leaves no other program
+    /// to run but Python itself.
+    /// </summary>
+    public static string? ExecFilterNote(string machine) => ExecFilterMachines.Contains(machine) ? null
+        : $"the guard's exec filter (seccomp) has no table for this machine ({machine}): running other programs is refused by the guard's audit hook only, which a program can get around (_posixsubprocess), and then only what the program's view of the filesystem holds can be run";
+
+    /// <summary>The kernel's name for this machine (uname -m), from /proc/sys/kernel/arch, else from the runtime.</summary>
+    public static string Machine()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/arch").Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+            {
+                System.Runtime.InteropServices.Architecture.X64 => "x86_64",
+                System.Runtime.InteropServices.Architecture.Arm64 => "aarch64",
+                var other => other.ToString().ToLowerInvariant(),
+            };
+        }
+    }
+
     /// <summary>The command that runs script (with its arguments) under the guard.</summary>
     public static string[] Command(params string[] scriptAndArguments) => ["python3", FileName, .. scriptAndArguments];
 

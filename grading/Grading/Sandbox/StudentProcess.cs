@@ -4,11 +4,14 @@
 //
 //   setpriv --pdeathsig=KILL --                                  dies if the grader dies
 //   unshare --pid --fork --kill-child --mount-proc --net --ipc --   new PID, mount, network, IPC namespaces
-//     /bin/sh -c '"$@"; exit $?' rnn-init                           PID 1 of the namespace (see below)
-//       prlimit --as --fsize --nproc --cpu --core=0 --               the rlimits
-//         setpriv --reuid --regid --clear-groups --no-new-privs      the unprivileged student user
-//                 --bounding-set=-all --inh-caps=-all --
-//           /usr/bin/python3 runner.py cases.json answers.json      the student's program
+//     /bin/sh -c 'TMP; VIEW; "$@"; exit $?' rnn-init                PID 1 of the namespace (see below): private
+//                                                                   /tmp, the reduced view of the filesystem
+//                                                                   (FileView), the rlimits set on itself
+//                                                                   (prlimit --pid $$ --as --fsize --nproc --cpu
+//                                                                   --core=0), pivot_root into the view
+//       setpriv --reuid --regid --clear-groups --no-new-privs        the unprivileged student user (run from
+//               --bounding-set=-all --inh-caps=-all --               the view's launch folder)
+//         /usr/bin/python3 runner.py cases.json answers.json        the student's program
 //
 // The shell is PID 1 so that the student's program is not: the kernel drops signals without
 // a handler sent to a namespace's PID 1 (even SIGXCPU from the CPU limit), and when PID 1
@@ -19,7 +22,8 @@
 // switch, namespaces through an unprivileged user namespace if the kernel allows it; no
 // namespaces -> setsid (new session and process group), killed by group, by process tree and
 // by a sweep of /proc for anything left in the session or the work folder; no prlimit -> the
-// shell's ulimit. Spec/sandbox.md lists every limit, tool and fallback.
+// shell's ulimit; no view (not python3, a tool missing) -> the machine's filesystem and prlimit in
+// the chain. Spec/sandbox.md lists every limit, tool and fallback.
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
@@ -50,8 +54,10 @@ public static class StudentProcess
         if (program is null)
             return NotStarted(request, notes, $"{request.Command[0]} was not found (looked for {ProgramCandidates(request.Command[0])})");
 
+        if (request.Command.Count > 1 && request.Command[1] == PythonGuard.FileName && PythonGuard.ExecFilterNote(PythonGuard.Machine()) is { } filterNote)
+            notes.Add(filterNote);
         using var cgroup = MakeMemoryCgroup(request, notes);
-        var plan = LaunchPlan.Make(request, notes, cgroup);
+        var plan = LaunchPlan.Make(request, program, notes, cgroup);
         if (plan.SwitchUser)
         {
             string? problem;
@@ -255,7 +261,7 @@ public static class StudentProcess
 
     private sealed record LaunchPlan(IReadOnlyList<string> Argv, bool SwitchUser, SandboxIsolation Isolation)
     {
-        public static LaunchPlan Make(StudentRunRequest request, List<string> notes, MemoryCgroup? cgroup)
+        public static LaunchPlan Make(StudentRunRequest request, string program, List<string> notes, MemoryCgroup? cgroup)
         {
             bool root = Environment.IsPrivilegedProcess;
             int ownUid = ProcTable.RealUid(Environment.ProcessId) ?? -1;
@@ -331,11 +337,11 @@ public static class StudentProcess
 
             // the namespaces, or a session of its own
             var argv = new List<string>();
-            bool privateTmp = false;
+            bool privateTmp = false, fileView = false;
             string? unshare = request.UseNamespaces ? FindTool("unshare") : null;
             string[] nsFlags = NamespaceFlags(root);
             // PID 1 of the run joins the memory cgroup first (0: the writing process itself), so every process of the run is in it
-            string join = cgroup is null ? "" : $"echo 0 > {Quote(cgroup.ProcsFile)} || exit 125; ";
+            string join = cgroup is null ? "" : $"echo 0 > {Shell.Quote(cgroup.ProcsFile)} || exit 125; ";
             string? nsProblem = !request.UseNamespaces ? "UseNamespaces is off"
                 : unshare is null ? "unshare not found"
                 : NamespaceProbe.Problem(unshare, nsFlags);
@@ -347,7 +353,10 @@ public static class StudentProcess
                 else notes.Add("setpriv not found: if the grader itself is killed, the run goes on until its CPU limit");
                 string? tmpScript = PrivateTmpScript(request, notes);
                 privateTmp = tmpScript is not null;
-                argv.AddRange([unshare!, .. nsFlags, "--", "/bin/sh", "-c", join + (tmpScript ?? "") + (initLimits ?? "") + "\"$@\"; exit $?", "rnn-init"]);
+                string? viewScript = privateTmp ? ViewScript(request, program, switcher, limiter, notes)
+                    : NoView(request, notes, "no private /tmp to build it in");
+                fileView = viewScript is not null;
+                argv.AddRange([unshare!, .. nsFlags, "--", "/bin/sh", "-c", join + (tmpScript ?? "") + (viewScript ?? "") + (initLimits ?? "") + "\"$@\"; exit $?", "rnn-init"]);
                 if (!root) notes.Add("namespaces made inside an unprivileged user namespace (the program appears as root there, with no privileges outside)");
             }
             else
@@ -355,6 +364,7 @@ public static class StudentProcess
                 notes.Add($"no PID or network namespace ({nsProblem}): the program can use the network and see other processes; it runs in a session of its own and is killed by process group, process tree and a sweep of /proc (a process that leaves both the session and the work folder can escape the kill)");
                 if (FindTool("setsid") is { } setsid) argv.Add(setsid);
                 else notes.Add("setsid not found: the program stays in the grader's session");
+                NoView(request, notes, "no mount namespace");
                 if (initLimits is not null || join.Length > 0) argv.AddRange(["/bin/sh", "-c", join + (initLimits ?? "") + "exec \"$@\"", "rnn-limits"]);
             }
             argv.AddRange(limiter);
@@ -365,6 +375,7 @@ public static class StudentProcess
                 RanAsStudentUser: switchUser, Uid: switchUser ? request.StudentUid : ownUid, LimitsSetBy: limitsBy)
             {
                 PrivateTmp = privateTmp,
+                FileView = fileView,
                 MemoryCgroup = cgroup?.Version,
             };
             return new LaunchPlan(argv, switchUser, isolation);
@@ -377,6 +388,57 @@ public static class StudentProcess
 
         /// <summary>The size of each private temporary folder (/tmp, /var/tmp, /dev/shm) of a run.</summary>
         public const string PrivateTmpSize = "64m";
+
+        private const string PrivateTmpOptions = $"size={PrivateTmpSize},nr_inodes=16384,mode=1777,nosuid,nodev";
+
+        /// <summary>
+        /// Shell commands, run as the namespace's PID 1 after the private /tmp and before the limits
+        /// and the user switch, that build the reduced view of the filesystem (FileView) and pivot
+        /// into it. The limits are then set on PID 1 itself (prlimit --pid), since prlimit is not in
+        /// the view, and the user switch runs setpriv from the view's launch folder: switcher and
+        /// limiter are changed to match. Null (with a note) when the view cannot be made.
+        /// </summary>
+        private static string? ViewScript(StudentRunRequest request, string program, List<string> switcher, List<string> limiter, List<string> notes)
+        {
+            string? mount = FindTool("mount"), pivotRoot = FindTool("pivot_root"), umount = FindTool("umount");
+            string? setpriv = switcher.Count > 0 ? switcher[0] : null;
+            string? problem = request.MayImport is null ? "MayImport is null"
+                : program != PythonPath ? $"the program is {program}, not {PythonPath}"
+                : mount is null ? "mount not found"
+                : pivotRoot is null ? "pivot_root not found"
+                : umount is null ? "umount not found"
+                : setpriv is not null && Path.GetFileName(setpriv) != "setpriv" ? $"the user is switched with {setpriv}, not setpriv"
+                : null;
+            if (problem is not null) return NoView(request, notes, problem);
+            var files = RuntimeFiles.Find(PythonPath, request.MayImport!, out problem);
+            var view = files is null ? null : FileView.Make(files, umount!, setpriv, out problem);
+            if (view is null) return NoView(request, notes, problem!);
+            if (files!.NotInstalled.Count > 0)
+                notes.Add($"not installed, so not in the program's view of the filesystem: {string.Join(", ", files.NotInstalled)}");
+
+            string? limits = null;
+            if (limiter.Count > 0)
+            {
+                // [prlimit, --as=..., ..., --]: the same limits, set on PID 1 and inherited from it
+                limits = $"{Shell.Quote(limiter[0])} --pid $$ " + string.Join(' ', limiter.Skip(1).SkipLast(1).Select(Shell.Quote));
+                limiter.Clear();
+            }
+            if (setpriv is not null)
+            {
+                switcher.RemoveAt(0);
+                switcher.InsertRange(0, FileView.LaunchArgv(setpriv));
+            }
+            string workDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.WorkingDirectory));
+            return view.Script(mount!, pivotRoot!, Path.GetDirectoryName(workDir)!, workDir, PrivateTmpOptions, limits, keepLaunchFolder: setpriv is not null);
+        }
+
+        private static string? NoView(StudentRunRequest request, List<string> notes, string why)
+        {
+            notes.Add(request.MayImport is null
+                ? "no reduced view of the filesystem was asked for (MayImport is null): the program sees the machine's files, as far as its user may read them"
+                : $"no reduced view of the filesystem ({why}): the program sees the machine's files, as far as its user may read them");
+            return null;
+        }
 
         /// <summary>
         /// Shell commands, run as the namespace's PID 1 before the limits and the user switch, that
@@ -402,8 +464,8 @@ public static class StudentProcess
                 notes.Add($"the work folder is in {keepRoot}: /tmp, /var/tmp and /dev/shm are the machine's, shared with other runs");
                 return null;
             }
-            string options = $"size={PrivateTmpSize},nr_inodes=16384,mode=1777,nosuid,nodev";
-            string m = Quote(mount), keep = "/dev/shm/.rnn-keep", root = Quote(keepRoot);
+            string options = PrivateTmpOptions;
+            string m = Shell.Quote(mount), keep = "/dev/shm/.rnn-keep", root = Shell.Quote(keepRoot);
             var steps = new List<string>
             {
                 "umask 022",   // the folders remade above the work folder's parent must let the student through
@@ -413,16 +475,14 @@ public static class StudentProcess
                 $"{m} -t tmpfs -o {options} rnn-tmp /tmp",
             };
             if (Directory.Exists("/var/tmp")) steps.Add($"{m} -t tmpfs -o {options} rnn-var-tmp /var/tmp");
-            steps.AddRange([$"mkdir -p {root}", $"{m} --move {keep} {root}", $"rmdir {keep}"]);
+            // back in place with a second bind (mount --move fails inside an unprivileged user namespace)
+            steps.AddRange([$"mkdir -p {root}", FindTool("umount") is { } umount ? $"{m} --bind {keep} {root} && {Shell.Quote(umount)} {keep}" : $"{m} --move {keep} {root}", $"rmdir {keep}"]);
             // 125: the sandbox could not be set up (the program never ran)
             return string.Join(" && ", steps) + " || exit 125; ";
         }
 
         private static string Size(long bytes) => bytes % StudentRunRequest.GiB == 0
             ? $"{bytes / StudentRunRequest.GiB} GiB" : $"{bytes / StudentRunRequest.MiB} MiB";
-
-        /// <summary>text as one single-quoted word of /bin/sh.</summary>
-        private static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
         private static string? UserName(int uid)
         {

@@ -25,6 +25,9 @@ public sealed record SandboxIsolation(
     /// <summary>The run had its own empty /tmp, /var/tmp and /dev/shm (tmpfs in its mount namespace), gone when it ended.</summary>
     public bool PrivateTmp { get; init; }
 
+    /// <summary>The program saw only the reduced view of the filesystem (FileView): the Python runtime, the allowed packages, its work folder.</summary>
+    public bool FileView { get; init; }
+
     /// <summary>The cgroup version (1 or 2) whose memory limit bound the whole run; null: the fallback bound (Notes).</summary>
     public int? MemoryCgroup { get; init; }
 }

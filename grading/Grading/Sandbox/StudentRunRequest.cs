@@ -64,6 +64,15 @@ public sealed record StudentRunRequest
     /// <summary>Use PID, network, mount and IPC namespaces if the system permits (false: only to test the fallback).</summary>
     public bool UseNamespaces { get; init; } = true;
 
+    /// <summary>
+    /// The top-level modules the program may use besides Python's standard library (the
+    /// assignment's "may_import"). A python3 program then runs in a reduced view of the filesystem
+    /// (FileView): the interpreter, its standard library, these packages with their own
+    /// dependencies, the libraries they load, the work folder, a few devices and its own /proc and
+    /// temporary folders; nothing else exists for it. Null: the machine's filesystem (a note says so).
+    /// </summary>
+    public IReadOnlyList<string>? MayImport { get; init; } = ["numpy"];
+
     /// <summary>Run as StudentUid when the grader is root (false: only to test the fallback).</summary>
     public bool SwitchUser { get; init; } = true;
 
@@ -91,6 +100,9 @@ public sealed record StudentRunRequest
         AtLeast(ErrorCapBytes, 2, nameof(ErrorCapBytes));
         AtLeast(StudentUid, 1, nameof(StudentUid));
         AtLeast(StudentGid, 1, nameof(StudentGid));
+        foreach (string name in MayImport ?? [])
+            if (string.IsNullOrEmpty(name) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(name[0]))
+                throw new ArgumentException($"MayImport must hold top-level module names but holds \"{name}\"", nameof(MayImport));
         foreach (string p in ProtectedPaths ?? [])
             if (string.IsNullOrEmpty(p) || !Path.IsPathRooted(p))
                 throw new ArgumentException($"ProtectedPaths must hold absolute paths but holds \"{p}\"", nameof(ProtectedPaths));

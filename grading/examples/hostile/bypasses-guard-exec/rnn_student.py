@@ -1,9 +1,11 @@
 # Hostile submission: runs other programs with no call that the guard's audit hook sees:
 # _posixsubprocess.fork_exec, the C function under subprocess, raises no audit event. It tries
-# the shell and a copy of /bin/true in its own folder. The kernel's exec filter (seccomp,
-# installed by the guard) must refuse both: execve fails with EPERM, "Operation not permitted".
+# the shell and a copy of /bin/true (of Python itself in a view without /bin) in its own folder.
+# The kernel's exec filter (seccomp, installed by the guard) must refuse both: execve fails with
+# EPERM, "Operation not permitted".
 import os
 import shutil
+import sys
 
 import _posixsubprocess
 
@@ -33,7 +35,8 @@ def run(path, argv):
 
 
 copy = os.path.join(os.getcwd(), "my-true")
-shutil.copy("/bin/true", copy)
+# /bin/true, or in the sandbox's reduced view of the filesystem (which has no /bin) Python itself
+shutil.copy("/bin/true" if os.path.exists("/bin/true") else sys.executable, copy)
 os.chmod(copy, 0o755)
 for what, path, argv in [("the shell", "/bin/sh", ["sh", "-c", "echo bypasses-guard-exec: the shell says RAN"]),
                          ("a copied binary", copy, [copy])]:
