@@ -5,8 +5,10 @@
 // the cache written here is the plain path's DirectionCache, so either backward can read it.
 //
 // Forward
-//   xProj = x W_ihᵀ + b_ih                     one product over all T*B rows (as the plain path)
-//   per step: hh = h_{t-1} W_hhᵀ + b_hh        Gemm on W_hh packed once for all steps
+//   xProj = x W_ihᵀ + b_ih                     one product over all T*B rows (as the plain path);
+//                                              the LSTM's written straight into its gate buffer, + b_hh
+//   per step: hh = h_{t-1} W_hhᵀ + b_hh        Gemm on W_hh packed once for all steps (the LSTM's
+//                                              added into the gate buffer)
 //             gates, c_t, h_t from xProj[t], hh  GateKernels (vector pointwise)
 // Backward
 //   reversed loop, per step: the gate gradients dL/da_t (GateKernels) and
@@ -27,6 +29,7 @@
 // public seam is RecurrentLayer.Forward(..., Compute.Fast(n)), which checks every shape first.
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Rnn.Reference.Recurrent;
 using Rnn.Reference.Tensors;
 
@@ -54,13 +57,41 @@ internal static class FastRecurrentDirection
         var bih = config.Bias ? p["bias_ih" + s].Data : [];                         // [G*H]
         var bhh = config.Bias ? p["bias_hh" + s].Data : [];                         // [G*H]
 
-        // The input projection does not depend on the state: one product for all steps.
+        // The input projection does not depend on the state: one product for all steps. The LSTM's
+        // goes straight into its gate buffer (the cache's), in step order, with both biases: each
+        // step then adds h_{t-1} W_hhᵀ to it. The RNN's and the GRU's go into a scratch xProj.
+        if (config.Kind == CellKind.Lstm)
+        {
+            var gates = GC.AllocateUninitializedArray<double>(T * B * GH);         // [T, B, 4H] by step
+            var reversedRented = d == 1 ? ArrayPool<double>.Shared.Rent(T * B * In) : null;
+            try
+            {
+                var xBySteps = x.AsMemory();                                        // [T, B, I_l] x_t of step 0, 1, ...
+                if (reversedRented is not null)
+                {
+                    for (int t = 0; t < T; t++)
+                        x.AsSpan(t * B * In, B * In).CopyTo(reversedRented.AsSpan((T - 1 - t) * B * In));
+                    xBySteps = reversedRented.AsMemory(0, T * B * In);
+                }
+                // gates[step, b, :] = (b_ih + b_hh) + x_t W_ihᵀ
+                var biases = new double[GH];
+                for (int j = 0; j < GH && config.Bias; j++) biases[j] = bih[j] + bhh[j];
+                for (int r = 0; r < T * B; r++) biases.CopyTo(gates, r * GH);
+                Gemm.Multiply(GemmLayout.ABt, xBySteps, Wih, T * B, GH, In, gates, threads);
+            }
+            finally
+            {
+                if (reversedRented is not null) ArrayPool<double>.Shared.Return(reversedRented);
+            }
+            return ForwardSteps(config, Whh, bhh, [], gates, T, B, d, lengths, h0, c0, layerOutput, threads);
+        }
         var xProjRented = ArrayPool<double>.Shared.Rent(T * B * GH);
         try
         {
             var xProj = xProjRented.AsMemory(0, T * B * GH);                        // [T, B, G*H]
             FastMatMul.Forward(x, Wih, bih, T * B, In, GH, xProj, threads);
-            return ForwardSteps(config, Whh, bhh, xProj.Span, T, B, d, lengths, h0, c0, layerOutput, threads);
+            var gates = config.Kind == CellKind.Gru ? GC.AllocateUninitializedArray<double>(T * B * GH) : [];
+            return ForwardSteps(config, Whh, bhh, xProj.Span, gates, T, B, d, lengths, h0, c0, layerOutput, threads);
         }
         finally
         {
@@ -68,17 +99,20 @@ internal static class FastRecurrentDirection
         }
     }
 
-    /// <summary>Forward's time loop, from the input projection xProj [T, B, G*H].</summary>
+    /// <summary>
+    /// Forward's time loop, from the input projection xProj [T, B, G*H] (the RNN, the GRU) or, for
+    /// the LSTM, from gates [T, B, 4H] holding x_t W_ihᵀ + b_ih + b_hh by step.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static DirectionCache ForwardSteps(RecurrentConfig config, double[] Whh, double[] bhh, ReadOnlySpan<double> xProj,
+    private static DirectionCache ForwardSteps(RecurrentConfig config, double[] Whh, double[] bhh, ReadOnlySpan<double> xProj, double[] gates,
         int T, int B, int d, int[] lengths, double[] h0, double[] c0, double[] layerOutput, int threads)
     {
         int H = config.HiddenSize, GH = config.Gates * H;
 
-        var hs = new double[(T + 1) * B * H];                                       // [T+1, B, H]
-        var cs = config.HasCellState ? new double[(T + 1) * B * H] : [];            // [T+1, B, H]
-        var gates = config.Kind is CellKind.Lstm or CellKind.Gru ? new double[T * B * GH] : [];
-        var hhN = config.Kind == CellKind.Gru ? new double[T * B * H] : [];
+        // Every element below is written before it is read: rows 0 from h0 and c0, the rest by the steps.
+        var hs = GC.AllocateUninitializedArray<double>((T + 1) * B * H);            // [T+1, B, H]
+        var cs = config.HasCellState ? GC.AllocateUninitializedArray<double>((T + 1) * B * H) : [];   // [T+1, B, H]
+        var hhN = config.Kind == CellKind.Gru ? GC.AllocateUninitializedArray<double>(T * B * H) : [];
         var hh = config.Kind == CellKind.Gru ? new double[B * GH] : [];             // [B, G*H] h_{t-1} W_hhᵀ + b_hh (GRU)
         h0.CopyTo(hs, 0);
         if (config.HasCellState) c0.CopyTo(cs, 0);
@@ -87,35 +121,29 @@ internal static class FastRecurrentDirection
         for (int step = 0; step < T; step++)
         {
             int t = d == 0 ? step : T - 1 - step;
-            var xp = xProj.Slice(t * B * GH, B * GH);                               // xProj[t]
             var hPrev = hs.AsMemory(step * B * H, B * H);
             var h = hs.AsSpan((step + 1) * B * H, B * H);
-            // hh = b_hh + h_{t-1} W_hhᵀ   (into h_t for the RNN and into the gates for the LSTM, as their cells do)
-            var target = config.Kind switch
+            if (config.Kind == CellKind.Lstm)
             {
-                CellKind.Lstm => gates.AsMemory(step * B * GH, B * GH),
-                CellKind.Gru => hh.AsMemory(),
-                _ => hs.AsMemory((step + 1) * B * H, B * H),
-            };
+                // gates[step] += h_{t-1} W_hhᵀ, then the pointwise cell
+                var a = gates.AsMemory(step * B * GH, B * GH);
+                Gemm.Multiply(GemmLayout.ABt, hPrev, WhhPacked, B, a, threads);
+                GateKernels.LstmForward(cs.AsSpan(step * B * H, B * H), B, H, a.Span, cs.AsSpan((step + 1) * B * H, B * H), h);
+                RecurrentLayer.WriteStepOutput(config, d, t, step, B, lengths, hs, cs, layerOutput);
+                continue;
+            }
+            var xp = xProj.Slice(t * B * GH, B * GH);                               // xProj[t]
+            // hh = b_hh + h_{t-1} W_hhᵀ   (into h_t for the RNN, as its cell does)
+            var target = config.Kind == CellKind.Gru ? hh.AsMemory() : hs.AsMemory((step + 1) * B * H, B * H);
             var targetSpan = target.Span;
             if (bhh.Length == 0) targetSpan.Clear();
             else for (int b = 0; b < B; b++) bhh.CopyTo(targetSpan.Slice(b * GH, GH));
             Gemm.Multiply(GemmLayout.ABt, hPrev, WhhPacked, B, target, threads);
-            switch (config.Kind)
-            {
-                case CellKind.RnnTanh:
-                case CellKind.RnnRelu:
-                    GateKernels.RnnForward(xp, config.Kind == CellKind.RnnRelu, h);
-                    break;
-                case CellKind.Lstm:
-                    GateKernels.LstmForward(xp, cs.AsSpan(step * B * H, B * H), B, H,
-                        targetSpan, cs.AsSpan((step + 1) * B * H, B * H), h);
-                    break;
-                case CellKind.Gru:
-                    GateKernels.GruForward(xp, hh, hPrev.Span, B, H,
-                        gates.AsSpan(step * B * GH, B * GH), hhN.AsSpan(step * B * H, B * H), h);
-                    break;
-            }
+            if (config.Kind == CellKind.Gru)
+                GateKernels.GruForward(xp, hh, hPrev.Span, B, H,
+                    gates.AsSpan(step * B * GH, B * GH), hhN.AsSpan(step * B * H, B * H), h);
+            else
+                GateKernels.RnnForward(xp, config.Kind == CellKind.RnnRelu, h);
             RecurrentLayer.WriteStepOutput(config, d, t, step, B, lengths, hs, cs, layerOutput);
         }
         return new DirectionCache(hs, cs, gates, hhN);
@@ -186,6 +214,37 @@ internal static class FastRecurrentDirection
         }
     }
 
+    /// <summary>
+    /// RecurrentLayer.GatherStepGradient a row at a time: dh[b] = dhNext[b] + dLayerOut[t, b, d*H ..]
+    /// (the same additions, four at a time) and dc[b] = dcNext[b] for the elements within their
+    /// length at time t, zero for the others; dc only where there is a cell state.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherStepGradient(RecurrentCache cache, int d, int t, double[] dLayerOut,
+        ReadOnlySpan<double> dhNext, ReadOnlySpan<double> dcNext, Span<double> dh, Span<double> dc)
+    {
+        int B = cache.B, H = cache.Config.HiddenSize, DH = cache.Config.Directions * H;
+        bool cellState = cache.Config.HasCellState;
+        for (int b = 0; b < B; b++)
+        {
+            var dhRow = dh.Slice(b * H, H);
+            if (t >= cache.Lengths[b])
+            {
+                dhRow.Clear();
+                if (cellState) dc.Slice(b * H, H).Clear();
+                continue;
+            }
+            var next = dhNext.Slice(b * H, H);
+            var dOut = dLayerOut.AsSpan((t * B + b) * DH + d * H, H);       // dLayerOut[t, b, d*H : d*H+H]
+            int j = 0;
+            for (; j <= H - Vector256<double>.Count; j += Vector256<double>.Count)
+                (Vector256.Create(next.Slice(j, Vector256<double>.Count)) + Vector256.Create(dOut.Slice(j, Vector256<double>.Count)))
+                    .CopyTo(dhRow.Slice(j, Vector256<double>.Count));
+            for (; j < H; j++) dhRow[j] = next[j] + dOut[j];
+            if (cellState) dcNext.Slice(b * H, H).CopyTo(dc.Slice(b * H, H));
+        }
+    }
+
     private static bool IsZero(ReadOnlySpan<double> v) => !v.ContainsAnyExcept(0.0);
 
     /// <summary>Backward's reversed time loop: writes dxProj and dhh [T, B, G*H], dh0 and dc0.</summary>
@@ -209,7 +268,7 @@ internal static class FastRecurrentDirection
         for (int step = T - 1; step >= 0; step--)
         {
             int t = d == 0 ? step : T - 1 - step;
-            RecurrentLayer.GatherStepGradient(cache, d, t, dLayerOut, dhNext, dcNext, dh, dcStep);
+            GatherStepGradient(cache, d, t, dLayerOut, dhNext, dcNext, dh, dcStep);
             Array.Clear(dhPrev);
             Array.Clear(dcPrev);
             var hPrev = cached.H.AsSpan(step * B * H, B * H);

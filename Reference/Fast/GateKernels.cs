@@ -123,6 +123,7 @@ public static class GateKernels
     /// <summary>
     /// LstmCell.StepForward after its product. gates holds hPrev W_hhᵀ + b_hh [B, 4H] on entry and the
     /// activated i, f, g, o on return; c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
+    /// The same as adding xProj into gates and calling LstmForward(cPrev, B, H, gates, c, h).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LstmForward(ReadOnlySpan<double> xProj, ReadOnlySpan<double> cPrev, int B, int H,
@@ -130,6 +131,23 @@ public static class GateKernels
     {
         Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
         Require.Length(xProj, nameof(xProj), "B*4H", B, 4 * H);
+        Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
+        int n = gates.Length, k = 0;
+        for (; k <= n - W; k += W) Store(Load(xProj, k) + Load(gates, k), gates, k);   // a = xProj + hh
+        for (; k < n; k++) gates[k] = xProj[k] + gates[k];
+        LstmForward(cPrev, B, H, gates, c, h);
+    }
+
+    /// <summary>
+    /// LstmCell.StepForward after its products. gates holds the whole pre-activation
+    /// a = x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh [B, 4H] on entry and the activated i, f, g, o on
+    /// return; c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LstmForward(ReadOnlySpan<double> cPrev, int B, int H,
+        Span<double> gates, Span<double> c, Span<double> h)
+    {
+        Require.Size(B, nameof(B)); Require.Size(H, nameof(H));
         Require.Length(cPrev, nameof(cPrev), "B*H", B, H);
         Require.Length(gates, nameof(gates), "B*4H", B, 4 * H);
         Require.Length(c, nameof(c), "B*H", B, H);
@@ -137,7 +155,6 @@ public static class GateKernels
         for (int b = 0; b < B; b++)
         {
             var a = gates.Slice(b * 4 * H, 4 * H);               // gates[b, :]
-            var xp = xProj.Slice(b * 4 * H, 4 * H);              // xProj[b, :]
             var cp = cPrev.Slice(b * H, H);
             var cb = c.Slice(b * H, H);
             var hb = h.Slice(b * H, H);
@@ -145,10 +162,10 @@ public static class GateKernels
             for (; j <= H - W8; j += W8)
             {
                 // the Vector256 loop below, eight lanes at a time
-                var i = Sigmoid(Load8(xp, j) + Load8(a, j));
-                var f = Sigmoid(Load8(xp, H + j) + Load8(a, H + j));
-                var g = Tanh(Load8(xp, 2 * H + j) + Load8(a, 2 * H + j));
-                var o = Sigmoid(Load8(xp, 3 * H + j) + Load8(a, 3 * H + j));
+                var i = Sigmoid(Load8(a, j));
+                var f = Sigmoid(Load8(a, H + j));
+                var g = Tanh(Load8(a, 2 * H + j));
+                var o = Sigmoid(Load8(a, 3 * H + j));
                 Store(i, a, j); Store(f, a, H + j); Store(g, a, 2 * H + j); Store(o, a, 3 * H + j);
                 var ct = f * Load8(cp, j) + i * g;
                 Store(ct, cb, j);
@@ -156,10 +173,10 @@ public static class GateKernels
             }
             for (; j <= H - W; j += W)
             {
-                var i = Sigmoid(Load(xp, j) + Load(a, j));
-                var f = Sigmoid(Load(xp, H + j) + Load(a, H + j));
-                var g = Tanh(Load(xp, 2 * H + j) + Load(a, 2 * H + j));
-                var o = Sigmoid(Load(xp, 3 * H + j) + Load(a, 3 * H + j));
+                var i = Sigmoid(Load(a, j));
+                var f = Sigmoid(Load(a, H + j));
+                var g = Tanh(Load(a, 2 * H + j));
+                var o = Sigmoid(Load(a, 3 * H + j));
                 Store(i, a, j); Store(f, a, H + j); Store(g, a, 2 * H + j); Store(o, a, 3 * H + j);
                 var ct = f * Load(cp, j) + i * g;
                 Store(ct, cb, j);
@@ -167,10 +184,10 @@ public static class GateKernels
             }
             for (; j < H; j++)
             {
-                double i = Activations.Sigmoid(xp[j] + a[j]);
-                double f = Activations.Sigmoid(xp[H + j] + a[H + j]);
-                double g = Activations.Tanh(xp[2 * H + j] + a[2 * H + j]);
-                double o = Activations.Sigmoid(xp[3 * H + j] + a[3 * H + j]);
+                double i = Activations.Sigmoid(a[j]);
+                double f = Activations.Sigmoid(a[H + j]);
+                double g = Activations.Tanh(a[2 * H + j]);
+                double o = Activations.Sigmoid(a[3 * H + j]);
                 a[j] = i; a[H + j] = f; a[2 * H + j] = g; a[3 * H + j] = o;
                 double ct = f * cp[j] + i * g;
                 cb[j] = ct;

@@ -92,8 +92,16 @@ public static class Gemm
     /// <summary>Row block: the packed A block (MC x KC) stays in L2. A multiple of both kernels' MR.</summary>
     public const int MC = 192;
 
-    /// <summary>Fewest multiply-adds worth handing to another thread (below it a product runs on the calling thread).</summary>
-    public const long MinTaskWork = 1L << 20;
+    /// <summary>
+    /// Fewest multiply-adds of a product split across threads: a smaller one runs on the calling
+    /// thread alone, a larger one is split into two tasks per thread. 2^24 is about 0.7 ms on one
+    /// core here: a product of a millisecond cannot win back a helper that the machine preempts while
+    /// it holds a task (the caller then waits a scheduler time slice for it). None of the small
+    /// benchmark workloads' products is split (the per-step 32 x 256 x 64, the 13-million input
+    /// projections, lstm-small's dW_hh at 2^24.6 is); lstm-medium's per-step 64 x 1024 x 256 = 2^24
+    /// and everything larger is split as before. See Spec/performance.md.
+    /// </summary>
+    public const long MinSplitWork = 1L << 24;
 
     /// <summary>C[M, N] += the layout's product of a and b (see GemmLayout), on up to threads threads.</summary>
     public static void Multiply(GemmLayout layout, ReadOnlyMemory<double> a, ReadOnlyMemory<double> b,
@@ -172,8 +180,8 @@ public static class Gemm
         var (MR, NR) = GemmKernels.Tile(kernel);
         int rowTiles = Math.Max(1, (M + MR - 1) / MR), colTiles = Math.Max(1, (N + NR - 1) / NR);
         long work = (long)M * N * K;
-        // two tasks per thread (some slack when another process takes a core), none below MinTaskWork
-        int tasks = (int)Math.Min(2L * threads, work / MinTaskWork);
+        // two tasks per thread (some slack when another process takes a core), none below MinSplitWork
+        int tasks = work < MinSplitWork ? 1 : 2 * threads;
         if (threads == 1 || tasks < 2) return new TaskPlan(kernel, MR, NR, 1, 1, false);
         // Of the splits rows x cols = tasks, the one whose tasks have the smallest rows + cols: each
         // task packs its rows of A and reads its columns of the packed B, so this moves the least.
@@ -211,19 +219,29 @@ public static class Gemm
     }
 
     /// <summary>Rows ic .. ic+mc and columns j0 .. j1 of C: the depth loop, packing, and the tiles.</summary>
+    /// <remarks>
+    /// A stored [M, K] (ABt, AB) with K &lt;= KC: the tiles of MR whole rows read A where it is stored
+    /// (GemmKernels.RunRows, the same FMAs as on a packed panel); only a last tile of fewer rows is
+    /// packed, with zeros below. With K > KC, A is packed. A stored [K, M] (AtB) is packed, its MR rows of one depth being
+    /// contiguous: a copy.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(TaskPlan plan, bool aTransposed, ReadOnlySpan<double> a, PackedB b, int M,
         int ic, int mc, int j0, int j1, Span<double> c)
     {
         int N = b.N, K = b.K, MR = plan.MR, NR = plan.NR;
-        var ap = ArrayPool<double>.Shared.Rent(GemmPacking.RoundUp(mc, MR) * Math.Min(KC, K));
+        // in place only when one depth block holds all of K: then a block's rows are contiguous, as a
+        // packed block is; longer rows (stride K > KC) would put a tile's rows into the same cache sets
+        int inPlaceRows = aTransposed || K > KC ? 0 : mc / MR * MR;         // rows ic .. ic+inPlaceRows read in place
+        int packedRows = mc - inPlaceRows;                                   // the rest, packed into ap
+        var ap = packedRows > 0 ? ArrayPool<double>.Shared.Rent(GemmPacking.RoundUp(packedRows, MR) * Math.Min(KC, K)) : null;
         Span<double> edge = stackalloc double[MR * NR];                      // an edge tile's sums
         try
         {
             for (int p0 = 0; p0 < K; p0 += KC)
             {
                 int kc = Math.Min(KC, K - p0);
-                GemmPacking.PackA(a, aTransposed, M, K, ic, mc, p0, kc, MR, ap);
+                if (ap is not null) GemmPacking.PackA(a, aTransposed, M, K, ic + inPlaceRows, packedRows, p0, kc, MR, ap);
                 var bDepths = b.Depths(p0, kc);
                 for (int jr = j0; jr < j1; jr += NR)
                 {
@@ -231,16 +249,20 @@ public static class Gemm
                     int cols = Math.Min(NR, N - jr);
                     for (int ir = 0; ir < mc; ir += MR)
                     {
-                        var aPanel = ap.AsSpan(ir * kc, kc * MR);
+                        bool inPlace = ir < inPlaceRows;
+                        var aRows = inPlace ? a.Slice((ic + ir) * K + p0) : default;          // A(ic+ir, p0), row stride K
+                        var aPanel = inPlace ? default : ap.AsSpan((ir - inPlaceRows) * kc, kc * MR);
                         int rows = Math.Min(MR, mc - ir), at = (ic + ir) * N + jr;
                         if (rows == MR && cols == NR)
                         {
-                            GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, c.Slice(at), N);
+                            if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, c.Slice(at), N);
+                            else GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, c.Slice(at), N);
                             continue;
                         }
                         // edge tile: the same kernel on the zero-padded panels, then its valid part
                         edge.Clear();
-                        GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, edge, NR);
+                        if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, edge, NR);
+                        else GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, edge, NR);
                         for (int i = 0; i < rows; i++)
                         {
                             var cRow = c.Slice(at + i * N, cols);
@@ -253,7 +275,7 @@ public static class Gemm
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(ap);
+            if (ap is not null) ArrayPool<double>.Shared.Return(ap);
         }
     }
 

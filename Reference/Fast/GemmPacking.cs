@@ -13,6 +13,8 @@
 // ("transposed": k contiguous).
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Rnn.Reference.Fast;
 
@@ -31,12 +33,14 @@ internal static class GemmPacking
             if (aTransposed)
             {
                 // A(i, k) = a[k*M + i]: MR consecutive rows of one depth k are contiguous
-                for (int k = 0; k < kc; k++)
-                {
-                    var dst = panel.Slice(k * MR, MR);
-                    a.Slice((p0 + k) * M + i0 + ir, rows).CopyTo(dst);
-                    dst.Slice(rows).Clear();
-                }
+                if (rows == MR) CopyRows(a.Slice(p0 * M + i0 + ir), M, kc, MR, panel);
+                else
+                    for (int k = 0; k < kc; k++)
+                    {
+                        var dst = panel.Slice(k * MR, MR);
+                        a.Slice((p0 + k) * M + i0 + ir, rows).CopyTo(dst);
+                        dst.Slice(rows).Clear();
+                    }
             }
             else
             {
@@ -86,6 +90,28 @@ internal static class GemmPacking
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// panel[k*MR .. k*MR+MR] = src[k*stride .. k*stride+MR] for k &lt; kc (MR 8 or 6): whole rows of
+    /// one depth, copied as vectors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyRows(ReadOnlySpan<double> src, int stride, int kc, int MR, Span<double> panel)
+    {
+        Debug.Assert(src.Length >= (kc - 1) * stride + MR && panel.Length >= kc * MR && (MR == 8 || MR == 6));
+        ref double s = ref MemoryMarshal.GetReference(src);
+        ref double d = ref MemoryMarshal.GetReference(panel);
+        nuint from = 0, to = 0;
+        if (MR == 8)
+            for (int k = 0; k < kc; k++, from += (nuint)stride, to += 8)
+                Vector512.LoadUnsafe(ref s, from).StoreUnsafe(ref d, to);
+        else
+            for (int k = 0; k < kc; k++, from += (nuint)stride, to += 6)
+            {
+                Vector256.LoadUnsafe(ref s, from).StoreUnsafe(ref d, to);
+                Vector128.LoadUnsafe(ref s, from + 4).StoreUnsafe(ref d, to + 4);
+            }
     }
 
     public static int RoundUp(int n, int multiple) => (n + multiple - 1) / multiple * multiple;

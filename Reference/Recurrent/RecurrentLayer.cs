@@ -101,9 +101,11 @@ public static class RecurrentLayer
         var steps = recordSteps ? new RecurrentStepGradients[L * D] : null;
         var dH0 = new double[L * D * B * H];                                 // [L*D, B, H]
         var dC0 = config.HasCellState ? new double[L * D * B * H] : null;
-        // dLayerOut: gradient reaching the current layer's output sequence, [T, B, D*H]
+        // dLayerOut: gradient reaching the current layer's output sequence, [T, B, D*H]; only read
+        // (so dOutput's own array when it is already time-major)
         double[] dLayerOut = dOutput is null ? new double[T * B * DH]
-            : RecurrentShapes.ToTimeMajor(dOutput.Data, T, B, DH, config.BatchFirst && !cache.Unbatched);
+            : config.BatchFirst && !cache.Unbatched ? RecurrentShapes.ToTimeMajor(dOutput.Data, T, B, DH, batchFirst: true)
+            : dOutput.Data;
         for (int l = L - 1; l >= 0; l--)
         {
             var dLayerIn = new double[T * B * config.LayerInputSize(l)];     // [T, B, I_l]

@@ -117,8 +117,9 @@ public sealed class FastProductTests
     /// </summary>
     [TestCase(GemmLayout.ABt, 64, 1024, 256)]     // a recurrent step: few rows, wide
     [TestCase(GemmLayout.ABt, 200, 300, 300)]
-    [TestCase(GemmLayout.AB, 193, 47, 521)]
+    [TestCase(GemmLayout.AB, 193, 97, 1031)]
     [TestCase(GemmLayout.AtB, 301, 129, 600)]     // a weight gradient: deep
+    [TestCase(GemmLayout.ABt, 64, 1024, 256)]     // exactly MinSplitWork: the smallest product split
     public void EveryThreadCountGivesTheSameBits(GemmLayout layout, int M, int N, int K)
     {
         foreach (var kernel in new[] { GemmKernel.Vector512, GemmKernel.Vector256 })
@@ -133,6 +134,54 @@ public sealed class FastProductTests
                 Assert.That(many, Is.EqualTo(one), $"{c}: {threads} threads vs 1");
             }
         }
+    }
+
+    /// <summary>
+    /// With A stored [M, K] (ABt, AB) and K <= KC, the tiles of MR whole rows read A in place and a
+    /// last tile of fewer rows is packed: a row must get the same bits either way. Row MR of an (MR + 1)-row
+    /// product is packed; alone, as a 1-row product, it is packed too; as row 0 of a product of MR
+    /// copies of it, it is read in place.
+    /// </summary>
+    [TestCase(GemmLayout.ABt)]
+    [TestCase(GemmLayout.AB)]
+    public void ARowReadInPlaceGivesTheBitsOfThePackedRow(GemmLayout layout)
+    {
+        foreach (var kernel in new[] { GemmKernel.Vector512, GemmKernel.Vector256 })
+        {
+            int MR = kernel == GemmKernel.Vector512 ? 8 : 6, N = 37, K = 200;   // edge columns; K <= KC, where A is read in place
+            var edge = new ProductCase(layout, MR + 1, N, K, kernel, 1, 11);
+            var (A, B, C) = Operands(edge);
+            var lastRow = A.AsSpan(MR * K, K).ToArray();
+            var packedInTail = Fast(edge, A, B, C, 1).AsSpan(MR * N, N).ToArray();
+            var alone = Fast(edge with { M = 1 }, lastRow, B, C.AsSpan(MR * N, N).ToArray(), 1);
+            var copies = Enumerable.Repeat(lastRow, MR).SelectMany(r => r).ToArray();
+            var cCopies = Enumerable.Repeat(C.AsSpan(MR * N, N).ToArray(), MR).SelectMany(r => r).ToArray();
+            var inPlace = Fast(edge with { M = MR }, copies, B, cCopies, 1);
+            Assert.That(alone, Is.EqualTo(packedInTail), $"{kernel} {layout}: the row alone vs in the edge tile");
+            for (int i = 0; i < MR; i++)
+                Assert.That(inPlace.AsSpan(i * N, N).ToArray(), Is.EqualTo(packedInTail), $"{kernel} {layout}: row {i} read in place vs packed");
+            Assert.That(RelativeDifference(packedInTail, Plain(layout, lastRow, B, C.AsSpan(MR * N, N).ToArray(), 1, N, K)), Is.LessThanOrEqualTo(Tolerance));
+        }
+    }
+
+    /// <summary>
+    /// A product of fewer than Gemm.MinSplitWork multiply-adds runs on the calling thread; one of
+    /// at least that is split into two tasks per thread. The small workloads' per-step products
+    /// (32 x 256 x 64, 32 x 64 x 256) and input projection (1600 x 256 x 32) are not split.
+    /// </summary>
+    [Test]
+    public void OnlyProductsOfTheMinimumSplitWorkOrMoreAreSplit()
+    {
+        Assert.That(Gemm.MinSplitWork, Is.EqualTo(1L << 24));
+        foreach (int threads in new[] { 2, 4 })
+        {
+            Assert.That(Gemm.ParallelTasks(64, 1024, 255, threads), Is.EqualTo(1), "64 x 1024 x 255, just below 2^24");
+            Assert.That(Gemm.ParallelTasks(64, 1024, 256, threads), Is.EqualTo(2 * threads), "64 x 1024 x 256 = 2^24");
+            Assert.That(Gemm.ParallelTasks(64, 1024, 257, threads), Is.EqualTo(2 * threads), "64 x 1024 x 257, just above");
+            Assert.That(Gemm.ParallelTasks(32, 256, 64, threads), Is.EqualTo(1), "lstm-small's h W_hhᵀ");
+            Assert.That(Gemm.ParallelTasks(1600, 256, 32, threads), Is.EqualTo(1), "lstm-small's x W_ihᵀ");
+        }
+        Assert.That(Gemm.ParallelTasks(1024, 1024, 256, 1), Is.EqualTo(1), "one thread");
     }
 
     [Test]

@@ -100,6 +100,12 @@ public sealed class GateKernelTests
             GateKernels.LstmForward(xp, cp, B, H, gates, cNew, h);
             return (gates, cNew, h);
         }
+        (double[], double[], double[]) LstmFromPreactivations(double[] a, double[] cp)
+        {
+            var gates = (double[])a.Clone(); var cNew = new double[B * H]; var h = new double[B * H];
+            GateKernels.LstmForward(cp, B, H, gates, cNew, h);
+            return (gates, cNew, h);
+        }
         (double[], double[]) LstmBack(double[] dhv, double[] dcv, double[] g, double[] cv, double[] cp)
         {
             var da = new double[B * 4 * H]; var dcp = new double[B * H];
@@ -129,6 +135,9 @@ public sealed class GateKernelTests
         var (g1, c1, h1) = Lstm(xp4, hh4, cPrev);
         var (g2, c2, h2) = Lstm(Rotate(xp4, H), Rotate(hh4, H), Rotate(cPrev, H));
         Same(g1, g2, "LstmForward gates"); Same(c1, c2, "LstmForward c"); Same(h1, h2, "LstmForward h");
+        var (p1, pc1, ph1) = LstmFromPreactivations(hh4, cPrev);
+        var (p2, pc2, ph2) = LstmFromPreactivations(Rotate(hh4, H), Rotate(cPrev, H));
+        Same(p1, p2, "LstmForward (pre-activations) gates"); Same(pc1, pc2, "LstmForward (pre-activations) c"); Same(ph1, ph2, "LstmForward (pre-activations) h");
         var (da1, dcp1) = LstmBack(dh, dc, gates4, c, cPrev);
         var (da2, dcp2) = LstmBack(Rotate(dh, H), Rotate(dc, H), Rotate(gates4, H), Rotate(c, H), Rotate(cPrev, H));
         Same(da1, da2, "LstmBackward dxProj"); Same(dcp1, dcp2, "LstmBackward dcPrev");
@@ -146,6 +155,10 @@ public sealed class GateKernelTests
             new double[B * 4 * H - 1], new double[B * H], new double[B * H]))!;
         Assert.That(e.ParamName, Is.EqualTo("gates"));
         Assert.That(e.Message, Does.StartWith("gates has 23 elements but B*4H = 2*12 = 24 were expected"));
+        e = Assert.Throws<ArgumentException>(() => GateKernels.LstmForward(new double[B * H], B, H,
+            new double[B * 4 * H], new double[B * H - 1], new double[B * H]))!;
+        Assert.That(e.ParamName, Is.EqualTo("c"));
+        Assert.That(e.Message, Does.StartWith("c has 5 elements but B*H = 2*3 = 6 were expected"));
         e = Assert.Throws<ArgumentException>(() => GateKernels.GruBackward(new double[B * H], new double[B * 3 * H], new double[B * H],
             new double[B * H], B, H, new double[B * 3 * H], new double[B * 3 * H], new double[B * H + 1]))!;
         Assert.That(e.Message, Does.StartWith("dhPrev has 7 elements but B*H = 2*3 = 6 were expected"));

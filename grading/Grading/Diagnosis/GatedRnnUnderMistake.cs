@@ -1,4 +1,4 @@
-// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:4d2af83b96783499fbc5f2cb402b9dab733593aa83618287cc2110a8196ac236
+// copy-of: Reference/Recurrent/RecurrentLayer.cs sha256:03d2a67d69b0a44790824919f513780aa7f538021030f86e41d6146191182c99
 // A deliberate copy of RecurrentLayer.DirectionForward / DirectionBackward (the time loop of
 // one layer and direction, and its reverse), cut down to one layer, one direction and no
 // lengths (so without the "past an element's length" passes), with the mistakes written in:
