@@ -34,18 +34,38 @@ public sealed class PointwiseRunTests
 
     private static double Roundoff(GpuPrecision precision) => precision == GpuPrecision.Float32 ? Math.Pow(2, -24) : Math.Pow(2, -53);
 
-    [Test]
-    public void TanhIsWithinAFewRoundoffsOfMathTanhEverywhere([Values] GpuPrecision precision)
+    /// <summary>tanh of each x on the device: rnn_step_forward with hh = 0 and no bias gives h = tanh(xProj).</summary>
+    private static double[] DeviceTanh(double[] xs, GpuPrecision precision)
     {
-        // rnn_step_forward with hh = 0 and no bias: h = tanh(xProj)
-        var xs = Arguments();
         int H = xs.Length;
         var dev = Pocl.Device(precision);
         using var s = new BufferScope(dev);
         var hs = s.Zeros(2 * H);
         RnnStepForward(dev, new StepArgs(1, H, 0, 0, H, 0), relu: false, hasBias: false, s.Upload(xs), s.Zeros(H), s.Zeros(H), s.Zeros(H),
             s.UploadInts([1]), hs, s.Zeros(H));
-        var h = dev.Download(hs, H, H);
+        return dev.Download(hs, H, H);
+    }
+
+    /// <summary>sigmoid of each x on the device: lstm_step_forward with hh = 0 and no bias keeps the input gate i = sigma(xProj[.., 0 .. H-1]) in gates.</summary>
+    private static double[] DeviceSigmoid(double[] xs, GpuPrecision precision)
+    {
+        int H = xs.Length, G = 4 * H;
+        var xProj = new double[G];
+        xs.CopyTo(xProj, 0);
+        var dev = Pocl.Device(precision);
+        using var s = new BufferScope(dev);
+        var gates = s.Zeros(G);
+        LstmStepForward(dev, new StepArgs(1, H, 0, 0, H, 0), hasBias: false, s.Upload(xProj), s.Zeros(G), s.Zeros(G), s.Zeros(G),
+            s.UploadInts([1]), s.Zeros(2 * H), s.Zeros(2 * H), gates, s.Zeros(H));
+        return dev.Download(gates, 0, H);
+    }
+
+    [Test]
+    public void TanhIsWithinAFewRoundoffsOfMathTanhEverywhere([Values] GpuPrecision precision)
+    {
+        var xs = Arguments();
+        int H = xs.Length;
+        var h = DeviceTanh(xs, precision);
         double bound = 8 * Roundoff(precision);   // absolute: (1 - e) / (1 + e) loses relative accuracy near 0, as the fast path's tanh
         for (int q = 0; q < H; q++)
         {
@@ -60,19 +80,8 @@ public sealed class PointwiseRunTests
     {
         // as the reference (Math.Tanh, Activations.Sigmoid) and the CPU fast path: a NaN reaching a gate is not turned into a number
         double[] xs = [double.NaN, double.PositiveInfinity, double.NegativeInfinity];
-        int H = xs.Length, G = 4 * H;
-        var dev = Pocl.Device(precision);
-        using var s = new BufferScope(dev);
-        var hs = s.Zeros(2 * H);
-        RnnStepForward(dev, new StepArgs(1, H, 0, 0, H, 0), relu: false, hasBias: false, s.Upload(xs), s.Zeros(H), s.Zeros(H), s.Zeros(H),
-            s.UploadInts([1]), hs, s.Zeros(H));
-        var tanh = dev.Download(hs, H, H);
-        var xProj = new double[G];
-        xs.CopyTo(xProj, 0);
-        var gates = s.Zeros(G);
-        LstmStepForward(dev, new StepArgs(1, H, 0, 0, H, 0), hasBias: false, s.Upload(xProj), s.Zeros(G), s.Zeros(G), s.Zeros(G),
-            s.UploadInts([1]), s.Zeros(2 * H), s.Zeros(2 * H), gates, s.Zeros(H));
-        var sigmoid = dev.Download(gates, 0, H);
+        var tanh = DeviceTanh(xs, precision);
+        var sigmoid = DeviceSigmoid(xs, precision);
         double tiny = precision == GpuPrecision.Float32 ? 2e-38 : 4e-308;
         Assert.Multiple(() =>
         {
@@ -88,17 +97,9 @@ public sealed class PointwiseRunTests
     [Test]
     public void SigmoidIsWithinAFewRoundoffsOfTheReferenceEverywhere([Values] GpuPrecision precision)
     {
-        // lstm_step_forward with hh = 0 and no bias: the input gate i = sigma(xProj[.., 0 .. H-1]) is kept in gates
         var xs = Arguments();
-        int H = xs.Length, G = 4 * H;
-        var xProj = new double[G];
-        xs.CopyTo(xProj, 0);
-        var dev = Pocl.Device(precision);
-        using var s = new BufferScope(dev);
-        var gates = s.Zeros(G);
-        LstmStepForward(dev, new StepArgs(1, H, 0, 0, H, 0), hasBias: false, s.Upload(xProj), s.Zeros(G), s.Zeros(G), s.Zeros(G),
-            s.UploadInts([1]), s.Zeros(2 * H), s.Zeros(2 * H), gates, s.Zeros(H));
-        var i = dev.Download(gates, 0, H);
+        int H = xs.Length;
+        var i = DeviceSigmoid(xs, precision);
         // relative to the value, plus the smallest normal number (below it the kernel's e^-|x| stops at e^EXP_MIN)
         double relative = 8 * Roundoff(precision), tiny = precision == GpuPrecision.Float32 ? 2e-38 : 4e-308;
         for (int q = 0; q < H; q++)
