@@ -24,50 +24,16 @@ BLAS, about 20x slower) and checks that OpenBLAS is what the process loaded.
 """
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
+
+from pytorch_anchor import WORKLOADS, median_seconds, require_loaded_openblas, require_openblas
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
-# name: (cell, T, B, I, H), as RecurrentBenchmarks.Workloads
-WORKLOADS = {
-    "lstm-small": ("lstm", 50, 32, 32, 64),
-    "lstm-medium": ("lstm", 100, 64, 128, 256),
-    "gru-small": ("gru", 50, 32, 32, 64),
-    "rnn-small": ("rnn", 50, 32, 32, 64),
-    "lstm-large": ("lstm", 200, 64, 256, 512),
-    "gru-medium": ("gru", 100, 64, 128, 256),
-}
 EVAL_CASES = ["lstm-small", "lstm-medium", "gru-small", "gru-medium"]
-
-
-def require_openblas():
-    status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", "libopenblas0-pthread"],
-                            capture_output=True, text=True)
-    if "install ok installed" not in status.stdout:
-        sys.exit("libopenblas0-pthread is not installed: Debian's torch would use the reference BLAS "
-                 "(about 20x slower). apt-get install libopenblas0-pthread, then run again.")
-
-
-def loaded_blas():
-    with open("/proc/self/maps") as maps:
-        libs = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
-    return sorted(libs)
-
-
-def median_time(fn, repeats, warmups=3):
-    for _ in range(warmups):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def torch_module(torch, cell, I, H):
@@ -95,7 +61,7 @@ def time_pytorch(torch, repeats, names):
             y, _ = m(x)
             y.backward(dy)
 
-        results[name] = {"forward": median_time(forward, n), "forward_backward": median_time(forward_backward, n)}
+        results[name] = {"forward": median_seconds(forward, n), "forward_backward": median_seconds(forward_backward, n)}
         print(f"pytorch {name:12} forward {results[name]['forward'] * 1e3:9.2f} ms   "
               f"forward+backward {results[name]['forward_backward'] * 1e3:9.2f} ms", file=sys.stderr)
     return results
@@ -106,7 +72,7 @@ def time_numpy(np):
     for n in (512, 2048):
         rng = np.random.default_rng(3)
         a, b = rng.random((n, n)), rng.random((n, n))
-        s = median_time(lambda: a @ b, 15 if n == 512 else 5)
+        s = median_seconds(lambda: a @ b, 15 if n == 512 else 5)
         rates[n] = 2.0 * n ** 3 / s / 1e9
         print(f"numpy {n}x{n} @ {n}x{n}: {s * 1e3:.2f} ms, {rates[n]:.1f} GFLOP/s", file=sys.stderr)
     return rates
@@ -168,8 +134,8 @@ def time_eval(np, repeats):
             f.write(PYTORCH_EVAL)
         ours = ["dotnet", grading, "eval", cases, "-o", os.path.join(tmp, "ours.npz"), "--force"]   # each repeat replaces the last results
         theirs = [sys.executable, script, cases, os.path.join(tmp, "theirs.npz")]
-        t_ours = median_time(lambda: subprocess.run(ours, check=True), repeats, warmups=1)
-        t_theirs = median_time(lambda: subprocess.run(theirs, check=True), repeats, warmups=1)
+        t_ours = median_seconds(lambda: subprocess.run(ours, check=True), repeats, warmups=1)
+        t_theirs = median_seconds(lambda: subprocess.run(theirs, check=True), repeats, warmups=1)
         # the two processes computed the same thing
         a, b = np.load(os.path.join(tmp, "ours.npz")), np.load(os.path.join(tmp, "theirs.npz"))
         worst = max(float(np.max(np.abs(a[k] - b[k])) / max(1e-300, float(np.max(np.abs(b[k]))))) for k in b.files)
@@ -191,9 +157,7 @@ def main():
     import torch
     torch.set_grad_enabled(True)
     (torch.ones(64, 64, dtype=torch.float64) @ torch.ones(64, 64, dtype=torch.float64)).sum()
-    blas = loaded_blas()
-    if not any("openblas" in lib for lib in blas):
-        sys.exit(f"the process loaded no OpenBLAS (BLAS libraries: {blas}); check update-alternatives for libblas.so.3")
+    blas = require_loaded_openblas()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS: {', '.join(blas)}", file=sys.stderr)
     load_before = os.getloadavg()
     print(f"load average before: {load_before}", file=sys.stderr)

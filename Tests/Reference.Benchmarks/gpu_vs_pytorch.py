@@ -31,20 +31,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 import torch
 
+from pytorch_anchor import WORKLOADS, median_seconds, require_loaded_openblas, require_openblas
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
-# name: cell, T, B, I, H (as RecurrentBenchmarks.Workloads)
-WORKLOADS = {
-    "lstm-small": ("lstm", 50, 32, 32, 64),
-    "lstm-medium": ("lstm", 100, 64, 128, 256),
-    "gru-small": ("gru", 50, 32, 32, 64),
-    "rnn-small": ("rnn", 50, 32, 32, 64),
-}
+# the workloads GpuRecurrentBenchmarks times
+GPU_WORKLOADS = {name: WORKLOADS[name] for name in ("lstm-small", "lstm-medium", "gru-small", "rnn-small")}
 GEMM_SHAPES = {  # as GpuGemmBenchmarks.Shapes: M, N, K, and how often lstm-medium's forward+backward runs it
     "square-2048": (2048, 2048, 2048, 0),
     "lstm-medium-input": (6400, 1024, 128, 1),
@@ -58,24 +54,6 @@ GEMM_VERSIONS = ("RowBlock", "Panel")  # as GpuGemmBenchmarks.Version: gemm vers
 WARMUP, REPEATS = 5, 9
 
 
-def blas_library():
-    """The BLAS library behind libblas.so.3 (Debian's alternatives), which torch and numpy load."""
-    for path in glob.glob("/etc/alternatives/libblas.so.3*"):
-        return os.path.realpath(path)
-    return "unknown"
-
-
-def median_seconds(fn, warmup=WARMUP, repeats=REPEATS):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def numpy_gemm_rates():
     rates = {}
     n = 2048
@@ -83,14 +61,14 @@ def numpy_gemm_rates():
         rng = np.random.default_rng(1)
         a = rng.uniform(-1, 1, (n, n)).astype(dtype)
         b = rng.uniform(-1, 1, (n, n)).astype(dtype)
-        s = median_seconds(lambda: a @ b, warmup=2, repeats=7)
+        s = median_seconds(lambda: a @ b, 7, warmups=2)
         rates[np.dtype(dtype).name] = 2.0 * n ** 3 / s / 1e9
     return rates
 
 
 def torch_workloads(names=None, precisions=("f32", "f64")):
     results = {}
-    for name, (cell, T, B, I, H) in WORKLOADS.items():
+    for name, (cell, T, B, I, H) in GPU_WORKLOADS.items():
         if names is not None and name not in names:
             continue
         for precision, dtype in (("f32", torch.float32), ("f64", torch.float64)):
@@ -108,8 +86,8 @@ def torch_workloads(names=None, precisions=("f32", "f64")):
                 module.zero_grad(set_to_none=True)
                 forward().backward(d_out)
 
-            results[(name, precision, "Forward")] = median_seconds(forward)
-            results[(name, precision, "ForwardBackward")] = median_seconds(forward_backward)
+            results[(name, precision, "Forward")] = median_seconds(forward, REPEATS, warmups=WARMUP)
+            results[(name, precision, "ForwardBackward")] = median_seconds(forward_backward, REPEATS, warmups=WARMUP)
     return results
 
 
@@ -133,9 +111,9 @@ def gpu_profile(names, repeats=7):
 
 def profile_main():
     names = sys.argv[sys.argv.index("--workloads") + 1].split(",") if "--workloads" in sys.argv else ["lstm-medium"]
-    unknown = [n for n in names if n not in WORKLOADS]
+    unknown = [n for n in names if n not in GPU_WORKLOADS]
     if unknown:
-        sys.exit(f"--workloads: {', '.join(unknown)} not among {', '.join(WORKLOADS)}")
+        sys.exit(f"--workloads: {', '.join(unknown)} not among {', '.join(GPU_WORKLOADS)}")
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
     torch_rounds, gpu_rounds, loads = [], [], [load()]
     for r in range(rounds):
@@ -194,10 +172,9 @@ def load():
 
 def main():
     print(f"load average (1, 5, 15 min) at the start: {load()}")
-    blas = blas_library()
-    print(f"BLAS behind libblas.so.3: {blas}")
-    if "openblas" not in blas:
-        sys.exit("libblas.so.3 is not OpenBLAS: install libopenblas0-pthread (Debian's torch is ~20x slower on the reference BLAS)")
+    require_openblas()
+    (torch.ones(64, 64) @ torch.ones(64, 64)).sum()  # loads torch's BLAS
+    print(f"BLAS loaded: {', '.join(require_loaded_openblas())}")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads (default); numpy {np.__version__}; {os.cpu_count()} cores")
 
     rates = numpy_gemm_rates()
