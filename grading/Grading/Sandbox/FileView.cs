@@ -86,12 +86,15 @@ internal sealed class FileView
             $"V={v}",
             $"mkdir \"$V\"",
             $"{m} -t tmpfs -o size=16m,nr_inodes=16384,mode=0755,nosuid,nodev rnn-view \"$V\"",
-            // d: a folder; b: a folder bound read-only; f: a file bound read-only
+            // d: a folder; b: a folder (already made) bound read-only; f: a file bound read-only
             $"d() {{ mkdir -p \"$V$1\"; }}",
-            $"b() {{ mkdir -p \"$V$1\" && {m} --bind -o ro \"$1\" \"$V$1\"; }}",
+            $"b() {{ {m} --bind -o ro \"$1\" \"$V$1\"; }}",
             $"f() {{ : > \"$V$1\" && {m} --bind -o ro \"$1\" \"$V$1\"; }}",
         };
-        foreach (string dir in _dirs) steps.Add($"d {Shell.Quote(dir)}");
+        // every folder and every bound folder's mount point in one mkdir: a process for each would
+        // cost more than the rest of the view (their paths hold no symbolic link: Add follows links)
+        var folders = _dirs.Concat(_boundDirs).ToList();
+        if (folders.Count > 0) steps.Add("mkdir -p " + string.Join(' ', folders.Select(dir => "\"$V\"" + Shell.Quote(dir))));
         foreach (var (path, target) in _links) steps.Add($"ln -s {Shell.Quote(target)} \"$V\"{Shell.Quote(path)}");
         foreach (string dir in _boundDirs) steps.Add($"b {Shell.Quote(dir)}");
         foreach (string file in _boundFiles) steps.Add($"f {Shell.Quote(file)}");
