@@ -16,8 +16,6 @@
 // that only root can enter, and run through the loader with --library-path /.rnn-launch. Without
 // the user switch (an unprivileged grader: the program is root of its user namespace) that folder
 // is unmounted together with the old root, so it is left empty.
-using System.ComponentModel;
-using System.Diagnostics;
 
 namespace Rnn.Grading.Sandbox;
 
@@ -172,36 +170,23 @@ internal sealed class FileView
             problem = "ldd not found (the launcher's tools cannot be placed in the view)";
             return null;
         }
-        var psi = new ProcessStartInfo(ldd) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(program);
-        try
+        var run = TrustedTool.Run(ldd, [program], TimeSpan.FromSeconds(30));
+        problem = run.StartError is { } error ? $"ldd could not be run: {error}"
+            : run.TimedOut ? $"ldd {program} did not finish within 30 s"
+            : run.ExitCode != 0 ? $"ldd {program} failed (exit {run.ExitCode})"
+            : null;
+        if (problem is not null) return null;
+        var libraries = new List<string>();
+        foreach (string raw in run.Stdout.Split('\n'))
         {
-            using var p = Process.Start(psi)!;
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-            {
-                problem = $"ldd {program} failed (exit {p.ExitCode})";
-                return null;
-            }
-            var libraries = new List<string>();
-            foreach (string raw in output.Split('\n'))
-            {
-                // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)", "/lib64/ld-linux-x86-64.so.2 (0x...)"
-                string line = raw.Trim();
-                int arrow = line.IndexOf("=> ", StringComparison.Ordinal);
-                string path = (arrow >= 0 ? line[(arrow + 3)..] : line).Split(' ')[0];
-                if (!path.StartsWith('/')) continue;
-                if (arrow >= 0) libraries.Add(path);
-                else interpreter = path;
-            }
-            problem = null;
-            return libraries;
+            // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)", "/lib64/ld-linux-x86-64.so.2 (0x...)"
+            string line = raw.Trim();
+            int arrow = line.IndexOf("=> ", StringComparison.Ordinal);
+            string path = (arrow >= 0 ? line[(arrow + 3)..] : line).Split(' ')[0];
+            if (!path.StartsWith('/')) continue;
+            if (arrow >= 0) libraries.Add(path);
+            else interpreter = path;
         }
-        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
-        {
-            problem = $"ldd could not be run: {e.Message}";
-            return null;
-        }
+        return libraries;
     }
 }

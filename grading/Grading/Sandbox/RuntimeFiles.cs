@@ -18,8 +18,6 @@
 // (the interpreter, every library, any module file outside those folders) as JSON. Modules that
 // Python's own start-up imported before the script ran (site's .pth hooks) are not followed.
 // FileView turns the answer into mounts. The answer is cached per interpreter and module list.
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Rnn.Grading.Sandbox;
@@ -45,30 +43,18 @@ public sealed record RuntimeFiles(IReadOnlyList<string> Folders, IReadOnlyList<s
 
     private static RuntimeFiles? Probe(string python, IReadOnlyList<string> mayImport, out string? problem)
     {
-        var psi = new ProcessStartInfo(python) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
-        foreach (string a in (string[])["-I", "-c", Script, .. mayImport]) psi.ArgumentList.Add(a);
+        var run = TrustedTool.Run(python, ["-I", "-c", Script, .. mayImport], TimeSpan.FromSeconds(120), workingDirectory: "/");
+        problem = run.StartError is { } error ? $"{python} could not list the runtime's files: {error}"
+            : run.TimedOut ? $"{python} did not list the runtime's files within 120 s"
+            : run.ExitCode != 0 ? $"{python} could not list the runtime's files (exit {run.ExitCode}): {Last(run.Stderr)}"
+            : null;
+        if (problem is not null) return null;
         try
         {
-            using var p = Process.Start(psi)!;
-            var output = p.StandardOutput.ReadToEndAsync();
-            var error = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(TimeSpan.FromSeconds(120)))
-            {
-                p.Kill(entireProcessTree: true);
-                problem = $"{python} did not list the runtime's files within 120 s";
-                return null;
-            }
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-            {
-                problem = $"{python} could not list the runtime's files (exit {p.ExitCode}): {Last(error.Result)}";
-                return null;
-            }
-            using var json = JsonDocument.Parse(output.Result);
-            problem = null;
+            using var json = JsonDocument.Parse(run.Stdout);
             return new RuntimeFiles(Strings(json, "folders"), Strings(json, "files"), Strings(json, "missing"));
         }
-        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException or JsonException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             problem = $"{python} could not list the runtime's files: {e.Message}";
             return null;

@@ -520,26 +520,11 @@ public static class StudentProcess
 
         private static string? Try(string unshare, string[] flags)
         {
-            var psi = new ProcessStartInfo(unshare) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (string f in flags) psi.ArgumentList.Add(f);
-            psi.ArgumentList.Add("--");
-            psi.ArgumentList.Add("/bin/true");
-            try
-            {
-                using var p = Process.Start(psi)!;
-                var err = p.StandardError.ReadToEndAsync();
-                if (!p.WaitForExit(TimeSpan.FromSeconds(10)))
-                {
-                    p.Kill(entireProcessTree: true);
-                    return "unshare did not finish a trial run within 10 s";
-                }
-                p.WaitForExit();
-                return p.ExitCode == 0 ? null : $"unshare {string.Join(' ', flags)} is not permitted here: {err.Result.Trim()}";
-            }
-            catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
-            {
-                return $"unshare could not be run: {e.Message}";
-            }
+            var run = TrustedTool.Run(unshare, [.. flags, "--", "/bin/true"], TimeSpan.FromSeconds(10));
+            return run.StartError is { } error ? $"unshare could not be run: {error}"
+                : run.TimedOut ? "unshare did not finish a trial run within 10 s"
+                : run.ExitCode == 0 ? null
+                : $"unshare {string.Join(' ', flags)} is not permitted here: {run.Stderr.Trim()}";
         }
     }
 
