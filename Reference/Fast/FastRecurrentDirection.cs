@@ -201,10 +201,33 @@ internal static class FastRecurrentDirection
             // For the RNN and the LSTM dhh_t = da_t, so db_hh and db_ih are one sum: added once when both
             // start from zero (as they do here), and copied; the same bits as adding it twice.
             bool oneBiasSum = !gru && config.Bias && IsZero(dbhh) && IsZero(dbih);
-            if (oneBiasSum) ColumnSums.Add(dxProj.Span, T * B, GH, dbhh);
-            FastMatMul.Backward(dhh, hPrevByTime, Whh, T * B, H, GH, Memory<double>.Empty, dWhh, oneBiasSum ? Memory<double>.Empty : dbhh, threads);
-            FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, oneBiasSum ? Memory<double>.Empty : dbih, threads);
-            if (oneBiasSum) dbhh.CopyTo(dbih, 0);
+            // The three products write different gradients. Small ones (each under SideBySideWork) run
+            // side by side, each whole on one thread; larger ones one after the other, each split
+            // across the threads by Gemm. Either way every gradient gets the same bits.
+            bool sideBySide = threads > 1 && (long)GH * H * T * B < SideBySideWork && (long)GH * In * T * B < SideBySideWork;
+            int productThreads = sideBySide ? 1 : threads;
+            void Product(int which)
+            {
+                switch (which)
+                {
+                    case 0:
+                        FastMatMul.Backward(dhh, hPrevByTime, Whh, T * B, H, GH, Memory<double>.Empty, dWhh, oneBiasSum ? Memory<double>.Empty : dbhh, productThreads);
+                        break;
+                    case 1:
+                        FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, Memory<double>.Empty, dWih, oneBiasSum ? Memory<double>.Empty : dbih, productThreads);
+                        if (oneBiasSum)
+                        {
+                            ColumnSums.Add(dxProj.Span, T * B, GH, dbhh);
+                            dbhh.CopyTo(dbih, 0);
+                        }
+                        break;
+                    default:
+                        FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, Memory<double>.Empty, Memory<double>.Empty, productThreads);
+                        break;
+                }
+            }
+            if (sideBySide) SharedTasks.Run(3, threads, Product);
+            else for (int which = 0; which < 3; which++) Product(which);
         }
         finally
         {
@@ -244,6 +267,14 @@ internal static class FastRecurrentDirection
             if (cellState) dcNext.Slice(b * H, H).CopyTo(dc.Slice(b * H, H));
         }
     }
+
+    /// <summary>
+    /// Most multiply-adds of the backward's weight-gradient products (dW_hh, dW_ih; dx is as large as
+    /// dW_ih) for them to run side by side on one thread each: 2^26, about 3 ms on one core here. At the
+    /// small workloads' sizes that puts dW_hh on one thread and dW_ih and dx on another, where
+    /// splitting each product in turn left the threads waiting on each other three times.
+    /// </summary>
+    internal const long SideBySideWork = 1L << 26;
 
     private static bool IsZero(ReadOnlySpan<double> v) => !v.ContainsAnyExcept(0.0);
 

@@ -232,7 +232,8 @@ public static class Gemm
         int N = b.N, K = b.K, MR = plan.MR, NR = plan.NR;
         // in place only when one depth block holds all of K: then a block's rows are contiguous, as a
         // packed block is; longer rows (stride K > KC) would put a tile's rows into the same cache sets
-        int inPlaceRows = aTransposed || K > KC ? 0 : mc / MR * MR;         // rows ic .. ic+inPlaceRows read in place
+        // A stored [K, M] (AtB): a tile's MR rows of one depth are contiguous whatever K, so they are read in place too
+        int inPlaceRows = !aTransposed && K > KC ? 0 : mc / MR * MR;        // rows ic .. ic+inPlaceRows read in place
         int packedRows = mc - inPlaceRows;                                   // the rest, packed into ap
         var ap = packedRows > 0 ? ArrayPool<double>.Shared.Rent(GemmPacking.RoundUp(packedRows, MR) * Math.Min(KC, K)) : null;
         Span<double> edge = stackalloc double[MR * NR];                      // an edge tile's sums
@@ -250,18 +251,21 @@ public static class Gemm
                     for (int ir = 0; ir < mc; ir += MR)
                     {
                         bool inPlace = ir < inPlaceRows;
-                        var aRows = inPlace ? a.Slice((ic + ir) * K + p0) : default;          // A(ic+ir, p0), row stride K
+                        // A(ic+ir, p0): row stride K ([M, K]) or depth stride M ([K, M])
+                        var aRows = !inPlace ? default : aTransposed ? a.Slice(p0 * M + ic + ir) : a.Slice((ic + ir) * K + p0);
                         var aPanel = inPlace ? default : ap.AsSpan((ir - inPlaceRows) * kc, kc * MR);
                         int rows = Math.Min(MR, mc - ir), at = (ic + ir) * N + jr;
                         if (rows == MR && cols == NR)
                         {
-                            if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, c.Slice(at), N);
+                            if (inPlace && aTransposed) GemmKernels.RunColumns(plan.Kernel, kc, aRows, M, bPanel, c.Slice(at), N);
+                            else if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, c.Slice(at), N);
                             else GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, c.Slice(at), N);
                             continue;
                         }
                         // edge tile: the same kernel on the zero-padded panels, then its valid part
                         edge.Clear();
-                        if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, edge, NR);
+                        if (inPlace && aTransposed) GemmKernels.RunColumns(plan.Kernel, kc, aRows, M, bPanel, edge, NR);
+                        else if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, edge, NR);
                         else GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, edge, NR);
                         for (int i = 0; i < rows; i++)
                         {
