@@ -169,14 +169,15 @@ public sealed class FastProductTests
     /// columns in place at any depth and a last tile of fewer rows is packed: a row of C must get the
     /// same bits either way. Row MR of an (MR + 1)-row product is packed (from column MR of A); alone,
     /// as a 1-row product, it is packed too; as each row of a product whose A holds MR copies of that
-    /// column, it is read in place. K = 300 spans two depth blocks.
+    /// column, it is read in place. K = 300 spans two depth blocks. (Wider products pack A.)
     /// </summary>
     [Test]
     public void AColumnReadInPlaceGivesTheBitsOfThePackedColumn()
     {
         foreach (var kernel in new[] { GemmKernel.Vector512, GemmKernel.Vector256 })
         {
-            int MR = kernel == GemmKernel.Vector512 ? 8 : 6, N = 37, K = 300;
+            // N = 29: edge columns, and at most Gemm.AtBInPlacePanels panels of either kernel, where A is read in place
+            int MR = kernel == GemmKernel.Vector512 ? 8 : 6, N = 29, K = 300;
             var edge = new ProductCase(GemmLayout.AtB, MR + 1, N, K, kernel, 1, 12);
             var (A, B, C) = Operands(edge);                                                   // A [K, MR + 1]
             var lastColumn = Enumerable.Range(0, K).Select(k => A[k * (MR + 1) + MR]).ToArray(); // A[:, MR] as [K, 1]
