@@ -103,15 +103,6 @@ public static class Gemm
     /// </summary>
     public const long MinSplitWork = 1L << 24;
 
-    /// <summary>
-    /// Most column panels (NR columns each) of an AtB product whose A is read in place rather than
-    /// packed: 4, so N &lt;= 64 with the Vector512 kernel (the small workloads' weight gradients, N = H or
-    /// I). There each element of A feeds at most 4·NR multiply-adds and copying it into a panel cost
-    /// more than it saved; at lstm-medium's dW_hh (N = 256, rows of A 8 KB apart) reading in place was
-    /// about 10 % slower than packing.
-    /// </summary>
-    internal const int AtBInPlacePanels = 4;
-
     /// <summary>C[M, N] += the layout's product of a and b (see GemmLayout), on up to threads threads.</summary>
     public static void Multiply(GemmLayout layout, ReadOnlyMemory<double> a, ReadOnlyMemory<double> b,
         int M, int N, int K, Memory<double> c, int threads, GemmKernel kernel = GemmKernel.Best)
@@ -231,9 +222,8 @@ public static class Gemm
     /// <remarks>
     /// A stored [M, K] (ABt, AB) with K &lt;= KC: the tiles of MR whole rows read A where it is stored
     /// (GemmKernels.RunRows, the same FMAs as on a packed panel); only a last tile of fewer rows is
-    /// packed, with zeros below. With K > KC, A is packed. A stored [K, M] (AtB) has its MR rows of one
-    /// depth contiguous: with at most AtBInPlacePanels column panels the tiles read them in place
-    /// (GemmKernels.RunColumns, the packed kernel with the depth stride M), else they are packed (a copy).
+    /// packed, with zeros below. With K > KC, A is packed. A stored [K, M] (AtB) is packed, its MR rows of one depth being
+    /// contiguous: a copy.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(TaskPlan plan, bool aTransposed, ReadOnlySpan<double> a, PackedB b, int M,
@@ -242,11 +232,7 @@ public static class Gemm
         int N = b.N, K = b.K, MR = plan.MR, NR = plan.NR;
         // in place only when one depth block holds all of K: then a block's rows are contiguous, as a
         // packed block is; longer rows (stride K > KC) would put a tile's rows into the same cache sets
-        // A stored [K, M] (AtB): a tile's MR rows of one depth are contiguous whatever K, and are read in
-        // place when the product has at most AtBInPlacePanels column panels (a packed element would
-        // feed few multiply-adds); wider products pack them, reusing the packed block across the panels
-        bool inPlaceA = aTransposed ? N <= AtBInPlacePanels * NR : K <= KC;
-        int inPlaceRows = inPlaceA ? mc / MR * MR : 0;                      // rows ic .. ic+inPlaceRows read in place
+        int inPlaceRows = aTransposed || K > KC ? 0 : mc / MR * MR;         // rows ic .. ic+inPlaceRows read in place
         int packedRows = mc - inPlaceRows;                                   // the rest, packed into ap
         var ap = packedRows > 0 ? ArrayPool<double>.Shared.Rent(GemmPacking.RoundUp(packedRows, MR) * Math.Min(KC, K)) : null;
         Span<double> edge = stackalloc double[MR * NR];                      // an edge tile's sums
@@ -264,21 +250,18 @@ public static class Gemm
                     for (int ir = 0; ir < mc; ir += MR)
                     {
                         bool inPlace = ir < inPlaceRows;
-                        // A(ic+ir, p0): row stride K ([M, K]) or depth stride M ([K, M])
-                        var aRows = !inPlace ? default : aTransposed ? a.Slice(p0 * M + ic + ir) : a.Slice((ic + ir) * K + p0);
+                        var aRows = inPlace ? a.Slice((ic + ir) * K + p0) : default;          // A(ic+ir, p0), row stride K
                         var aPanel = inPlace ? default : ap.AsSpan((ir - inPlaceRows) * kc, kc * MR);
                         int rows = Math.Min(MR, mc - ir), at = (ic + ir) * N + jr;
                         if (rows == MR && cols == NR)
                         {
-                            if (inPlace && aTransposed) GemmKernels.RunColumns(plan.Kernel, kc, aRows, M, bPanel, c.Slice(at), N);
-                            else if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, c.Slice(at), N);
+                            if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, c.Slice(at), N);
                             else GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, c.Slice(at), N);
                             continue;
                         }
                         // edge tile: the same kernel on the zero-padded panels, then its valid part
                         edge.Clear();
-                        if (inPlace && aTransposed) GemmKernels.RunColumns(plan.Kernel, kc, aRows, M, bPanel, edge, NR);
-                        else if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, edge, NR);
+                        if (inPlace) GemmKernels.RunRows(plan.Kernel, kc, aRows, K, bPanel, edge, NR);
                         else GemmKernels.Run(plan.Kernel, kc, aPanel, bPanel, edge, NR);
                         for (int i = 0; i < rows; i++)
                         {

@@ -44,20 +44,8 @@ internal static class GemmKernels
     /// <summary>C[MR, NR] (row stride ldc) += Ap[kc][MR]ᵀ-by-Bp[kc][NR], with the resolved kernel.</summary>
     public static void Run(GemmKernel kernel, int kc, ReadOnlySpan<double> ap, ReadOnlySpan<double> bp, Span<double> c, int ldc)
     {
-        if (kernel == GemmKernel.Vector512) Kernel8x16(kc, ap, 8, bp, c, ldc);
-        else Kernel6x8(kc, ap, 6, bp, c, ldc);
-    }
-
-    /// <summary>
-    /// The same tile from A read where it is stored with depth stride lda (a[k*lda + i] = A(i, k),
-    /// i &lt; MR: the MR rows of one depth contiguous, as in a packed micro-panel, whose depth stride
-    /// is MR): the same FMAs in the same order, so the same bits as Run on the packed panel. For A
-    /// stored [K, M] (AtB) it saves packing the panel.
-    /// </summary>
-    public static void RunColumns(GemmKernel kernel, int kc, ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> bp, Span<double> c, int ldc)
-    {
-        if (kernel == GemmKernel.Vector512) Kernel8x16(kc, a, lda, bp, c, ldc);
-        else Kernel6x8(kc, a, lda, bp, c, ldc);
+        if (kernel == GemmKernel.Vector512) Kernel8x16(kc, ap, bp, c, ldc);
+        else Kernel6x8(kc, ap, bp, c, ldc);
     }
 
     /// <summary>
@@ -72,9 +60,9 @@ internal static class GemmKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x16(int kc, ReadOnlySpan<double> ap, int lda, ReadOnlySpan<double> bp, Span<double> c, int ldc)
+    private static void Kernel8x16(int kc, ReadOnlySpan<double> ap, ReadOnlySpan<double> bp, Span<double> c, int ldc)
     {
-        Debug.Assert(ap.Length >= (kc - 1) * lda + 8 && bp.Length >= kc * 16 && c.Length >= 7 * ldc + 16);
+        Debug.Assert(ap.Length >= kc * 8 && bp.Length >= kc * 16 && c.Length >= 7 * ldc + 16);
         ref double a = ref MemoryMarshal.GetReference(ap);
         ref double b = ref MemoryMarshal.GetReference(bp);
         // c{i}{v}: row i of the tile, columns 8v .. 8v+7
@@ -83,7 +71,7 @@ internal static class GemmKernels
         Vector512<double> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<double> c60 = default, c61 = default, c70 = default, c71 = default;
         nuint ak = 0, bk = 0;                                        // offsets of Ap[k, 0] and Bp[k, 0]
-        for (int k = 0; k < kc; k++, ak += (nuint)lda, bk += 16)
+        for (int k = 0; k < kc; k++, ak += 8, bk += 16)
         {
             var b0 = Vector512.LoadUnsafe(ref b, bk);               // Bp[k, 0..7]
             var b1 = Vector512.LoadUnsafe(ref b, bk + 8);           // Bp[k, 8..15]
@@ -169,16 +157,16 @@ internal static class GemmKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x8(int kc, ReadOnlySpan<double> ap, int lda, ReadOnlySpan<double> bp, Span<double> c, int ldc)
+    private static void Kernel6x8(int kc, ReadOnlySpan<double> ap, ReadOnlySpan<double> bp, Span<double> c, int ldc)
     {
-        Debug.Assert(ap.Length >= (kc - 1) * lda + 6 && bp.Length >= kc * 8 && c.Length >= 5 * ldc + 8);
+        Debug.Assert(ap.Length >= kc * 6 && bp.Length >= kc * 8 && c.Length >= 5 * ldc + 8);
         ref double a = ref MemoryMarshal.GetReference(ap);
         ref double b = ref MemoryMarshal.GetReference(bp);
         // c{i}{v}: row i of the tile, columns 4v .. 4v+3
         Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         nuint ak = 0, bk = 0;
-        for (int k = 0; k < kc; k++, ak += (nuint)lda, bk += 8)
+        for (int k = 0; k < kc; k++, ak += 6, bk += 8)
         {
             var b0 = Vector256.LoadUnsafe(ref b, bk);               // Bp[k, 0..3]
             var b1 = Vector256.LoadUnsafe(ref b, bk + 4);           // Bp[k, 4..7]

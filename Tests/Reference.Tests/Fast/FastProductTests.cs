@@ -165,36 +165,6 @@ public sealed class FastProductTests
     }
 
     /// <summary>
-    /// With A stored [K, M] (AtB, the weight gradients), the tiles of MR whole rows of C read A's MR
-    /// columns in place at any depth and a last tile of fewer rows is packed: a row of C must get the
-    /// same bits either way. Row MR of an (MR + 1)-row product is packed (from column MR of A); alone,
-    /// as a 1-row product, it is packed too; as each row of a product whose A holds MR copies of that
-    /// column, it is read in place. K = 300 spans two depth blocks. (Wider products pack A.)
-    /// </summary>
-    [Test]
-    public void AColumnReadInPlaceGivesTheBitsOfThePackedColumn()
-    {
-        foreach (var kernel in new[] { GemmKernel.Vector512, GemmKernel.Vector256 })
-        {
-            // N = 29: edge columns, and at most Gemm.AtBInPlacePanels panels of either kernel, where A is read in place
-            int MR = kernel == GemmKernel.Vector512 ? 8 : 6, N = 29, K = 300;
-            var edge = new ProductCase(GemmLayout.AtB, MR + 1, N, K, kernel, 1, 12);
-            var (A, B, C) = Operands(edge);                                                   // A [K, MR + 1]
-            var lastColumn = Enumerable.Range(0, K).Select(k => A[k * (MR + 1) + MR]).ToArray(); // A[:, MR] as [K, 1]
-            var cLastRow = C.AsSpan(MR * N, N).ToArray();
-            var packedInTail = Fast(edge, A, B, C, 1).AsSpan(MR * N, N).ToArray();
-            var alone = Fast(edge with { M = 1 }, lastColumn, B, cLastRow, 1);
-            var copies = Enumerable.Range(0, K).SelectMany(k => Enumerable.Repeat(lastColumn[k], MR)).ToArray();   // [K, MR]
-            var cCopies = Enumerable.Repeat(cLastRow, MR).SelectMany(r => r).ToArray();
-            var inPlace = Fast(edge with { M = MR }, copies, B, cCopies, 1);
-            Assert.That(alone, Is.EqualTo(packedInTail), $"{kernel}: the row alone vs in the edge tile");
-            for (int i = 0; i < MR; i++)
-                Assert.That(inPlace.AsSpan(i * N, N).ToArray(), Is.EqualTo(packedInTail), $"{kernel}: row {i} read in place vs packed");
-            Assert.That(RelativeDifference(packedInTail, Plain(GemmLayout.AtB, lastColumn, B, cLastRow, 1, N, K)), Is.LessThanOrEqualTo(Tolerance));
-        }
-    }
-
-    /// <summary>
     /// A product of fewer than Gemm.MinSplitWork multiply-adds runs on the calling thread; one of
     /// at least that is split into two tasks per thread. The small workloads' per-step products
     /// (32 x 256 x 64, 32 x 64 x 256) and input projection (1600 x 256 x 32) are not split.
