@@ -16,6 +16,7 @@ internal sealed class BlocksAhead
     private readonly Action<int> _compute;
     private readonly int[] _done;     // 1 once block b is computed
     private int _next = -1;           // the last block taken
+    private int _helping;             // helpers between taking a block and finishing it
     private Exception? _error;
 
     private BlocksAhead(int count, Action<int> compute)
@@ -51,13 +52,32 @@ internal sealed class BlocksAhead
         }
     }
 
+    /// <summary>
+    /// Leaves no block for the helpers to take and waits for the ones they hold: after it no helper
+    /// touches the blocks' buffers, which may then be returned (also when the loop ends by an exception).
+    /// </summary>
+    public void Finish()
+    {
+        Interlocked.Exchange(ref _next, _count);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _helping) > 0) spin.SpinOnce();
+    }
+
     private void Help()
     {
         while (Volatile.Read(ref _error) is null)
         {
-            int taken = Interlocked.Increment(ref _next);
-            if (taken >= _count) return;
-            Compute(taken);
+            Interlocked.Increment(ref _helping);     // before taking, so that Finish sees a block being taken
+            try
+            {
+                int taken = Interlocked.Increment(ref _next);
+                if (taken >= _count) return;
+                Compute(taken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _helping);
+            }
         }
     }
 

@@ -75,10 +75,11 @@ internal static class FastRecurrentDirection
         var reversedRented = lstm && d == 1 ? pool.Rent(T * B * In) : null;
         var biases = new double[GH];                                                 // the LSTM's b_ih + b_hh, else b_ih
         for (int j = 0; j < GH && config.Bias; j++) biases[j] = lstm ? bih[j] + bhh[j] : bih[j];
+        var WihPacked = Gemm.PackB(GemmLayout.ABt, Wih, In, GH);                  // W_ih as B of x·W_ihᵀ
+        BlocksAhead? projection = null;
         try
         {
             var xProj = lstm ? Memory<double>.Empty : xProjRented.AsMemory(0, T * B * GH);   // [T, B, G*H] by time
-            using var WihPacked = Gemm.PackB(GemmLayout.ABt, Wih, In, GH);          // W_ih as B of x·W_ihᵀ
             // block k: steps s0 .. s1-1, the rows of times t0 .. t0 + (s1 - s0) - 1
             void Project(int k)
             {
@@ -102,11 +103,13 @@ internal static class FastRecurrentDirection
                 for (int r = 0; r < rows; r++) biases.CopyTo(outSpan.Slice(r * GH, GH));
                 Gemm.Multiply(GemmLayout.ABt, xRows, WihPacked, rows, output, productThreads);
             }
-            var projection = BlocksAhead.Start((T + S - 1) / S, ahead ? threads : 1, Project);
+            projection = BlocksAhead.Start((T + S - 1) / S, ahead ? threads : 1, Project);
             return ForwardSteps(config, Whh, bhh, xProj, gates, T, B, d, lengths, h0, c0, layerOutput, projection, S, threads);
         }
         finally
         {
+            projection?.Finish();                                                   // no helper still writes the buffers below
+            WihPacked.Dispose();
             if (xProjRented is not null) pool.Return(xProjRented);
             if (reversedRented is not null) pool.Return(reversedRented);
         }

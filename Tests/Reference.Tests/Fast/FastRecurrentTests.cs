@@ -155,6 +155,34 @@ public sealed class FastRecurrentTests
         RequireEqualWithinRounding(c, d, Compute.Fast(2));
     }
 
+    /// <summary>
+    /// The forward's input projection in several blocks of steps (FastRecurrentDirection.ProjectionBlockRows
+    /// = 128 rows: four steps of batch 32, two of batch 50), the last one shorter, which a second
+    /// thread computes ahead of the time loop or the loop itself: both directions (the reverse one
+    /// takes the blocks from the end of time), lengths, every cell. 1, 2 and 3 threads give the same
+    /// bits, and the plain loops' values within the tolerance. (The random cases above have one block.)
+    /// </summary>
+    [TestCase(CellKind.Lstm, 32, 11)]
+    [TestCase(CellKind.Gru, 32, 11)]
+    [TestCase(CellKind.RnnTanh, 32, 11)]
+    [TestCase(CellKind.RnnRelu, 32, 11)]
+    [TestCase(CellKind.Lstm, 50, 5)]
+    [TestCase(CellKind.Gru, 50, 5)]
+    public void TheProjectionInBlocksOfStepsGivesTheSameBitsOnAnyThreads(CellKind kind, int B, int T)
+    {
+        var c = new LayerCase(kind, T, B, I: 5, H: 9, Layers: 2, Bidirectional: true,
+            Lengths: [.. Enumerable.Range(0, B).Select(b => 1 + (b * 7) % T)]);
+        var d = c.Draw();
+        var one = Everything(c, d, Compute.Fast(1));
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var many = Everything(c, d, Compute.Fast(threads));
+            for (int k = 0; k < one.Count; k++)
+                AssertSameBits(many[k].Value.Data, one[k].Value.Data, $"{one[k].Name}, {threads} threads vs 1");
+        }
+        RequireEqualWithinRounding(c, d, Compute.Fast(2));
+    }
+
     [Test]
     public void TheCacheRemembersItsComputeAndEitherBackwardReadsIt()
     {
