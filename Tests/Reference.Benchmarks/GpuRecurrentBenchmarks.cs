@@ -89,8 +89,8 @@ public class GpuGemmBenchmarks
     [Params("f32", "f64")]
     public string Precision { get; set; } = "f32";
 
-    [Params(GemmVersion.RowBlock, GemmVersion.Panel)]
-    public GemmVersion Version { get; set; } = GemmVersion.Panel;
+    [Params(GemmVersion.Panel, GemmVersion.Packed)]
+    public GemmVersion Version { get; set; } = GemmVersion.Packed;
 
     private GpuDevice _device = null!;
     private GpuBuffer _a = null!, _b = null!, _c = null!;
