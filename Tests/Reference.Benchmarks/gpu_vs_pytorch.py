@@ -50,7 +50,7 @@ GEMM_SHAPES = {  # as GpuGemmBenchmarks.Shapes: M, N, K, and how often lstm-medi
     "lstm-medium-dWih": (1024, 128, 6400, 1),
     "lstm-medium-dx": (6400, 128, 1024, 1),
 }
-GEMM_VERSIONS = ("RowBlock", "Panel")  # as GpuGemmBenchmarks.Version: gemm versions 2 and 3
+GEMM_VERSIONS = ("Panel", "Packed")  # as GpuGemmBenchmarks.Version: gemm versions 3 and 4
 WARMUP, REPEATS = 5, 9
 
 
