@@ -1,4 +1,4 @@
-// Each kernel alone against a plain C# loop of the same formula, in both precisions: the three gemm
+// Each kernel alone against a plain C# loop of the same formula, in both precisions: the four gemm
 // versions in every layout (x W^T with W as stored; dG W, which is also the forward's x W^T once W^T
 // is stored row-major; dG^T x; versions 2 and 3 take row-major B only), at sizes that are and are not
 // multiples of the tiles (13 x 97 x 290: a partial block of rows and of columns, and K over two of
