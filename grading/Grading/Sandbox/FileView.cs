@@ -72,43 +72,38 @@ internal sealed class FileView
 
     /// <summary>
     /// Shell commands (for the run's PID 1, as root of the mount namespace, after the private /tmp
-    /// is made) that build the view, set the limits (limits: a command run just before the pivot),
+    /// is made) that build the view (one ViewBuilder process), set the limits (limits: a command run just before the pivot),
     /// pivot into it and change to the work folder. Ends with " || exit 125; ".
     /// </summary>
-    public string Script(string mount, string pivotRoot, string runRoot, string workDir, string tmpOptions, string? limits, bool keepLaunchFolder)
+    public string Script(string pivotRoot, string runRoot, string workDir, string tmpOptions, string? limits, bool keepLaunchFolder)
     {
-        string v = Shell.Quote(BuildAt), m = Shell.Quote(mount);
-        var steps = new List<string>
-        {
-            "umask 022",
-            $"V={v}",
-            $"mkdir \"$V\"",
-            $"{m} -t tmpfs -o size=16m,nr_inodes=16384,mode=0755,nosuid,nodev rnn-view \"$V\"",
-            // d: a folder; b: a folder (already made) bound read-only; f: a file bound read-only
-            $"d() {{ mkdir -p \"$V$1\"; }}",
-            $"b() {{ {m} --bind -o ro \"$1\" \"$V$1\"; }}",
-            $"f() {{ : > \"$V$1\" && {m} --bind -o ro \"$1\" \"$V$1\"; }}",
-        };
-        // every folder and every bound folder's mount point in one mkdir: a process for each would
-        // cost more than the rest of the view (their paths hold no symbolic link: Add follows links)
-        var folders = _dirs.Concat(_boundDirs).ToList();
-        if (folders.Count > 0) steps.Add("mkdir -p " + string.Join(' ', folders.Select(dir => "\"$V\"" + Shell.Quote(dir))));
-        foreach (var (path, target) in _links) steps.Add($"ln -s {Shell.Quote(target)} \"$V\"{Shell.Quote(path)}");
-        foreach (string dir in _boundDirs) steps.Add($"b {Shell.Quote(dir)}");
-        foreach (string file in _boundFiles) steps.Add($"f {Shell.Quote(file)}");
-        steps.Add("d /dev");
-        foreach (string device in Devices) steps.Add($": > \"$V\"{device} && {m} --bind {device} \"$V\"{device}");
-        steps.Add($"d /proc && {m} -t proc -o nosuid,nodev,noexec rnn-proc \"$V/proc\"");
+        const string v = BuildAt;
+        var build = new ViewBuilder();
+        build.Folder(v);
+        build.FileSystem("tmpfs", "rnn-view", v, "size=16m,nr_inodes=16384,mode=0755,nosuid,nodev");
+        // their paths hold no symbolic link: Add follows links
+        build.Folders(_dirs.Select(dir => v + dir));
+        build.Links(_links.Select(l => KeyValuePair.Create(v + l.Key, l.Value)));
+        build.Binds(v, _boundDirs.Concat(_boundFiles), readOnly: true);
+        build.Folders([v + "/dev"]);
+        build.Binds(v, Devices, readOnly: false);
+        build.Folders([v + "/proc"]);
+        build.FileSystem("proc", "rnn-proc", v + "/proc", "nosuid,nodev,noexec");
         foreach (string tmp in (string[])["/tmp", "/var/tmp", "/dev/shm"])
-            steps.Add($"d {tmp} && {m} -t tmpfs -o {tmpOptions} rnn-tmp \"$V\"{tmp}");
-        steps.Add($"d {Shell.Quote(runRoot)} && {m} --bind {Shell.Quote(runRoot)} \"$V\"{Shell.Quote(runRoot)}");
-        steps.Add($"mkdir \"$V\"{LaunchFolder} && {m} -t tmpfs -o size=1m,nr_inodes=64,mode=0700,nosuid,nodev rnn-launch \"$V\"{LaunchFolder}");
-        foreach (var (source, name) in _launch)
-            steps.Add($": > \"$V\"{LaunchFolder}/{Shell.Quote(name)} && {m} --bind -o ro {Shell.Quote(source)} \"$V\"{LaunchFolder}/{Shell.Quote(name)}");
-        steps.Add($"{m} -o remount,bind,ro \"$V\"");
+        {
+            build.Folders([v + tmp]);
+            build.FileSystem("tmpfs", "rnn-tmp", v + tmp, tmpOptions);
+        }
+        build.Binds(v, [runRoot], readOnly: false);
+        build.Folder(v + LaunchFolder);
+        build.FileSystem("tmpfs", "rnn-launch", v + LaunchFolder, "size=1m,nr_inodes=64,mode=0700,nosuid,nodev");
+        foreach (var (source, name) in _launch) build.Bind(source, $"{v}{LaunchFolder}/{name}", readOnly: true);
+        build.RemountReadOnly(v, "nosuid,nodev");
+
+        var steps = new List<string> { "umask 022", build.Command(StudentProcess.PythonPath) };
         if (limits is not null) steps.Add(limits);
         // pivot_root(".", "."): the old root is stacked on the new one, and "." is the old root until it is detached
-        steps.Add($"cd \"$V\" && {Shell.Quote(pivotRoot)} . .");
+        steps.Add($"cd {Shell.Quote(v)} && {Shell.Quote(pivotRoot)} . .");
         steps.Add(LaunchCommand("umount") + " -l ." + (keepLaunchFolder ? "" : $" {LaunchFolder}"));
         steps.Add($"cd {Shell.Quote(workDir)} && unset OLDPWD");
         // 125: the sandbox could not be set up (the program never ran)
@@ -162,6 +157,22 @@ internal sealed class FileView
 
     /// <summary>The libraries program links against and its dynamic loader, from ldd (a system program, so trusted); null with the reason.</summary>
     private static List<string>? LinkedLibraries(string program, out string? interpreter, out string? problem)
+    {
+        lock (LddGate)
+        {
+            if (!LddCache.TryGetValue(program, out var found))
+                LddCache[program] = found = (AskLdd(program, out string? loader, out string? why), loader, why);
+            interpreter = found.Interpreter;
+            problem = found.Problem;
+            return found.Libraries;
+        }
+    }
+
+    // ldd's answer for a system program does not change while the grader runs: asked once per program
+    private static readonly Dictionary<string, (List<string>? Libraries, string? Interpreter, string? Problem)> LddCache = [];
+    private static readonly Lock LddGate = new();
+
+    private static List<string>? AskLdd(string program, out string? interpreter, out string? problem)
     {
         interpreter = null;
         string? ldd = StudentProcess.FindTool("ldd");

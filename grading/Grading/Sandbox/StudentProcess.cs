@@ -27,6 +27,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 
 namespace Rnn.Grading.Sandbox;
 
@@ -416,21 +417,25 @@ public static class StudentProcess
             if (files!.NotInstalled.Count > 0)
                 notes.Add($"not installed, so not in the program's view of the filesystem: {string.Join(", ", files.NotInstalled)}");
 
-            string? limits = null;
-            if (limiter.Count > 0)
-            {
-                // [prlimit, --as=..., ..., --]: the same limits, set on PID 1 and inherited from it
-                limits = $"{Shell.Quote(limiter[0])} --pid $$ " + string.Join(' ', limiter.Skip(1).SkipLast(1).Select(Shell.Quote));
-                limiter.Clear();
-            }
+            // [prlimit, --as=..., ..., --]: the same limits, set on PID 1 and inherited from it
+            string? limits = limiter.Count == 0 ? null
+                : $"{Shell.Quote(limiter[0])} --pid $$ " + string.Join(' ', limiter.Skip(1).SkipLast(1).Select(Shell.Quote));
+            string workDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.WorkingDirectory));
+            string script = view.Script(pivotRoot!, Path.GetDirectoryName(workDir)!, workDir, PrivateTmpOptions, limits, keepLaunchFolder: setpriv is not null);
+            // the whole launch script is one argument of /bin/sh, and Linux takes no argument longer than 32 pages
+            if (Encoding.UTF8.GetByteCount(script) > MaxViewScriptBytes)
+                return NoView(request, notes, $"its plan is {Encoding.UTF8.GetByteCount(script)} bytes, more than the {MaxViewScriptBytes} a launch may take");
+            limiter.Clear();
             if (setpriv is not null)
             {
                 switcher.RemoveAt(0);
                 switcher.InsertRange(0, FileView.LaunchArgv(setpriv));
             }
-            string workDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.WorkingDirectory));
-            return view.Script(mount!, pivotRoot!, Path.GetDirectoryName(workDir)!, workDir, PrivateTmpOptions, limits, keepLaunchFolder: setpriv is not null);
+            return script;
         }
+
+        /// <summary>The longest view script a launch takes: Linux's limit on one argument (MAX_ARG_STRLEN, 32 pages of 4 KiB) less room for the rest of the launch script.</summary>
+        private const int MaxViewScriptBytes = 32 * 4096 - 8192;
 
         private static string? NoView(StudentRunRequest request, List<string> notes, string why)
         {

@@ -74,7 +74,19 @@ public sealed class StudentWorkDir : IDisposable
             }
             break;
         }
-        var held = new FileStream(System.IO.Path.Combine(root, LockName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        // locked under another name, then renamed: another grader's RemoveLeftovers, which takes every
+        // .lock it can, never finds this one between its creation and its lock
+        string unlocked = System.IO.Path.Combine(root, LockName + "-new");
+        var held = new FileStream(unlocked, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        try
+        {
+            File.Move(unlocked, System.IO.Path.Combine(root, LockName));
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
         File.SetUnixFileMode(root, PassThrough);
         string work = System.IO.Path.Combine(root, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         Directory.CreateDirectory(work, Owner);
