@@ -67,7 +67,7 @@ public abstract class GpuDevice : IDisposable
 
     public override string ToString() => $"{Spec} {Name} ({Precision.Name()})";
 
-    /// <summary>The gemm version the stack's products use on this device when B is row-major (Kernels/GpuKernels.cs).</summary>
+    /// <summary>The gemm version the stack's products use on this device (Kernels/GpuKernels.cs): version 4 takes any layout; with another, a B that is not row-major takes version 1.</summary>
     public virtual GemmVersion PreferredGemm => GemmVersion.Tiled;
 
     /// <summary>

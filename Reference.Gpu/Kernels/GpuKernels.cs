@@ -15,19 +15,29 @@ public readonly record struct MatrixView(GpuBuffer Buffer, int Offset, int RowSt
 }
 
 /// <summary>
-/// The three versions of the gemm kernel, the same product: 1, tiled in local memory (gemm.c, the shape
+/// The four versions of the gemm kernel, the same product: 1, tiled in local memory (gemm.c, the shape
 /// for GPUs); 2, an 8 x 8 register block per work-item with no local memory or barrier, B row-major
 /// (gemm_rowblock.c); 3, a 6 x 32 register block per work-item with its loops unrolled and k in blocks
-/// of 128 a work-group goes through together, B row-major (gemm_panel.c, the shape for CPU devices
-/// such as PoCL's).
+/// of 128 a work-group goes through together, B row-major (gemm_panel.c); 4, A and B first packed into
+/// contiguous panels, then an 8 x 32 (float) or 8 x 16 (double) tile of C per work-item in vector
+/// registers, any layout of A and B (gemm_packed.c, the shape for CPU devices such as PoCL's).
 /// </summary>
-public enum GemmVersion { Tiled = 1, RowBlock = 2, Panel = 3 }
+public enum GemmVersion { Tiled = 1, RowBlock = 2, Panel = 3, Packed = 4 }
+
+/// <summary>
+/// The right operand B [K, N] of products C = A · B, made ready once for the device's gemm (PrepareB) and
+/// then used for any number of products: with version 4, B packed into gemm_packed's panels (Panels) and
+/// room to pack a left operand of up to MaxM rows (APanels); otherwise the view itself, which Gemm reads.
+/// </summary>
+public sealed record PreparedB(int K, int N, MatrixView View, int MaxM, GpuBuffer? Panels, GpuBuffer? APanels);
 
 public static class GpuKernels
 {
     /// <summary>
     /// C[M, N] (row-major, ldc, from cOffset) = [C +] A · B, A viewed [M, K], B viewed [K, N], with the
-    /// given gemm version, or the device's preferred one when B is row-major (else the tiled one).
+    /// given gemm version, or the device's preferred one when B is row-major or the preferred one is
+    /// version 4 (which takes any layout), else the tiled one. Version 4 packs B for this one product:
+    /// to reuse B's packing over many products, PrepareB once and call the overload that takes it.
     /// </summary>
     public static void Gemm(GpuDevice device, int M, int N, int K, MatrixView A, MatrixView B,
         GpuBuffer C, int cOffset, int ldc, bool accumulate, GemmVersion? version = null)
@@ -36,9 +46,16 @@ public static class GpuKernels
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(N);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(K);
-        var v = version ?? (B.ColStride == 1 ? device.PreferredGemm : GemmVersion.Tiled);
-        if (v != GemmVersion.Tiled && B.ColStride != 1)
+        var v = version ?? (B.ColStride == 1 || device.PreferredGemm == GemmVersion.Packed ? device.PreferredGemm : GemmVersion.Tiled);
+        if ((v is GemmVersion.RowBlock or GemmVersion.Panel) && B.ColStride != 1)
             throw new ArgumentException($"{KernelName(v)} needs B row-major (column stride 1) but its column stride is {B.ColStride}", nameof(B));
+        if (v == GemmVersion.Packed)
+        {
+            using var scratch = new BufferScope(device);
+            GemmPacked(device, M, A, PackB(device, scratch, K, N, B, M), C, cOffset, ldc, accumulate);
+            device.Finish();   // the panels are freed on return
+            return;
+        }
         if (v == GemmVersion.Panel)
         {
             // work-groups of PanelWgX x PanelWgY blocks (they go through each k block together); the work-items past the edges store nothing
@@ -81,8 +98,90 @@ public static class GpuKernels
         GemmVersion.Tiled => "gemm",
         GemmVersion.RowBlock => "gemm_rowblock",
         GemmVersion.Panel => "gemm_panel",
-        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "gemm versions are 1, 2 and 3"),
+        GemmVersion.Packed => "gemm_packed",
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "gemm versions are 1, 2, 3 and 4"),
     };
+
+    /// <summary>
+    /// B [K, N] made ready for products with left operands of up to maxM rows: on a device whose preferred
+    /// gemm is version 4, packed into panels now (buffers from scope), so that every later product reads the
+    /// panels; on others, the view as it is.
+    /// </summary>
+    public static PreparedB PrepareB(GpuDevice device, BufferScope scope, int K, int N, MatrixView B, int maxM)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(K);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(N);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxM);
+        return device.PreferredGemm == GemmVersion.Packed ? PackB(device, scope, K, N, B, maxM) : new PreparedB(K, N, B, maxM, null, null);
+    }
+
+    /// <summary>C[M, N] (row-major, ldc, from cOffset) = [C +] A · B, A viewed [M, K] (M at most B.MaxM), with B made ready by PrepareB.</summary>
+    public static void Gemm(GpuDevice device, int M, MatrixView A, PreparedB B, GpuBuffer C, int cOffset, int ldc, bool accumulate)
+    {
+        ArgumentNullException.ThrowIfNull(B);
+        if (B.Panels is null) Gemm(device, M, B.N, B.K, A, B.View, C, cOffset, ldc, accumulate);
+        else GemmPacked(device, M, A, B, C, cOffset, ldc, accumulate);
+    }
+
+    /// <summary>Version 4: B packed into panels of PackedNFor(precision) columns (gemm_pack), with room for the panels of an A of up to maxM rows.</summary>
+    private static PreparedB PackB(GpuDevice device, BufferScope scope, int K, int N, MatrixView B, int maxM)
+    {
+        int nr = PackedNFor(device.Precision);
+        var panels = scope.Allocate(PanelsLength(N, nr, K));
+        // Bp is the packing of B^T: X(n, k) = B(k, n), so X's row stride is B's column stride
+        Pack(device, N, K, new MatrixView(B.Buffer, B.Offset, B.ColStride, B.RowStride), nr, panels);
+        return new PreparedB(K, N, B, maxM, panels, scope.Allocate(PanelsLength(maxM, PackedM, K)));
+    }
+
+    /// <summary>Version 4: A packed into B.APanels (gemm_pack), then C from the two packings (gemm_packed).</summary>
+    private static void GemmPacked(GpuDevice device, int M, MatrixView A, PreparedB B, GpuBuffer C, int cOffset, int ldc, bool accumulate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
+        if (M > B.MaxM) throw new ArgumentOutOfRangeException(nameof(M), M, $"B was prepared for left operands of at most {B.MaxM} rows");
+        Pack(device, M, B.K, A, PackedM, B.APanels!);
+        int nr = PackedNFor(device.Precision);
+        int tilesX = (B.N + nr - 1) / nr, tilesY = (M + PackedM - 1) / PackedM;
+        int wgX = Math.Min(PackedWgX, tilesX), wgY = Math.Min(PackedWgY, tilesY);
+        device.Launch("gemm_packed", new LaunchShape((tilesX + wgX - 1) / wgX, (tilesY + wgY - 1) / wgY, wgX, wgY),
+            [M, B.N, B.K, B.APanels!, B.Panels!, C, cOffset, ldc, accumulate]);
+    }
+
+    /// <summary>
+    /// Xp[(p * cols + c) * width + i] = X(p * width + i, c), 0 past the last row: X [rows, cols] in panels of
+    /// `width` rows (gemm_pack), work-items along whichever of X's dimensions is contiguous.
+    /// </summary>
+    public static void Pack(GpuDevice device, int rows, int cols, MatrixView X, int width, GpuBuffer panels)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        if (panels.Length < PanelsLength(rows, width, cols))
+            throw new ArgumentException($"panels holds {panels.Length} elements but [{rows}, {cols}] in panels of {width} rows needs {PanelsLength(rows, width, cols)}", nameof(panels));
+        int count = (rows + width - 1) / width;
+        bool panelsFast = X.RowStride < X.ColStride;
+        var shape = panelsFast
+            ? new LaunchShape((count + PackWg - 1) / PackWg, (cols + PackRun - 1) / PackRun, PackWg, 1)
+            : new LaunchShape((cols + PackWg - 1) / PackWg, count, PackWg, 1);
+        device.Launch("gemm_pack", shape, [rows, cols, X.Buffer, X.Offset, X.RowStride, X.ColStride, width, panelsFast, panels]);
+    }
+
+    /// <summary>Elements of the panels of a [rows, cols] matrix in panels of `width` rows: rows rounded up to width, times cols.</summary>
+    public static int PanelsLength(int rows, int width, int cols) => checked((rows + width - 1) / width * width * cols);
+
+    /// <summary>gemm_packed's tile of C per work-item: GEMM4_MR x GEMM4_NR of gemm_packed.c (NR = 2 * VW: 32 floats, 16 doubles).</summary>
+    public const int PackedM = 8;
+
+    /// <summary>Columns of gemm_packed's tile: 2 * VW of portable.h, 32 in float and 16 in double.</summary>
+    public static int PackedNFor(GpuPrecision precision) => precision == GpuPrecision.Float64 ? 16 : 32;
+
+    /// <summary>Work-groups of gemm_packed: up to PackedWgX tiles along a row of C by PackedWgY down a column.</summary>
+    public const int PackedWgX = 2, PackedWgY = 16;
+
+    /// <summary>gemm_pack: work-items per work-group, and columns per work-item when the panels are the contiguous dimension (PACK_RUN).</summary>
+    public const int PackWg = 16, PackRun = 16;
 
     /// <summary>gemm_panel's block of C per work-item: GEMM3_RM x GEMM3_RN of gemm_panel.c.</summary>
     public const int PanelM = 6, PanelN = 32;

@@ -8,12 +8,12 @@ namespace Rnn.Reference.Gpu.Kernels;
 public static class KernelSource
 {
     /// <summary>The kernel files in the order they are concatenated after portable.h.</summary>
-    public static readonly string[] Files = ["gemm.c", "gemm_rowblock.c", "gemm_panel.c", "reduce.c", "transpose.c", "recurrent_forward.c", "recurrent_backward.c"];
+    public static readonly string[] Files = ["gemm.c", "gemm_rowblock.c", "gemm_panel.c", "gemm_packed.c", "reduce.c", "transpose.c", "recurrent_forward.c", "recurrent_backward.c"];
 
     /// <summary>Every kernel entry point the host uses; a device resolves all of them when it opens.</summary>
     public static readonly string[] EntryPoints =
     [
-        "gemm", "gemm_rowblock", "gemm_panel", "column_sum", "transpose",
+        "gemm", "gemm_rowblock", "gemm_panel", "gemm_pack", "gemm_packed", "column_sum", "transpose",
         "rnn_step_forward", "lstm_step_forward", "gru_step_forward",
         "rnn_step_backward", "lstm_step_backward", "gru_step_backward",
     ];

@@ -126,3 +126,41 @@ DEVICE_FN int min_int(int a, int b) { return a < b ? a : b; }
 
 // max(0, x); NaN stays NaN, as the reference's Relu
 DEVICE_FN REAL relu_r(REAL x) { return x <= R(0) ? R(0) : x; }
+
+// ---- short vectors of REAL, for the micro-kernel of the packed gemm (gemm_packed.c) ----
+// VW lanes of REAL: 16 floats or 8 doubles, one 512-bit register of a CPU with AVX-512 (two 256-bit
+// ones with AVX2). OpenCL C has vector types (float16, double8) with elementwise arithmetic, which
+// the compiler maps onto the machine's vector registers and FMAs; CUDA C++ has none with arithmetic,
+// so there REALV is a struct of VW values and the operations are unrolled loops over its lanes.
+//   REALV            the type;          VZERO()           every lane 0
+//   VLOAD(p)         lanes p[0 .. VW-1] (p aligned to one REAL only);   VSTORE(v, p)   the reverse
+//   VMAD(a, b, c)    a * b + c lane by lane, with a scalar a (one rounding where the device fuses it, as acc += a * b)
+#if REAL_IS_DOUBLE
+  #define VW 8
+#else
+  #define VW 16
+#endif
+#ifdef __OPENCL_VERSION__
+  #if REAL_IS_DOUBLE
+    #define REALV double8
+    #define VLOAD(p) vload8(0, (p))
+    #define VSTORE(v, p) vstore8((v), 0, (p))
+  #else
+    #define REALV float16
+    #define VLOAD(p) vload16(0, (p))
+    #define VSTORE(v, p) vstore16((v), 0, (p))
+  #endif
+  #define VZERO() ((REALV)(R(0)))
+  #define VMAD(a, b, c) ((REALV)(a) * (b) + (c))
+#else
+  struct realv { REAL v[VW]; };
+  #define REALV struct realv
+  DEVICE_FN REALV vzero_r() { REALV r; _Pragma("unroll") for (int i = 0; i < VW; i++) r.v[i] = R(0); return r; }
+  DEVICE_FN REALV vload_r(const REAL* p) { REALV r; _Pragma("unroll") for (int i = 0; i < VW; i++) r.v[i] = p[i]; return r; }
+  DEVICE_FN void vstore_r(REALV x, REAL* p) { _Pragma("unroll") for (int i = 0; i < VW; i++) p[i] = x.v[i]; }
+  DEVICE_FN REALV vmad_r(REAL a, REALV b, REALV c) { _Pragma("unroll") for (int i = 0; i < VW; i++) c.v[i] = a * b.v[i] + c.v[i]; return c; }
+  #define VZERO() vzero_r()
+  #define VLOAD(p) vload_r(p)
+  #define VSTORE(v, p) vstore_r((v), (p))
+  #define VMAD(a, b, c) vmad_r((a), (b), (c))
+#endif

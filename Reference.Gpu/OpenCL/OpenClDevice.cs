@@ -20,7 +20,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
 
     public OpenClDeviceInfo Info { get; }
 
-    public override GemmVersion PreferredGemm => Info.IsCpu ? GemmVersion.Panel : GemmVersion.Tiled;
+    public override GemmVersion PreferredGemm => Info.IsCpu ? GemmVersion.Packed : GemmVersion.Tiled;
 
     public override int PointwiseRun => Info.IsCpu ? 16 : 1;
 

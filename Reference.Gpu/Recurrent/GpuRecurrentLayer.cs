@@ -95,9 +95,12 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                     int ld = l * D + d;
                     string s = RecurrentConfig.Suffix(l, d);
                     using var dir = new BufferScope(dev);
-                    // the weights transposed once on the host, so that B of both products is row-major
-                    var WihT = dir.Upload(Transpose(parameters["weight_ih" + s].Data, GH, In));   // [I_l, G*H]
-                    var WhhT = dir.Upload(Transpose(parameters["weight_hh" + s].Data, GH, H));    // [H, G*H]
+                    var Wih = dir.Upload(parameters["weight_ih" + s].Data);                   // [G*H, I_l]
+                    var Whh = dir.Upload(parameters["weight_hh" + s].Data);                   // [G*H, H]
+                    // B of both products is W^T, read where W is (a transposed view); made ready once for all
+                    // steps (on a CPU device: packed into gemm_packed's panels, GpuKernels.PrepareB)
+                    var WihT = GpuKernels.PrepareB(dev, dir, In, GH, MatrixView.Transposed(Wih, In), maxM: T * B);   // [I_l, G*H]
+                    var WhhT = GpuKernels.PrepareB(dev, dir, H, GH, MatrixView.Transposed(Whh, H), maxM: B);         // [H, G*H]
                     // without bias the kernels still load bih[j] and bhh[j] (and add nothing): zeros of the right length
                     var bih = config.Bias ? dir.Upload(parameters["bias_ih" + s].Data) : dir.Zeros(GH);   // [G*H]
                     var bhh = config.Bias ? dir.Upload(parameters["bias_hh" + s].Data) : dir.Zeros(GH);   // [G*H]
@@ -105,7 +108,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                     // The input projection does not depend on the state: one product for all steps.
                     // xProj[T*B, G*H] = x[T*B, I_l] · W_ihᵀ
                     var xProj = dir.Allocate(T * B * GH);
-                    GpuKernels.Gemm(dev, T * B, GH, In, MatrixView.RowMajor(x, In), MatrixView.RowMajor(WihT, GH), xProj, 0, GH, accumulate: false);
+                    GpuKernels.Gemm(dev, T * B, MatrixView.RowMajor(x, In), WihT, xProj, 0, GH, accumulate: false);
 
                     var hs = resident.Allocate((T + 1) * BH);                               // [T+1, B, H] by step
                     var cs = config.HasCellState ? resident.Allocate((T + 1) * BH) : noBias;   // [T+1, B, H]
@@ -121,7 +124,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                     {
                         int t = d == 0 ? step : T - 1 - step;
                         // hh[B, G*H] = hs[step] · W_hhᵀ
-                        GpuKernels.Gemm(dev, B, GH, H, MatrixView.RowMajor(hs, H, step * BH), MatrixView.RowMajor(WhhT, GH), hh, 0, GH, accumulate: false);
+                        GpuKernels.Gemm(dev, B, MatrixView.RowMajor(hs, H, step * BH), WhhT, hh, 0, GH, accumulate: false);
                         var at = new GpuKernels.StepArgs(B, H, t, step, DH, d * H);
                         switch (config.Kind)
                         {
@@ -207,6 +210,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                 using var dir = new BufferScope(dev);
                 var Wih = dir.Upload(p["weight_ih" + s].Data);                              // [G*H, I_l]
                 var Whh = dir.Upload(p["weight_hh" + s].Data);                              // [G*H, H]
+                var WhhB = GpuKernels.PrepareB(dev, dir, GH, H, MatrixView.RowMajor(Whh, H), maxM: B);   // W_hh as B of every step's dG W_hh
                 var resident = onDevice?.Directions[ld];
                 var hs = resident?.Hs ?? dir.Upload(dc.H);                                  // [T+1, B, H]
                 var cs = resident?.Cs ?? (config.HasCellState ? dir.Upload(dc.C) : unused);
@@ -238,25 +242,25 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                             break;
                     }
                     // forward: a = ... + hPrev W_hhᵀ   so   dhPrev += dG[step] · W_hh
-                    GpuKernels.Gemm(dev, B, H, GH, MatrixView.RowMajor(dGh, GH, step * B * GH), MatrixView.RowMajor(Whh, H), dhPrev, 0, H, accumulate: true);
+                    GpuKernels.Gemm(dev, B, MatrixView.RowMajor(dGh, GH, step * B * GH), WhhB, dhPrev, 0, H, accumulate: true);
                     (dhNext, dhPrev) = (dhPrev, dhNext);
                     if (config.HasCellState) (dcNext, dcPrev) = (dcPrev, dcNext);
                 }
                 dev.Download(dhNext, 0, dH0.AsSpan(ld * BH, BH));
                 if (dC0 is not null) dev.Download(dcNext, 0, dC0.AsSpan(ld * BH, BH));
 
-                // dGᵀ stored row-major, so that the weight gradients' sums over k = (step, batch row) read it contiguously
-                var dGhT = dir.Allocate(GH * T * B);                                        // [G*H, T*B]
-                GpuKernels.Transpose(dev, T * B, GH, dGh, 0, dGhT, 0);
-                var dGxT = dir.Allocate(GH * T * B);                                        // [G*H, T*B]
-                GpuKernels.Transpose(dev, T * B, GH, dGx, 0, dGxT, 0);
+                // The weight gradients sum over k = (step, batch row): A = dGᵀ is read where dG is (a transposed
+                // view; on a CPU device packed into panels first, which reads dG's rows contiguously)
                 // forward: hh = hPrev W_hhᵀ at every step   so   dW_hh[G*H, H] = dGᵀ[G*H, T*B] · hs[0 .. T-1][T*B, H]
                 var dWhh = dir.Allocate(GH * H);
-                GpuKernels.Gemm(dev, GH, H, T * B, MatrixView.RowMajor(dGhT, T * B), MatrixView.RowMajor(hs, H), dWhh, 0, H, accumulate: false);
+                var hsB = GpuKernels.PrepareB(dev, dir, T * B, H, MatrixView.RowMajor(hs, H), maxM: GH);
+                GpuKernels.Gemm(dev, GH, MatrixView.Transposed(dGh, GH), hsB, dWhh, 0, H, accumulate: false);
                 // forward: xProj = x W_ihᵀ + b_ih for all steps   so   dW_ih[G*H, I_l] = dGᵀ · x,  dx += dG · W_ih
                 var dWih = dir.Allocate(GH * In);
-                GpuKernels.Gemm(dev, GH, In, T * B, MatrixView.RowMajor(dGxT, T * B), MatrixView.RowMajor(x, In), dWih, 0, In, accumulate: false);
-                GpuKernels.Gemm(dev, T * B, In, GH, MatrixView.RowMajor(dGx, GH), MatrixView.RowMajor(Wih, In), dLayerIn, 0, In, accumulate: d > 0);
+                var xB = GpuKernels.PrepareB(dev, dir, T * B, In, MatrixView.RowMajor(x, In), maxM: GH);
+                GpuKernels.Gemm(dev, GH, MatrixView.Transposed(dGx, GH), xB, dWih, 0, In, accumulate: false);
+                var WihB = GpuKernels.PrepareB(dev, dir, GH, In, MatrixView.RowMajor(Wih, In), maxM: T * B);
+                GpuKernels.Gemm(dev, T * B, MatrixView.RowMajor(dGx, GH), WihB, dLayerIn, 0, In, accumulate: d > 0);
                 dev.Download(dWhh, 0, grads["weight_hh" + s].Data);
                 dev.Download(dWih, 0, grads["weight_ih" + s].Data);
                 if (config.Bias)
@@ -279,15 +283,6 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
             : new Tensor([T, B, I], dIn);
         int[] stateShape = RecurrentShapes.StateShape(cache);
         return new RecurrentGradients(dInput, new Tensor(stateShape, dH0), dC0 is null ? null : new Tensor(stateShape, dC0), grads);
-    }
-
-    /// <summary>W^T [cols, rows] of a row-major W [rows, cols].</summary>
-    private static double[] Transpose(double[] W, int rows, int cols)
-    {
-        var Wt = new double[W.Length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) Wt[c * rows + r] = W[r * cols + c];
-        return Wt;
     }
 
     /// <summary>state[step 0] = s0[ld] (the given h0 / c0 slice), or zeros.</summary>

@@ -61,7 +61,8 @@ public class GpuRecurrentBenchmarks
 }
 
 /// <summary>
-/// The gemm kernel alone (versions 2 and 3: the CPU-device ones, B row-major as the stack uses them),
+/// The gemm kernel alone (versions 3 and 4: the CPU-device ones; version 4 with its packing, and for the
+/// two per-step products B packed once beforehand as the stack does; B row-major as the stack has it),
 /// device-resident operands, waiting for the result: the GEMM rate of the GPU path, and per product
 /// of lstm-medium (T 100, B 64, I 128, H 256, G*H 1024) how long it takes, so that with the counts
 /// (one input projection, 100 recurrent steps forward, 100 dG W_hh steps backward, one each of dW_hh,
@@ -89,11 +90,16 @@ public class GpuGemmBenchmarks
     [Params("f32", "f64")]
     public string Precision { get; set; } = "f32";
 
-    [Params(GemmVersion.RowBlock, GemmVersion.Panel)]
-    public GemmVersion Version { get; set; } = GemmVersion.Panel;
+    [Params(GemmVersion.Panel, GemmVersion.Packed)]
+    public GemmVersion Version { get; set; } = GemmVersion.Packed;
 
     private GpuDevice _device = null!;
     private GpuBuffer _a = null!, _b = null!, _c = null!;
+    private BufferScope? _preparedScope;
+    private PreparedB? _prepared;
+
+    /// <summary>The products the stack runs once per step with the same B (W_hh^T, W_hh): with version 4 it packs B once per call, not per product.</summary>
+    private static bool ReusesB(string shape) => shape is "lstm-medium-step" or "lstm-medium-dh";
 
     [GlobalSetup]
     public void Setup()
@@ -104,17 +110,27 @@ public class GpuGemmBenchmarks
         _a = _device.Upload(rng.UniformTensor(-1, 1, M, K).Data);
         _b = _device.Upload(rng.UniformTensor(-1, 1, K, N).Data);    // W^T [K, N] or hs / x [T*B, .] row-major, as the stack has them
         _c = _device.Allocate(M * N);
+        if (Version == GemmVersion.Packed && ReusesB(Shape))
+        {
+            _preparedScope = new BufferScope(_device);
+            _prepared = GpuKernels.PrepareB(_device, _preparedScope, K, N, MatrixView.RowMajor(_b, N), maxM: M);
+        }
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _device.Dispose();
+    public void Cleanup()
+    {
+        _preparedScope?.Dispose();
+        _device.Dispose();
+    }
 
     [Benchmark]
     public void Gemm()
     {
         var (M, N, K, aTransposed) = Shapes[Shape];
         var A = aTransposed ? MatrixView.Transposed(_a, M) : MatrixView.RowMajor(_a, K);
-        GpuKernels.Gemm(_device, M, N, K, A, MatrixView.RowMajor(_b, N), _c, 0, N, accumulate: false, Version);
+        if (_prepared is not null) GpuKernels.Gemm(_device, M, A, _prepared, _c, 0, N, accumulate: false);   // packs A, then the product
+        else GpuKernels.Gemm(_device, M, N, K, A, MatrixView.RowMajor(_b, N), _c, 0, N, accumulate: false, Version);
         _device.Finish();
     }
 }

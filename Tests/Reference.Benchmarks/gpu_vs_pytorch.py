@@ -50,7 +50,7 @@ GEMM_SHAPES = {  # as GpuGemmBenchmarks.Shapes: M, N, K, and how often lstm-medi
     "lstm-medium-dWih": (1024, 128, 6400, 1),
     "lstm-medium-dx": (6400, 128, 1024, 1),
 }
-GEMM_VERSIONS = ("RowBlock", "Panel")  # as GpuGemmBenchmarks.Version: gemm versions 2 and 3
+GEMM_VERSIONS = ("Panel", "Packed")  # as GpuGemmBenchmarks.Version: gemm versions 3 and 4
 WARMUP, REPEATS = 5, 9
 
 
@@ -98,10 +98,20 @@ def dotnet_env():
     return env
 
 
+def build_harness():
+    """Builds the benchmarks once, before any timing, with no build server left running afterwards
+    (MSBuild's reused nodes and the compiler server): started by `dotnet run`'s own build, they were still
+    busy on one of the 2 cores while the first measurements ran, which the profiled ones, later, were not."""
+    cmd = ["dotnet", "build", os.path.join(ROOT, "Tests", "Reference.Benchmarks"), "-c", "Release", "-nologo", "-v", "quiet",
+           "-nodeReuse:false", "-p:UseSharedCompilation=false"]
+    print("running:", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, env=dotnet_env(), cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
 def gpu_profile(names, repeats=7):
-    """Runs GpuProfileHarness (f32); returns its JSON: {workload/f32: {forward, forward_backward, kernels}}."""
+    """Runs GpuProfileHarness (f32), built by build_harness; returns its JSON: {workload/f32: {forward, forward_backward, kernels}}."""
     out = os.path.join(tempfile.mkdtemp(prefix="rnn-gpu-profile-"), "profile.json")
-    cmd = ["dotnet", "run", "-c", "Release", "--project", os.path.join(ROOT, "Tests", "Reference.Benchmarks"), "--",
+    cmd = ["dotnet", "run", "-c", "Release", "--no-build", "--project", os.path.join(ROOT, "Tests", "Reference.Benchmarks"), "--",
            "--gpu-profile", out, "--workloads", ",".join(names), "--precisions", "f32", "--repeats", str(repeats)]
     print("running:", " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True, env=dotnet_env(), cwd=ROOT, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
@@ -115,6 +125,7 @@ def profile_main():
     if unknown:
         sys.exit(f"--workloads: {', '.join(unknown)} not among {', '.join(GPU_WORKLOADS)}")
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
+    build_harness()
     torch_rounds, gpu_rounds, loads = [], [], [load()]
     for r in range(rounds):
         torch_rounds.append(torch_workloads(names, precisions=("f32",)))
