@@ -5,7 +5,8 @@
 // the cache written here is the plain path's DirectionCache, so either backward can read it.
 //
 // Forward
-//   xProj = x W_ihᵀ + b_ih                     one product over all T*B rows (as the plain path);
+//   xProj = x W_ihᵀ + b_ih                     one product over all T*B rows (as the plain path), in
+//                                              blocks of steps a free thread computes ahead of the loop;
 //                                              the LSTM's written straight into its gate buffer, + b_hh
 //   per step: hh = h_{t-1} W_hhᵀ + b_hh        Gemm on W_hh packed once for all steps (the LSTM's
 //                                              added into the gate buffer)
@@ -57,55 +58,79 @@ internal static class FastRecurrentDirection
         var bih = config.Bias ? p["bias_ih" + s].Data : [];                         // [G*H]
         var bhh = config.Bias ? p["bias_hh" + s].Data : [];                         // [G*H]
 
-        // The input projection does not depend on the state: one product for all steps. The LSTM's
-        // goes straight into its gate buffer (the cache's), in step order, with both biases: each
-        // step then adds h_{t-1} W_hhᵀ to it. The RNN's and the GRU's go into a scratch xProj.
-        if (config.Kind == CellKind.Lstm)
-        {
-            var gates = GC.AllocateUninitializedArray<double>(T * B * GH);         // [T, B, 4H] by step
-            var reversedRented = d == 1 ? ArrayPool<double>.Shared.Rent(T * B * In) : null;
-            try
-            {
-                var xBySteps = x.AsMemory();                                        // [T, B, I_l] x_t of step 0, 1, ...
-                if (reversedRented is not null)
-                {
-                    for (int t = 0; t < T; t++)
-                        x.AsSpan(t * B * In, B * In).CopyTo(reversedRented.AsSpan((T - 1 - t) * B * In));
-                    xBySteps = reversedRented.AsMemory(0, T * B * In);
-                }
-                // gates[step, b, :] = (b_ih + b_hh) + x_t W_ihᵀ
-                var biases = new double[GH];
-                for (int j = 0; j < GH && config.Bias; j++) biases[j] = bih[j] + bhh[j];
-                for (int r = 0; r < T * B; r++) biases.CopyTo(gates, r * GH);
-                Gemm.Multiply(GemmLayout.ABt, xBySteps, Wih, T * B, GH, In, gates, threads);
-            }
-            finally
-            {
-                if (reversedRented is not null) ArrayPool<double>.Shared.Return(reversedRented);
-            }
-            return ForwardSteps(config, Whh, bhh, [], gates, T, B, d, lengths, h0, c0, layerOutput, threads);
-        }
-        var xProjRented = ArrayPool<double>.Shared.Rent(T * B * GH);
+        // The input projection does not depend on the state: one product for all steps, computed in
+        // blocks of steps. The LSTM's goes straight into its gate buffer (the cache's), in step order,
+        // with both biases: each step then adds h_{t-1} W_hhᵀ to it. The RNN's and the GRU's go into
+        // a scratch xProj, in time order. A small projection (under Gemm.MinSplitWork) is computed in
+        // blocks of ProjectionBlockRows rows, ahead of the time loop by a free thread (BlocksAhead) or
+        // by the loop itself just before it needs them; a larger one is one product split across the
+        // threads, before the loop. Either way each row gets the same bits.
+        bool lstm = config.Kind == CellKind.Lstm;
+        bool ahead = (long)T * B * GH * In < Gemm.MinSplitWork;
+        int S = ahead ? Math.Max(1, ProjectionBlockRows / B) : T;                  // steps per block
+        int productThreads = ahead ? 1 : threads;
+        var pool = ArrayPool<double>.Shared;
+        var gates = lstm || config.Kind == CellKind.Gru ? GC.AllocateUninitializedArray<double>(T * B * GH) : [];   // [T, B, G*H] by step
+        var xProjRented = lstm ? null : pool.Rent(T * B * GH);
+        var reversedRented = lstm && d == 1 ? pool.Rent(T * B * In) : null;
+        var biases = new double[GH];                                                 // the LSTM's b_ih + b_hh, else b_ih
+        for (int j = 0; j < GH && config.Bias; j++) biases[j] = lstm ? bih[j] + bhh[j] : bih[j];
+        var WihPacked = Gemm.PackB(GemmLayout.ABt, Wih, In, GH);                  // W_ih as B of x·W_ihᵀ
+        BlocksAhead? projection = null;
         try
         {
-            var xProj = xProjRented.AsMemory(0, T * B * GH);                        // [T, B, G*H]
-            FastMatMul.Forward(x, Wih, bih, T * B, In, GH, xProj, threads);
-            var gates = config.Kind == CellKind.Gru ? GC.AllocateUninitializedArray<double>(T * B * GH) : [];
-            return ForwardSteps(config, Whh, bhh, xProj.Span, gates, T, B, d, lengths, h0, c0, layerOutput, threads);
+            var xProj = lstm ? Memory<double>.Empty : xProjRented.AsMemory(0, T * B * GH);   // [T, B, G*H] by time
+            // block k: steps s0 .. s1-1, the rows of times t0 .. t0 + (s1 - s0) - 1
+            void Project(int k)
+            {
+                int s0 = k * S, s1 = Math.Min(T, s0 + S), rows = (s1 - s0) * B;
+                int t0 = d == 0 ? s0 : T - s1;
+                var xRows = x.AsMemory(t0 * B * In, rows * In);                     // x[t0 .. t0 + s1 - s0]
+                Memory<double> output;                                              // [rows, G*H]
+                if (lstm)
+                {
+                    // gates[step, b, :] = (b_ih + b_hh) + x_t W_ihᵀ, the reverse direction's x_t copied into step order
+                    if (reversedRented is not null)
+                    {
+                        for (int step = s0; step < s1; step++)
+                            x.AsSpan((T - 1 - step) * B * In, B * In).CopyTo(reversedRented.AsSpan(step * B * In));
+                        xRows = reversedRented.AsMemory(s0 * B * In, rows * In);
+                    }
+                    output = gates.AsMemory(s0 * B * GH, rows * GH);
+                }
+                else output = xProj.Slice(t0 * B * GH, rows * GH);                  // xProj[t] = b_ih + x_t W_ihᵀ
+                var outSpan = output.Span;
+                for (int r = 0; r < rows; r++) biases.CopyTo(outSpan.Slice(r * GH, GH));
+                Gemm.Multiply(GemmLayout.ABt, xRows, WihPacked, rows, output, productThreads);
+            }
+            projection = BlocksAhead.Start((T + S - 1) / S, ahead ? threads : 1, Project);
+            return ForwardSteps(config, Whh, bhh, xProj, gates, T, B, d, lengths, h0, c0, layerOutput, projection, S, threads);
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(xProjRented);
+            projection?.Finish();                                                   // no helper still writes the buffers below
+            WihPacked.Dispose();
+            if (xProjRented is not null) pool.Return(xProjRented);
+            if (reversedRented is not null) pool.Return(reversedRented);
         }
     }
 
     /// <summary>
+    /// Rows of one block of the forward's input projection when it is computed ahead of the time
+    /// loop: 128 (four steps of batch 32; about 45 µs of lstm-small's projection, so a free thread
+    /// stays ahead of the loop and the loop rarely waits for a block).
+    /// </summary>
+    internal const int ProjectionBlockRows = 128;
+
+    /// <summary>
     /// Forward's time loop, from the input projection xProj [T, B, G*H] (the RNN, the GRU) or, for
-    /// the LSTM, from gates [T, B, 4H] holding x_t W_ihᵀ + b_ih + b_hh by step.
+    /// the LSTM, from gates [T, B, 4H] holding x_t W_ihᵀ + b_ih + b_hh by step; the projection's
+    /// block step / stepsPerBlock is asked for before its first step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static DirectionCache ForwardSteps(RecurrentConfig config, double[] Whh, double[] bhh, ReadOnlySpan<double> xProj, double[] gates,
-        int T, int B, int d, int[] lengths, double[] h0, double[] c0, double[] layerOutput, int threads)
+    private static DirectionCache ForwardSteps(RecurrentConfig config, double[] Whh, double[] bhh, ReadOnlyMemory<double> xProjMemory, double[] gates,
+        int T, int B, int d, int[] lengths, double[] h0, double[] c0, double[] layerOutput,
+        BlocksAhead projection, int stepsPerBlock, int threads)
     {
         int H = config.HiddenSize, GH = config.Gates * H;
 
@@ -113,6 +138,7 @@ internal static class FastRecurrentDirection
         var hs = GC.AllocateUninitializedArray<double>((T + 1) * B * H);            // [T+1, B, H]
         var cs = config.HasCellState ? GC.AllocateUninitializedArray<double>((T + 1) * B * H) : [];   // [T+1, B, H]
         var hhN = config.Kind == CellKind.Gru ? GC.AllocateUninitializedArray<double>(T * B * H) : [];
+        var xProj = xProjMemory.Span;
         var hh = config.Kind == CellKind.Gru ? new double[B * GH] : [];             // [B, G*H] h_{t-1} W_hhᵀ + b_hh (GRU)
         h0.CopyTo(hs, 0);
         if (config.HasCellState) c0.CopyTo(cs, 0);
@@ -121,6 +147,7 @@ internal static class FastRecurrentDirection
         for (int step = 0; step < T; step++)
         {
             int t = d == 0 ? step : T - 1 - step;
+            if (step % stepsPerBlock == 0) projection.Need(step / stepsPerBlock);    // this step's row of the projection
             var hPrev = hs.AsMemory(step * B * H, B * H);
             var h = hs.AsSpan((step + 1) * B * H, B * H);
             if (config.Kind == CellKind.Lstm)
@@ -201,10 +228,33 @@ internal static class FastRecurrentDirection
             // For the RNN and the LSTM dhh_t = da_t, so db_hh and db_ih are one sum: added once when both
             // start from zero (as they do here), and copied; the same bits as adding it twice.
             bool oneBiasSum = !gru && config.Bias && IsZero(dbhh) && IsZero(dbih);
-            if (oneBiasSum) ColumnSums.Add(dxProj.Span, T * B, GH, dbhh);
-            FastMatMul.Backward(dhh, hPrevByTime, Whh, T * B, H, GH, Memory<double>.Empty, dWhh, oneBiasSum ? Memory<double>.Empty : dbhh, threads);
-            FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, dWih, oneBiasSum ? Memory<double>.Empty : dbih, threads);
-            if (oneBiasSum) dbhh.CopyTo(dbih, 0);
+            // The three products write different gradients. Small ones (each under SideBySideWork) run
+            // side by side, each whole on one thread; larger ones one after the other, each split
+            // across the threads by Gemm. Either way every gradient gets the same bits.
+            bool sideBySide = threads > 1 && (long)GH * H * T * B < SideBySideWork && (long)GH * In * T * B < SideBySideWork;
+            int productThreads = sideBySide ? 1 : threads;
+            void Product(int which)
+            {
+                switch (which)
+                {
+                    case 0:
+                        FastMatMul.Backward(dhh, hPrevByTime, Whh, T * B, H, GH, Memory<double>.Empty, dWhh, oneBiasSum ? Memory<double>.Empty : dbhh, productThreads);
+                        break;
+                    case 1:
+                        FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, Memory<double>.Empty, dWih, oneBiasSum ? Memory<double>.Empty : dbih, productThreads);
+                        if (oneBiasSum)
+                        {
+                            ColumnSums.Add(dxProj.Span, T * B, GH, dbhh);
+                            dbhh.CopyTo(dbih, 0);
+                        }
+                        break;
+                    default:
+                        FastMatMul.Backward(dxProj, x, Wih, T * B, In, GH, dLayerIn, Memory<double>.Empty, Memory<double>.Empty, productThreads);
+                        break;
+                }
+            }
+            if (sideBySide) SharedTasks.Run(3, threads, Product);
+            else for (int which = 0; which < 3; which++) Product(which);
         }
         finally
         {
@@ -244,6 +294,14 @@ internal static class FastRecurrentDirection
             if (cellState) dcNext.Slice(b * H, H).CopyTo(dc.Slice(b * H, H));
         }
     }
+
+    /// <summary>
+    /// Most multiply-adds of the backward's weight-gradient products (dW_hh, dW_ih; dx is as large as
+    /// dW_ih) for them to run side by side on one thread each: 2^26, about 3 ms on one core here. At the
+    /// small workloads' sizes that puts dW_hh on one thread and dW_ih and dx on another, where
+    /// splitting each product in turn left the threads waiting on each other three times.
+    /// </summary>
+    internal const long SideBySideWork = 1L << 26;
 
     private static bool IsZero(ReadOnlySpan<double> v) => !v.ContainsAnyExcept(0.0);
 

@@ -69,6 +69,20 @@ public sealed class FastRecurrentTests
     }
 
     /// <summary>The same bits element for element (compared as integers: these tensors are large for NUnit's collection equality).</summary>
+    /// <summary>Every output and gradient of case c on each of threads gives the bits of one thread, and the loops' values within the tolerance.</summary>
+    private static void SameBitsOnThreadsAndEqualToTheLoops(LayerCase c, params int[] threads)
+    {
+        var d = c.Draw();
+        var one = Everything(c, d, Compute.Fast(1));
+        foreach (int n in threads)
+        {
+            var many = Everything(c, d, Compute.Fast(n));
+            for (int k = 0; k < one.Count; k++)
+                AssertSameBits(many[k].Value.Data, one[k].Value.Data, $"{one[k].Name}, {n} threads vs 1");
+        }
+        RequireEqualWithinRounding(c, d, Compute.Fast(2));
+    }
+
     private static void AssertSameBits(double[] actual, double[] expected, string what)
     {
         Assert.That(actual.Length, Is.EqualTo(expected.Length), what);
@@ -144,15 +158,27 @@ public sealed class FastRecurrentTests
         int G = c.Config.Gates;
         Assert.That(Gemm.ParallelTasks(c.B, G * c.H, c.H, 2), Is.GreaterThan(1), "the per-step product h W_hhᵀ must be split");
         Assert.That(Gemm.ParallelTasks(G * c.H, c.H, c.T * c.B, 2), Is.GreaterThan(1), "the weight-gradient product must be split");
-        var d = c.Draw();
-        var one = Everything(c, d, Compute.Fast(1));
-        foreach (int threads in new[] { 2, 4 })
-        {
-            var many = Everything(c, d, Compute.Fast(threads));
-            for (int k = 0; k < one.Count; k++)
-                AssertSameBits(many[k].Value.Data, one[k].Value.Data, $"{one[k].Name}, {threads} threads vs 1");
-        }
-        RequireEqualWithinRounding(c, d, Compute.Fast(2));
+        SameBitsOnThreadsAndEqualToTheLoops(c, 2, 4);
+    }
+
+    /// <summary>
+    /// The forward's input projection in several blocks of steps (FastRecurrentDirection.ProjectionBlockRows
+    /// = 128 rows: four steps of batch 32, two of batch 50), the last one shorter, which a second
+    /// thread computes ahead of the time loop or the loop itself: both directions (the reverse one
+    /// takes the blocks from the end of time), lengths, every cell. 1, 2 and 3 threads give the same
+    /// bits, and the plain loops' values within the tolerance. (The random cases above have one block.)
+    /// </summary>
+    [TestCase(CellKind.Lstm, 32, 11)]
+    [TestCase(CellKind.Gru, 32, 11)]
+    [TestCase(CellKind.RnnTanh, 32, 11)]
+    [TestCase(CellKind.RnnRelu, 32, 11)]
+    [TestCase(CellKind.Lstm, 50, 5)]
+    [TestCase(CellKind.Gru, 50, 5)]
+    public void TheProjectionInBlocksOfStepsGivesTheSameBitsOnAnyThreads(CellKind kind, int B, int T)
+    {
+        var c = new LayerCase(kind, T, B, I: 5, H: 9, Layers: 2, Bidirectional: true,
+            Lengths: [.. Enumerable.Range(0, B).Select(b => 1 + (b * 7) % T)]);
+        SameBitsOnThreadsAndEqualToTheLoops(c, 2, 3);
     }
 
     [Test]
