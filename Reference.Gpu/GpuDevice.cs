@@ -138,7 +138,8 @@ public abstract class GpuDevice : IDisposable
             Write(buffer, offset * 8L, MemoryMarshal.AsBytes(values));
         else
         {
-            var singles = new float[values.Length];
+            // every element is read into it, and from it into values: nothing to clear first
+            var singles = GC.AllocateUninitializedArray<float>(values.Length);
             for (int i = 0; i < values.Length; i++) singles[i] = (float)values[i];
             Write(buffer, offset * 4L, MemoryMarshal.AsBytes(singles.AsSpan()));
         }
@@ -152,7 +153,8 @@ public abstract class GpuDevice : IDisposable
             Read(buffer, offset * 8L, MemoryMarshal.AsBytes(values));
         else
         {
-            var singles = new float[values.Length];
+            // every element is read into it, and from it into values: nothing to clear first
+            var singles = GC.AllocateUninitializedArray<float>(values.Length);
             Read(buffer, offset * 4L, MemoryMarshal.AsBytes(singles.AsSpan()));
             for (int i = 0; i < values.Length; i++) values[i] = singles[i];
         }
@@ -161,7 +163,8 @@ public abstract class GpuDevice : IDisposable
     /// <summary>The first `length` elements of the buffer as doubles.</summary>
     public double[] Download(GpuBuffer buffer, int offset, int length)
     {
-        var values = new double[length];
+        // every element is written by the download: nothing to clear first
+        var values = GC.AllocateUninitializedArray<double>(length);
         if (length > 0) Download(buffer, offset, values);
         return values;
     }
