@@ -164,3 +164,18 @@ DEVICE_FN REAL relu_r(REAL x) { return x <= R(0) ? R(0) : x; }
   #define VSTORE(v, p) vstore_r((v), (p))
   #define VMAD(a, b, c) vmad_r((a), (b), (c))
 #endif
+
+// The work-item of a pointwise step kernel (recurrent_forward.c, recurrent_backward.c): work-item q
+// takes batch row b and hidden units j0 .. j1-1, a run of `run` neighbouring ones; in_range is 0 for
+// the work-items past the last run (the launch is rounded up to whole work-groups).
+typedef struct { int in_range, b, j0, j1; } StepUnits;
+DEVICE_FN StepUnits step_units(int B, int H, int run)
+{
+    const int runs = (H + run - 1) / run, q = GLOBAL_ID_X;
+    StepUnits u;
+    u.in_range = q < B * runs;
+    u.b = q / runs;
+    u.j0 = (q % runs) * run;
+    u.j1 = min_int(u.j0 + run, H);
+    return u;
+}

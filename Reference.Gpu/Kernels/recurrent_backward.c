@@ -21,10 +21,10 @@ KERNEL void rnn_step_backward(int B, int H, int run, int t, int step, int relu, 
                               GLOBAL const REAL* RESTRICT hs, GLOBAL const int* RESTRICT lengths,
                               GLOBAL REAL* RESTRICT dGx, GLOBAL REAL* RESTRICT dGh, GLOBAL REAL* RESTRICT dhPrev)
 {
-    // work-item q: batch row b, hidden units j0 .. j1-1 (a run of `run` neighbouring ones)
-    const int runs = (H + run - 1) / run, q = GLOBAL_ID_X;
-    if (q >= B * runs) return;
-    const int b = q / runs, j0 = (q % runs) * run, j1 = min_int(j0 + run, H);
+    // batch row b, hidden units j0 .. j1-1
+    const StepUnits u = step_units(B, H, run);
+    if (!u.in_range) return;
+    const int b = u.b, j0 = u.j0, j1 = u.j1;
     const int valid = t < lengths[b];
     for (int j = j0; j < j1; j++)
     {
@@ -48,10 +48,10 @@ KERNEL void lstm_step_backward(int B, int H, int run, int t, int step, int DH, i
                                GLOBAL REAL* RESTRICT dGx, GLOBAL REAL* RESTRICT dGh, GLOBAL REAL* RESTRICT dhPrev, GLOBAL REAL* RESTRICT dcPrev)
 {
     const int G = 4 * H;
-    // work-item q: batch row b, hidden units j0 .. j1-1 (a run of `run` neighbouring ones)
-    const int runs = (H + run - 1) / run, q = GLOBAL_ID_X;
-    if (q >= B * runs) return;
-    const int b = q / runs, j0 = (q % runs) * run, j1 = min_int(j0 + run, H);
+    // batch row b, hidden units j0 .. j1-1
+    const StepUnits u = step_units(B, H, run);
+    if (!u.in_range) return;
+    const int b = u.b, j0 = u.j0, j1 = u.j1;
     const int valid = t < lengths[b];
     for (int j = j0; j < j1; j++)
     {
@@ -88,10 +88,10 @@ KERNEL void gru_step_backward(int B, int H, int run, int t, int step, int DH, in
                               GLOBAL REAL* RESTRICT dGx, GLOBAL REAL* RESTRICT dGh, GLOBAL REAL* RESTRICT dhPrev)
 {
     const int G = 3 * H;
-    // work-item q: batch row b, hidden units j0 .. j1-1 (a run of `run` neighbouring ones)
-    const int runs = (H + run - 1) / run, q = GLOBAL_ID_X;
-    if (q >= B * runs) return;
-    const int b = q / runs, j0 = (q % runs) * run, j1 = min_int(j0 + run, H);
+    // batch row b, hidden units j0 .. j1-1
+    const StepUnits u = step_units(B, H, run);
+    if (!u.in_range) return;
+    const int b = u.b, j0 = u.j0, j1 = u.j1;
     const int valid = t < lengths[b];
     for (int j = j0; j < j1; j++)
     {

@@ -26,10 +26,10 @@ KERNEL void rnn_step_forward(int B, int H, int run, int t, int step, int relu, i
                              GLOBAL const REAL* RESTRICT bih, GLOBAL const REAL* RESTRICT bhh, GLOBAL const int* RESTRICT lengths,
                              GLOBAL REAL* RESTRICT hs, GLOBAL REAL* RESTRICT out)
 {
-    // work-item q: batch row b, hidden units j0 .. j1-1 (a run of `run` neighbouring ones)
-    const int runs = (H + run - 1) / run, q = GLOBAL_ID_X;
-    if (q >= B * runs) return;
-    const int b = q / runs, j0 = (q % runs) * run, j1 = min_int(j0 + run, H);
+    // batch row b, hidden units j0 .. j1-1
+    const StepUnits u = step_units(B, H, run);
+    if (!u.in_range) return;
+    const int b = u.b, j0 = u.j0, j1 = u.j1;
     const int valid = t < lengths[b];
     for (int j = j0; j < j1; j++)
     {
@@ -51,10 +51,10 @@ KERNEL void lstm_step_forward(int B, int H, int run, int t, int step, int hasBia
                               GLOBAL REAL* RESTRICT hs, GLOBAL REAL* RESTRICT cs, GLOBAL REAL* RESTRICT gates, GLOBAL REAL* RESTRICT out)
 {
     const int G = 4 * H;
-    // work-item q: batch row b, hidden units j0 .. j1-1 (a run of `run` neighbouring ones)
-    const int runs = (H + run - 1) / run, q = GLOBAL_ID_X;
-    if (q >= B * runs) return;
-    const int b = q / runs, j0 = (q % runs) * run, j1 = min_int(j0 + run, H);
+    // batch row b, hidden units j0 .. j1-1
+    const StepUnits u = step_units(B, H, run);
+    if (!u.in_range) return;
+    const int b = u.b, j0 = u.j0, j1 = u.j1;
     const int valid = t < lengths[b];
     const int x0 = (t * B + b) * G, h0 = b * G;
     for (int j = j0; j < j1; j++)
@@ -88,10 +88,10 @@ KERNEL void gru_step_forward(int B, int H, int run, int t, int step, int hasBias
                              GLOBAL REAL* RESTRICT hs, GLOBAL REAL* RESTRICT gates, GLOBAL REAL* RESTRICT hhN, GLOBAL REAL* RESTRICT out)
 {
     const int G = 3 * H;
-    // work-item q: batch row b, hidden units j0 .. j1-1 (a run of `run` neighbouring ones)
-    const int runs = (H + run - 1) / run, q = GLOBAL_ID_X;
-    if (q >= B * runs) return;
-    const int b = q / runs, j0 = (q % runs) * run, j1 = min_int(j0 + run, H);
+    // batch row b, hidden units j0 .. j1-1
+    const StepUnits u = step_units(B, H, run);
+    if (!u.in_range) return;
+    const int b = u.b, j0 = u.j0, j1 = u.j1;
     const int valid = t < lengths[b];
     const int x0 = (t * B + b) * G, h0 = b * G;
     for (int j = j0; j < j1; j++)
