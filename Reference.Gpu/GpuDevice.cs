@@ -98,7 +98,17 @@ public abstract class GpuDevice : IDisposable
     public virtual IReadOnlyList<KernelTime> ReadProfile(bool reset = false) =>
         throw new InvalidOperationException($"{Spec} was not opened with profiling (GpuDevice.Open(..., profile: true))");
 
+    /// <summary>
+    /// A buffer of `length` elements, its contents undefined: memory of the same size that an earlier
+    /// buffer's Dispose gave back is reused (BufferPool.cs), else the driver allocates it.
+    /// </summary>
     public abstract GpuBuffer Allocate(int length, BufferElement element = BufferElement.Real);
+
+    /// <summary>Bytes of device memory that disposed buffers left for reuse (at most PoolCapacityBytes); Dispose of the device frees them.</summary>
+    public abstract long PooledBytes { get; }
+
+    /// <summary>How much memory of disposed buffers a device keeps for reuse: 1 GiB.</summary>
+    public const long PoolCapacityBytes = 1L << 30;
 
     public abstract void Zero(GpuBuffer buffer);
 

@@ -1,7 +1,8 @@
 // A CUDA device opened for one precision through the driver API: the device's primary context
 // (cuDevicePrimaryCtxRetain + cuCtxSetCurrent), the kernel source compiled by NVRTC to a CUBIN for
 // the device's own sm_XY, and one function per entry point. Device memory is owned by this object:
-// a buffer's Dispose frees it, and Dispose of the device frees whatever is left (no finalizers).
+// a buffer's Dispose gives its memory to the device's pool for reuse (BufferPool.cs), and Dispose of the
+// device frees the pool and whatever is left (no finalizers).
 using System.Runtime.InteropServices;
 using System.Text;
 using Rnn.Reference.Gpu.Kernels;
@@ -77,6 +78,7 @@ public sealed unsafe class CudaDevice : GpuDevice
     private readonly nint _module;
     private readonly Dictionary<string, nint> _functions = new(StringComparer.Ordinal);
     private readonly HashSet<CudaBuffer> _live = [];
+    private readonly BufferPool<ulong> _pool = new(PoolCapacityBytes, pointer => CudaNative.cuMemFree(pointer));
     private bool _disposed;
 
     public CudaDeviceInfo Info { get; }
@@ -190,11 +192,14 @@ public sealed unsafe class CudaDevice : GpuDevice
         }
     }
 
+    /// <summary>A disposed buffer's memory: kept in the pool for the next Allocate of its size (BufferPool.cs).</summary>
     private void Free(CudaBuffer buffer)
     {
         if (_disposed || !_live.Remove(buffer)) return;
-        CudaNative.Check(CudaNative.cuMemFree(buffer.Pointer), "cuMemFree_v2");
+        _pool.Return(buffer.Bytes, buffer.Pointer);
     }
+
+    public override long PooledBytes => _pool.HeldBytes;
 
     private void MakeCurrent() => CudaNative.Check(CudaNative.cuCtxSetCurrent(_context), "cuCtxSetCurrent");
 
@@ -204,8 +209,8 @@ public sealed unsafe class CudaDevice : GpuDevice
         ObjectDisposedException.ThrowIf(_disposed, this);
         MakeCurrent();
         long bytes = (long)length * (element == BufferElement.Int32 ? 4 : Precision.Size());
-        ulong pointer = 0;
-        CudaNative.Check(CudaNative.cuMemAlloc(&pointer, (nuint)bytes), $"cuMemAlloc_v2({bytes} bytes)");
+        if (!_pool.TryTake(bytes, out ulong pointer))
+            CudaNative.Check(CudaNative.cuMemAlloc(&pointer, (nuint)bytes), $"cuMemAlloc_v2({bytes} bytes)");
         var buffer = new CudaBuffer(this, length, element, pointer);
         _live.Add(buffer);
         return buffer;
@@ -265,6 +270,7 @@ public sealed unsafe class CudaDevice : GpuDevice
         CudaNative.cuCtxSynchronize();
         foreach (var buffer in _live) CudaNative.cuMemFree(buffer.Pointer);
         _live.Clear();
+        _pool.FreeAll();
         CudaNative.cuModuleUnload(_module);
         CudaNative.cuDevicePrimaryCtxRelease(_device);
         _disposed = true;

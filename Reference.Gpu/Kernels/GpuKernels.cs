@@ -19,17 +19,46 @@ public readonly record struct MatrixView(GpuBuffer Buffer, int Offset, int RowSt
 /// for GPUs); 2, an 8 x 8 register block per work-item with no local memory or barrier, B row-major
 /// (gemm_rowblock.c); 3, a 6 x 32 register block per work-item with its loops unrolled and k in blocks
 /// of 128 a work-group goes through together, B row-major (gemm_panel.c); 4, A and B first packed into
-/// contiguous panels, then an 8 x 32 (float) or 8 x 16 (double) tile of C per work-item in vector
-/// registers, any layout of A and B (gemm_packed.c, the shape for CPU devices such as PoCL's).
+/// contiguous panels (A only when its rows are not contiguous), then an 8 x 32 (float) or 8 x 16 (double)
+/// tile of C per work-item in vector registers, any layout of A and B (gemm_packed.c, the shape for CPU devices such as PoCL's).
 /// </summary>
 public enum GemmVersion { Tiled = 1, RowBlock = 2, Panel = 3, Packed = 4 }
 
 /// <summary>
 /// The right operand B [K, N] of products C = A · B, made ready once for the device's gemm (PrepareB) and
-/// then used for any number of products: with version 4, B packed into gemm_packed's panels (Panels) and
-/// room to pack a left operand of up to MaxM rows (APanels); otherwise the view itself, which Gemm reads.
+/// then used for any number of products with left operands of up to MaxM rows: with version 4, B packed
+/// into gemm_packed's panels (Panels); otherwise the view itself, which Gemm reads.
 /// </summary>
-public sealed record PreparedB(int K, int N, MatrixView View, int MaxM, GpuBuffer? Panels, GpuBuffer? APanels);
+public sealed class PreparedB
+{
+    private readonly BufferScope? _scope;
+    private GpuBuffer? _aPanels;
+
+    internal PreparedB(int k, int n, MatrixView view, int maxM, GpuBuffer? panels, BufferScope? scope)
+    {
+        K = k;
+        N = n;
+        View = view;
+        MaxM = maxM;
+        Panels = panels;
+        _scope = scope;
+    }
+
+    public int K { get; }
+    public int N { get; }
+    public MatrixView View { get; }
+    public int MaxM { get; }
+    public GpuBuffer? Panels { get; }
+
+    /// <summary>Version 4: room to pack a left operand of up to MaxM rows, from the scope B was prepared in, made the first time one is packed.</summary>
+    internal GpuBuffer APanels => _aPanels ??= _scope!.Allocate(GpuKernels.PanelsLength(MaxM, GpuKernels.PackedM, K));
+}
+
+/// <summary>
+/// The left operand A [M, K] of products C = A · B, made ready once (PrepareA) for several products with
+/// the same A: with version 4, A packed into gemm_packed's panels (Panels); otherwise the view itself.
+/// </summary>
+public sealed record PreparedA(int M, int K, MatrixView View, GpuBuffer? Panels);
 
 public static class GpuKernels
 {
@@ -52,7 +81,7 @@ public static class GpuKernels
         if (v == GemmVersion.Packed)
         {
             using var scratch = new BufferScope(device);
-            GemmPacked(device, M, A, PackB(device, scratch, K, N, B, M), C, cOffset, ldc, accumulate);
+            Gemm(device, M, A, PackB(device, scratch, K, N, B, M), C, cOffset, ldc, accumulate);
             device.Finish();   // the panels are freed on return
             return;
         }
@@ -117,35 +146,81 @@ public static class GpuKernels
         return device.PreferredGemm == GemmVersion.Packed ? PackB(device, scope, K, N, B, maxM) : new PreparedB(K, N, B, maxM, null, null);
     }
 
-    /// <summary>C[M, N] (row-major, ldc, from cOffset) = [C +] A · B, A viewed [M, K] (M at most B.MaxM), with B made ready by PrepareB.</summary>
+    /// <summary>
+    /// C[M, N] (row-major, ldc, from cOffset) = [C +] A · B, A viewed [M, K] (M at most B.MaxM), with B made
+    /// ready by PrepareB. Version 4 reads A where it is when A's rows are contiguous (column stride 1: each
+    /// of a tile's rows is read along k, faster than a pass to pack it), and otherwise packs it first.
+    /// </summary>
     public static void Gemm(GpuDevice device, int M, MatrixView A, PreparedB B, GpuBuffer C, int cOffset, int ldc, bool accumulate)
     {
         ArgumentNullException.ThrowIfNull(B);
         if (B.Panels is null) Gemm(device, M, B.N, B.K, A, B.View, C, cOffset, ldc, accumulate);
-        else GemmPacked(device, M, A, B, C, cOffset, ldc, accumulate);
+        else GemmPacked(device, M, A.ColStride == 1 ? InPlace(A) : PackA(device, M, B.K, A, B.APanels), B, C, cOffset, ldc, accumulate);
     }
 
-    /// <summary>Version 4: B packed into panels of PackedNFor(precision) columns (gemm_pack), with room for the panels of an A of up to maxM rows.</summary>
+    /// <summary>
+    /// A [M, K] made ready for several products with the same left operand: on a device whose preferred gemm
+    /// is version 4, packed into panels now (a buffer from scope), whatever its layout; on others, the view.
+    /// </summary>
+    public static PreparedA PrepareA(GpuDevice device, BufferScope scope, int M, int K, MatrixView A)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(K);
+        if (device.PreferredGemm != GemmVersion.Packed) return new PreparedA(M, K, A, null);
+        var panels = scope.Allocate(PanelsLength(M, PackedM, K));
+        Pack(device, M, K, A, PackedM, panels);
+        return new PreparedA(M, K, A, panels);
+    }
+
+    /// <summary>C[A.M, N] (row-major, ldc, from cOffset) = [C +] A · B, both operands made ready (PrepareA, PrepareB) for the same K.</summary>
+    public static void Gemm(GpuDevice device, PreparedA A, PreparedB B, GpuBuffer C, int cOffset, int ldc, bool accumulate)
+    {
+        ArgumentNullException.ThrowIfNull(A);
+        ArgumentNullException.ThrowIfNull(B);
+        if (A.K != B.K) throw new ArgumentException($"A was prepared with K = {A.K} but B with K = {B.K}", nameof(B));
+        if ((A.Panels is null) != (B.Panels is null)) throw new ArgumentException("A and B were prepared on devices with different gemm versions", nameof(B));
+        if (B.Panels is null) Gemm(device, A.M, B.N, B.K, A.View, B.View, C, cOffset, ldc, accumulate);
+        else GemmPacked(device, A.M, Packed(A.Panels!, B.K), B, C, cOffset, ldc, accumulate);
+    }
+
+    /// <summary>Version 4: B packed into panels of PackedNFor(precision) columns (gemm_pack), with room for the panels of an A of up to maxM rows (allocated when one is first packed).</summary>
     private static PreparedB PackB(GpuDevice device, BufferScope scope, int K, int N, MatrixView B, int maxM)
     {
         int nr = PackedNFor(device.Precision);
         var panels = scope.Allocate(PanelsLength(N, nr, K));
         // Bp is the packing of B^T: X(n, k) = B(k, n), so X's row stride is B's column stride
         Pack(device, N, K, new MatrixView(B.Buffer, B.Offset, B.ColStride, B.RowStride), nr, panels);
-        return new PreparedB(K, N, B, maxM, panels, scope.Allocate(PanelsLength(maxM, PackedM, K)));
+        return new PreparedB(K, N, B, maxM, panels, scope);
     }
 
-    /// <summary>Version 4: A packed into B.APanels (gemm_pack), then C from the two packings (gemm_packed).</summary>
-    private static void GemmPacked(GpuDevice device, int M, MatrixView A, PreparedB B, GpuBuffer C, int cOffset, int ldc, bool accumulate)
+    /// <summary>How gemm_packed reads A: A(p * MR + i, k) = Buffer[Offset + p * Panel + i * Row + k * K] (gemm_packed.c).</summary>
+    private readonly record struct PackedAView(GpuBuffer Buffer, int Offset, int Panel, int Row, int K);
+
+    /// <summary>A view read where it is: panels of MR rows, MR row strides apart.</summary>
+    private static PackedAView InPlace(MatrixView A) => new(A.Buffer, A.Offset, PackedM * A.RowStride, A.RowStride, A.ColStride);
+
+    /// <summary>Panels of A (gemm_pack's layout) for products over K.</summary>
+    private static PackedAView Packed(GpuBuffer panels, int K) => new(panels, 0, K * PackedM, 1, PackedM);
+
+    /// <summary>A [M, K] packed into panels (gemm_pack), and how gemm_packed reads them.</summary>
+    private static PackedAView PackA(GpuDevice device, int M, int K, MatrixView A, GpuBuffer panels)
+    {
+        Pack(device, M, K, A, PackedM, panels);
+        return Packed(panels, K);
+    }
+
+    /// <summary>Version 4: C from A (packed or in place) and B's panels (gemm_packed).</summary>
+    private static void GemmPacked(GpuDevice device, int M, PackedAView A, PreparedB B, GpuBuffer C, int cOffset, int ldc, bool accumulate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
         if (M > B.MaxM) throw new ArgumentOutOfRangeException(nameof(M), M, $"B was prepared for left operands of at most {B.MaxM} rows");
-        Pack(device, M, B.K, A, PackedM, B.APanels!);
         int nr = PackedNFor(device.Precision);
         int tilesX = (B.N + nr - 1) / nr, tilesY = (M + PackedM - 1) / PackedM;
         int wgX = Math.Min(PackedWgX, tilesX), wgY = Math.Min(PackedWgY, tilesY);
         device.Launch("gemm_packed", new LaunchShape((tilesX + wgX - 1) / wgX, (tilesY + wgY - 1) / wgY, wgX, wgY),
-            [M, B.N, B.K, B.APanels!, B.Panels!, C, cOffset, ldc, accumulate]);
+            [M, B.N, B.K, A.Buffer, A.Offset, A.Panel, A.Row, A.K, B.Panels!, C, cOffset, ldc, accumulate]);
     }
 
     /// <summary>
@@ -254,16 +329,18 @@ public static class GpuKernels
         device.Launch("gru_step_forward", PointwiseShape(device, s, run ?? device.PointwiseRun),
             [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, gates, hhN, output]);
 
+    /// <summary>writeGh false: the step is its time (the forward direction) and dGx is also dGh, so dGh (any placeholder buffer) is not written.</summary>
     public static void RnnStepBackward(GpuDevice device, StepArgs s, bool relu,
-        GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer lengths, GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, int? run = null) =>
+        GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer lengths, GpuBuffer dGx, GpuBuffer dGh, bool writeGh, GpuBuffer dhPrev, int? run = null) =>
         device.Launch("rnn_step_backward", PointwiseShape(device, s, run ?? device.PointwiseRun),
-            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, relu, s.DH, s.Col0, dOut, dhNext, hs, lengths, dGx, dGh, dhPrev]);
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, relu, s.DH, s.Col0, dOut, dhNext, hs, lengths, dGx, dGh, writeGh, dhPrev]);
 
+    /// <summary>writeGh false: the step is its time (the forward direction) and dGx is also dGh, so dGh (any placeholder buffer) is not written.</summary>
     public static void LstmStepBackward(GpuDevice device, StepArgs s,
         GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer dcNext, GpuBuffer hs, GpuBuffer cs, GpuBuffer gates, GpuBuffer lengths,
-        GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, GpuBuffer dcPrev, int? run = null) =>
+        GpuBuffer dGx, GpuBuffer dGh, bool writeGh, GpuBuffer dhPrev, GpuBuffer dcPrev, int? run = null) =>
         device.Launch("lstm_step_backward", PointwiseShape(device, s, run ?? device.PointwiseRun),
-            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, dcNext, hs, cs, gates, lengths, dGx, dGh, dhPrev, dcPrev]);
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, dcNext, hs, cs, gates, lengths, dGx, dGh, writeGh, dhPrev, dcPrev]);
 
     public static void GruStepBackward(GpuDevice device, StepArgs s,
         GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer gates, GpuBuffer hhN, GpuBuffer lengths,

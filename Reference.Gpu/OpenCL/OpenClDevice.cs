@@ -16,6 +16,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
     private readonly Dictionary<string, ClKernelHandle> _kernels = new(StringComparer.Ordinal);
     private readonly GpuProfile? _profile;
     private readonly List<(string Name, nint Event)> _pendingEvents = [];
+    private readonly BufferPool<ClMemHandle> _pool = new(PoolCapacityBytes, mem => mem.Dispose());
     private bool _disposed;
 
     public OpenClDeviceInfo Info { get; }
@@ -133,15 +134,33 @@ public sealed unsafe class OpenClDevice : GpuDevice
 
     private sealed class ClBuffer(OpenClDevice device, int length, BufferElement element, ClMemHandle mem) : GpuBuffer(device, length, element)
     {
+        private bool _disposed;
+
         public ClMemHandle Mem { get; } = mem;
 
-        public override void Dispose() => Mem.Dispose();
+        /// <summary>Gives the memory to the device's pool (or, once the device is disposed, back to the driver); a second Dispose does nothing.</summary>
+        public override void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            ((OpenClDevice)Device).Return(this);
+        }
     }
+
+    private void Return(ClBuffer buffer)
+    {
+        if (_disposed) buffer.Mem.Dispose();
+        else _pool.Return(buffer.Bytes, buffer.Mem);
+    }
+
+    public override long PooledBytes => _pool.HeldBytes;
 
     public override GpuBuffer Allocate(int length, BufferElement element = BufferElement.Real)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         long bytes = (long)length * (element == BufferElement.Int32 ? 4 : Precision.Size());
+        if (_pool.TryTake(bytes, out var reused)) return new ClBuffer(this, length, element, reused);
         int err = 0;
         nint mem = OpenClNative.clCreateBuffer(_context.DangerousGetHandle(), OpenClNative.CL_MEM_READ_WRITE, (nuint)bytes, null, &err);
         OpenClNative.Check(err, $"clCreateBuffer({bytes} bytes)");
@@ -207,7 +226,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
         nint evt = 0;
         OpenClNative.Check(OpenClNative.clEnqueueNDRangeKernel(_queue.DangerousGetHandle(), k, shape.GroupsY == 1 && shape.LocalY == 1 ? 1u : 2u,
             null, global, local, 0, null, EventSlot(&evt)), $"clEnqueueNDRangeKernel({kernel})");
-        Record(kernel, evt);
+        Record(Environment.GetEnvironmentVariable("RNN_PROFILE_SHAPES") is null ? kernel : $"{kernel} {global[0]}x{global[1]} {args[0].Value},{args[1].Value}", evt);
     }
 
     public override void Finish()
@@ -255,6 +274,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
         _disposed = true;
         foreach (var (_, evt) in _pendingEvents) OpenClNative.clReleaseEvent(evt);
         _pendingEvents.Clear();
+        _pool.FreeAll();
         foreach (var k in _kernels.Values) k.Dispose();
         _program.Dispose();
         _queue.Dispose();

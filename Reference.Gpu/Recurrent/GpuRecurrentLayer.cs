@@ -9,12 +9,17 @@
 //             and one fused pointwise kernel (biases, gates, state update, output, length masking)
 //   backward: per step in reverse, one fused pointwise kernel (dGates) and one gemm dhPrev += dG W_hh;
 //             then dW_hh = dG^T h and dW_ih = dG^T x as one gemm each over all steps, db_ih and db_hh
-//             as fixed-order column sums, and dx = dG W_ih as one gemm.
+//             as fixed-order column sums, and dx = dG W_ih as one gemm. (In an RNN or LSTM's forward
+//             direction dG of the input and of the recurrent product are one array, by time = by step.)
 // Nothing is summed with atomics and every sum has a fixed order, so a rerun is bit-identical.
 // The cache stays on the device too: the layer keeps the device buffers of its latest Forward (each
 // layer's input, hs, cs, gates, hhN), and Backward given the cache that Forward returned uses them
 // instead of uploading the cache's arrays again (the same values, so the same bits); any other cache
 // (an older one, a copy, the CPU's) is uploaded. The returned records are the same either way.
+// When the returned cache's arrays are copied from the device is the caller's choice (CacheDownload):
+// before Forward returns (Always, the default: the record outlives the device copy), or when first read
+// (WhenRead: a forward+backward on the device then copies none of it, as PyTorch keeps its activations
+// where it computed them).
 // Equations: Spec/rnn.md, lstm.md, gru.md; this file's mapping and launch shapes: Spec/gpu.md.
 //
 // T = steps, B = batch, I_l = layer input size, H = hidden size, G = gate blocks (1, 4, 3),
@@ -25,9 +30,28 @@ using Rnn.Reference.Tensors;
 
 namespace Rnn.Reference.Gpu.Recurrent;
 
-public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
+/// <summary>When GpuRecurrentLayer.Forward copies the activations backward needs (hs, cs, gates, hhN) into the DirectionCache records it returns.</summary>
+public enum CacheDownload
+{
+    /// <summary>Before Forward returns: the records are complete and outlive the layer's device copy.</summary>
+    Always,
+
+    /// <summary>
+    /// Each array when it is first read, while the layer still holds the device copy (until its next
+    /// Forward, ReleaseDeviceCache or Dispose); read later, it throws, saying so. A Backward given the
+    /// cache the latest Forward returned reads the device copy and none of the arrays. The layer inputs
+    /// of layers after the first (the previous layer's output) are downloaded either way.
+    /// </summary>
+    WhenRead,
+}
+
+public sealed class GpuRecurrentLayer(GpuDevice device, CacheDownload cacheDownload = CacheDownload.Always) : IDisposable
 {
     public GpuDevice Device { get; } = device ?? throw new ArgumentNullException(nameof(device));
+
+    /// <summary>When Forward copies the cache's activations from the device (CacheDownload).</summary>
+    public CacheDownload CacheDownload { get; } = Enum.IsDefined(cacheDownload) ? cacheDownload
+        : throw new ArgumentOutOfRangeException(nameof(cacheDownload), cacheDownload, "CacheDownload is Always or WhenRead");
 
     /// <summary>The device buffers behind the cache of the latest Forward: for each layer its input [T, B, I_l], for each direction its DirectionCache.</summary>
     private sealed record DeviceCache(RecurrentCache Cache, BufferScope Buffers, GpuBuffer[] LayerInputs, DeviceDirection[] Directions);
@@ -77,6 +101,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
             var lens = scope.UploadInts(dims.Lengths);                                     // [B]
             var noBias = resident.Zeros(1);                                                // a buffer argument a kernel does not read
 
+            DeviceCache? held = null;                                                       // set once the record exists: what the arrays read when used are read from
             var layerInputs = new double[L][];
             var directions = new DirectionCache[L * D];
             var deviceInputs = new GpuBuffer[L];
@@ -142,14 +167,15 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                     }
 
                     // what the backward pass needs, in the reference's DirectionCache layout
-                    var cache = new DirectionCache(
-                        dev.Download(hs, 0, (T + 1) * BH),
-                        config.HasCellState ? dev.Download(cs, 0, (T + 1) * BH) : [],
-                        config.Kind is CellKind.Lstm or CellKind.Gru ? dev.Download(gates, 0, T * B * GH) : [],
-                        config.Kind == CellKind.Gru ? dev.Download(hhN, 0, T * BH) : []);
-                    directions[ld] = cache;
-                    cache.H.AsSpan(T * BH, BH).CopyTo(hN.AsSpan(ld * BH));
-                    if (cN is not null) cache.C.AsSpan(T * BH, BH).CopyTo(cN.AsSpan(ld * BH));
+                    Func<double[]> hsRead = Reader(hs, (T + 1) * BH, "hs", () => held);
+                    Func<double[]> csRead = config.HasCellState ? Reader(cs, (T + 1) * BH, "cs", () => held) : () => [];
+                    Func<double[]> gatesRead = config.Kind is CellKind.Lstm or CellKind.Gru ? Reader(gates, T * B * GH, "gates", () => held) : () => [];
+                    Func<double[]> hhNRead = config.Kind == CellKind.Gru ? Reader(hhN, T * BH, "hhN", () => held) : () => [];
+                    directions[ld] = CacheDownload == CacheDownload.Always
+                        ? new DirectionCache(hsRead(), csRead(), gatesRead(), hhNRead())
+                        : DirectionCache.ReadOnFirstUse(hsRead, csRead, gatesRead, hhNRead);
+                    dev.Download(hs, T * BH, hN.AsSpan(ld * BH, BH));                            // h_n = hs[T]
+                    if (cN is not null) dev.Download(cs, T * BH, cN.AsSpan(ld * BH, BH));          // c_n = cs[T]
                 }
                 if (l + 1 < L)
                 {
@@ -164,7 +190,7 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                 : config.BatchFirst ? new Tensor([B, T, DH], RecurrentShapes.FromTimeMajor(outputData, T, B, DH))
                 : new Tensor([T, B, DH], outputData);
             var cacheAll = new RecurrentCache(config, parameters, T, B, dims.Unbatched, dims.Lengths, layerInputs, directions);
-            _latest = new DeviceCache(cacheAll, resident, deviceInputs, deviceDirections);
+            _latest = held = new DeviceCache(cacheAll, resident, deviceInputs, deviceDirections);
             done = true;
             return new RecurrentOutput(output, new Tensor(dims.StateShape, hN), cN is null ? null : new Tensor(dims.StateShape, cN), cacheAll);
         }
@@ -217,7 +243,9 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                 var gates = resident?.Gates ?? (config.Kind is CellKind.Lstm or CellKind.Gru ? dir.Upload(dc.Gates) : unused);
                 var hhN = resident?.HhN ?? (config.Kind == CellKind.Gru ? dir.Upload(dc.HhN) : unused);
                 var dGx = dir.Allocate(T * B * GH);                                         // [T, B, G*H] by time
-                var dGh = dir.Allocate(T * B * GH);                                         // [T, B, G*H] by step
+                // RNN and LSTM forward direction: step s is time t and d(hPrev W_hhᵀ) = d(x W_ihᵀ), so dGx is dGh too
+                bool oneDG = d == 0 && config.Kind != CellKind.Gru;
+                var dGh = oneDG ? dGx : dir.Allocate(T * B * GH);                           // [T, B, G*H] by step
                 // dhNext starts as dh_n and is carried backwards (dhNext in min-char-rnn); two buffers swap roles
                 var dhNext = dHN is null ? dir.Zeros(BH) : dir.Upload(dHN.Data.AsSpan(ld * BH, BH));
                 var dhPrev = dir.Allocate(BH);
@@ -232,10 +260,10 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                     {
                         case CellKind.RnnTanh:
                         case CellKind.RnnRelu:
-                            GpuKernels.RnnStepBackward(dev, at, config.Kind == CellKind.RnnRelu, dLayerOut, dhNext, hs, lens, dGx, dGh, dhPrev);
+                            GpuKernels.RnnStepBackward(dev, at, config.Kind == CellKind.RnnRelu, dLayerOut, dhNext, hs, lens, dGx, oneDG ? unused : dGh, !oneDG, dhPrev);
                             break;
                         case CellKind.Lstm:
-                            GpuKernels.LstmStepBackward(dev, at, dLayerOut, dhNext, dcNext, hs, cs, gates, lens, dGx, dGh, dhPrev, dcPrev);
+                            GpuKernels.LstmStepBackward(dev, at, dLayerOut, dhNext, dcNext, hs, cs, gates, lens, dGx, oneDG ? unused : dGh, !oneDG, dhPrev, dcPrev);
                             break;
                         case CellKind.Gru:
                             GpuKernels.GruStepBackward(dev, at, dLayerOut, dhNext, hs, gates, hhN, lens, dGx, dGh, dhPrev);
@@ -250,27 +278,30 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
                 if (dC0 is not null) dev.Download(dcNext, 0, dC0.AsSpan(ld * BH, BH));
 
                 // The weight gradients sum over k = (step, batch row): A = dGᵀ is read where dG is (a transposed
-                // view; on a CPU device packed into panels first, which reads dG's rows contiguously)
+                // view; on a CPU device packed into panels first, which reads dG's rows contiguously, once
+                // for both products when dGx is dGh)
+                var dGhT = GpuKernels.PrepareA(dev, dir, GH, T * B, MatrixView.Transposed(dGh, GH));      // [G*H, T*B]
+                var dGxT = oneDG ? dGhT : GpuKernels.PrepareA(dev, dir, GH, T * B, MatrixView.Transposed(dGx, GH));
                 // forward: hh = hPrev W_hhᵀ at every step   so   dW_hh[G*H, H] = dGᵀ[G*H, T*B] · hs[0 .. T-1][T*B, H]
                 var dWhh = dir.Allocate(GH * H);
                 var hsB = GpuKernels.PrepareB(dev, dir, T * B, H, MatrixView.RowMajor(hs, H), maxM: GH);
-                GpuKernels.Gemm(dev, GH, MatrixView.Transposed(dGh, GH), hsB, dWhh, 0, H, accumulate: false);
+                GpuKernels.Gemm(dev, dGhT, hsB, dWhh, 0, H, accumulate: false);
                 // forward: xProj = x W_ihᵀ + b_ih for all steps   so   dW_ih[G*H, I_l] = dGᵀ · x,  dx += dG · W_ih
                 var dWih = dir.Allocate(GH * In);
                 var xB = GpuKernels.PrepareB(dev, dir, T * B, In, MatrixView.RowMajor(x, In), maxM: GH);
-                GpuKernels.Gemm(dev, GH, MatrixView.Transposed(dGx, GH), xB, dWih, 0, In, accumulate: false);
+                GpuKernels.Gemm(dev, dGxT, xB, dWih, 0, In, accumulate: false);
                 var WihB = GpuKernels.PrepareB(dev, dir, GH, In, MatrixView.RowMajor(Wih, In), maxM: T * B);
                 GpuKernels.Gemm(dev, T * B, MatrixView.RowMajor(dGx, GH), WihB, dLayerIn, 0, In, accumulate: d > 0);
                 dev.Download(dWhh, 0, grads["weight_hh" + s].Data);
                 dev.Download(dWih, 0, grads["weight_ih" + s].Data);
                 if (config.Bias)
                 {
-                    // db = the sum of dG over all steps and batch rows, in a fixed order
+                    // db = the sum of dG over all steps and batch rows, in a fixed order (db_hh = db_ih when dGx is dGh)
                     var db = dir.Allocate(2 * GH);
                     GpuKernels.ColumnSum(dev, T * B, GH, dGx, 0, GH, db, 0, accumulate: false);
-                    GpuKernels.ColumnSum(dev, T * B, GH, dGh, 0, GH, db, GH, accumulate: false);
+                    if (!oneDG) GpuKernels.ColumnSum(dev, T * B, GH, dGh, 0, GH, db, GH, accumulate: false);
                     dev.Download(db, 0, grads["bias_ih" + s].Data);
-                    dev.Download(db, GH, grads["bias_hh" + s].Data);
+                    dev.Download(db, oneDG ? 0 : GH, grads["bias_hh" + s].Data);
                 }
             }
             dLayerOut = dLayerIn;
@@ -284,6 +315,20 @@ public sealed class GpuRecurrentLayer(GpuDevice device) : IDisposable
         int[] stateShape = RecurrentShapes.StateShape(cache);
         return new RecurrentGradients(dInput, new Tensor(stateShape, dH0), dC0 is null ? null : new Tensor(stateShape, dC0), grads);
     }
+
+    /// <summary>
+    /// The download of buffer[0 .. length-1] into a new array, for the cache Forward returns: with
+    /// CacheDownload.WhenRead it runs when the array is first read, and refuses once the layer no longer
+    /// holds that Forward's device copy (held() is the copy the record was made with).
+    /// </summary>
+    private Func<double[]> Reader(GpuBuffer buffer, int length, string name, Func<DeviceCache?> held) => () =>
+    {
+        if (CacheDownload == CacheDownload.WhenRead && (held() is not { } copy || !ReferenceEquals(copy, _latest)))
+            throw new InvalidOperationException(
+                $"this cache's {name} was kept on {Device.Name} only (CacheDownload.WhenRead) and was freed by a later Forward, " +
+                "ReleaseDeviceCache or Dispose of its GpuRecurrentLayer; read the cache before then, or make the layer with CacheDownload.Always");
+        return Device.Download(buffer, 0, length);
+    };
 
     /// <summary>state[step 0] = s0[ld] (the given h0 / c0 slice), or zeros.</summary>
     private static void InitialState(GpuDevice dev, GpuBuffer states, Tensor? s0, int ld, int BH)

@@ -49,12 +49,56 @@ public sealed record RecurrentStepGradients(
     }
 }
 
-/// <summary>One layer and direction's activations, by processing step s (time t = s forward, T-1-s reverse).</summary>
-public sealed record DirectionCache(
-    double[] H,       // [T+1, B, H]  H[s] = state before step s; H[0] = h0, H[T] = h_n
-    double[] C,       // [T+1, B, H]  LSTM carry state, same indexing (empty for RNN / GRU)
-    double[] Gates,   // [T, B, G*H]  activated gates at step s (RNN: empty, the state is its own activation)
-    double[] HhN);    // [T, B, H]    reset-after GRU only: h W_hnᵀ + b_hn at step s (empty otherwise)
+/// <summary>
+/// One layer and direction's activations, by processing step s (time t = s forward, T-1-s reverse):
+///   H     [T+1, B, H]  H[s] = state before step s; H[0] = h0, H[T] = h_n
+///   C     [T+1, B, H]  LSTM carry state, same indexing (empty for RNN / GRU)
+///   Gates [T, B, G*H]  activated gates at step s (RNN: empty, the state is its own activation)
+///   HhN   [T, B, H]    reset-after GRU only: h W_hnᵀ + b_hn at step s (empty otherwise)
+/// The arrays are given (the CPU stack), or read once, when first used, from where they are held
+/// (ReadOnFirstUse: a GPU device's memory, Reference.Gpu). Either way each property always returns
+/// the same array.
+/// </summary>
+public sealed class DirectionCache
+{
+    private readonly Lazy<double[]> _h, _c, _gates, _hhN;
+
+    /// <summary>A cache of the given arrays (shapes as above; empty where the cell has none).</summary>
+    public DirectionCache(double[] H, double[] C, double[] Gates, double[] HhN)
+        : this(Given(H, nameof(H)), Given(C, nameof(C)), Given(Gates, nameof(Gates)), Given(HhN, nameof(HhN)))
+    {
+    }
+
+    private DirectionCache(Lazy<double[]> h, Lazy<double[]> c, Lazy<double[]> gates, Lazy<double[]> hhN)
+    {
+        _h = h;
+        _c = c;
+        _gates = gates;
+        _hhN = hhN;
+    }
+
+    /// <summary>A cache whose arrays are each read by its function the first time the property is used (once, even from several threads); a function that throws throws again at every later use.</summary>
+    public static DirectionCache ReadOnFirstUse(Func<double[]> H, Func<double[]> C, Func<double[]> Gates, Func<double[]> HhN) =>
+        new(new Lazy<double[]>(H), new Lazy<double[]>(C), new Lazy<double[]>(Gates), new Lazy<double[]>(HhN));
+
+    /// <summary>[T+1, B, H] the state before each step; H[T] = h_n.</summary>
+    public double[] H => _h.Value;
+
+    /// <summary>[T+1, B, H] the LSTM carry state before each step, or empty.</summary>
+    public double[] C => _c.Value;
+
+    /// <summary>[T, B, G*H] the activated gates of each step, or empty (RNN).</summary>
+    public double[] Gates => _gates.Value;
+
+    /// <summary>[T, B, H] the reset-after GRU's h W_hnᵀ + b_hn of each step, or empty.</summary>
+    public double[] HhN => _hhN.Value;
+
+    private static Lazy<double[]> Given(double[] array, string name)
+    {
+        ArgumentNullException.ThrowIfNull(array, name);
+        return new Lazy<double[]>(() => array);
+    }
+}
 
 /// <summary>Everything the backward pass needs, fixed at the forward call.</summary>
 public sealed record RecurrentCache(

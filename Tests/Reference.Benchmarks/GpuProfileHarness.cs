@@ -2,8 +2,11 @@
 // forward+backward (and forward) wall-clock medians on an ordinary device, then the same calls on
 // a profiled device (GpuDevice.Open(..., profile: true)) with each kernel's device time per call
 // (the median over the repeats), so that where the time goes can be reported and reproduced.
-// Writes JSON: {workload/precision: {forward, forward_backward, profiled_forward_backward, kernels:
-// {name: {launches, seconds}}}} (seconds per call). Warm-up: each configuration runs 3 times first.
+// forward_backward_on_device is forward+backward with the cache kept on the device
+// (CacheDownload.WhenRead); the profiled calls are those.
+// Writes JSON: {workload/precision: {forward, forward_backward, forward_backward_on_device,
+// profiled_forward_backward, kernels: {name: {launches, seconds}}}} (seconds per call). Warm-up: each
+// configuration runs 3 times first.
 //   --gpu-profile OUT.json [--workloads a,b,...] [--precisions f32,f64] [--repeats N]
 using System.Diagnostics;
 using System.Text.Json;
@@ -41,19 +44,21 @@ public static class GpuProfileHarness
                 var input = rng.UniformTensor(-1, 1, T, B, I);
                 var dOutput = rng.UniformTensor(-1, 1, T, B, H);
 
-                double fwd, fb;
+                double fwd, fb, fbOnDevice;
                 using (var device = GpuDevice.Open("opencl:0", precision))
                 {
                     var gpu = new GpuRecurrentLayer(device);
+                    var onDevice = new GpuRecurrentLayer(device, CacheDownload.WhenRead);
                     fwd = Median(repeats, () => gpu.Forward(config, parameters, input));
                     fb = Median(repeats, () => gpu.Backward(gpu.Forward(config, parameters, input).Cache, dOutput));
+                    fbOnDevice = Median(repeats, () => onDevice.Backward(onDevice.Forward(config, parameters, input).Cache, dOutput));
                 }
 
                 var perKernel = new Dictionary<string, List<(int Launches, double Seconds)>>();
                 var profiledWall = new List<double>();
                 using (var device = GpuDevice.Open("opencl:0", precision, profile: true))
                 {
-                    var gpu = new GpuRecurrentLayer(device);
+                    var gpu = new GpuRecurrentLayer(device, CacheDownload.WhenRead);
                     for (int i = 0; i < 3 + repeats; i++)
                     {
                         device.ReadProfile(reset: true);
@@ -79,10 +84,11 @@ public static class GpuProfileHarness
                 {
                     ["forward"] = fwd,
                     ["forward_backward"] = fb,
+                    ["forward_backward_on_device"] = fbOnDevice,
                     ["profiled_forward_backward"] = MedianOf(profiledWall),
                     ["kernels"] = kernels,
                 };
-                Console.Error.WriteLine($"{name} {precisionName}: forward {fwd * 1e3:F1} ms, forward+backward {fb * 1e3:F1} ms (profiled {MedianOf(profiledWall) * 1e3:F1} ms)");
+                Console.Error.WriteLine($"{name} {precisionName}: forward {fwd * 1e3:F1} ms, forward+backward {fb * 1e3:F1} ms, with the cache on the device {fbOnDevice * 1e3:F1} ms (profiled {MedianOf(profiledWall) * 1e3:F1} ms)");
                 foreach (var (kernel, k) in kernels.OrderByDescending(kv => kv.Value["seconds"]))
                     Console.Error.WriteLine($"  {kernel,-20} {k["launches"],6} launches {k["seconds"] * 1e3,10:F2} ms");
             }

@@ -3,7 +3,9 @@
 // gemm kernel alone (versions 2 and 3, the CPU-device ones) at 2048^3 and at every product shape of
 // lstm-medium's forward and backward, for GFLOP/s and for where the stack's time goes.
 // Each call includes what the public API does: uploading the inputs and weights, and downloading
-// the output and the cache that backward takes (Spec/gpu.md, "Where the time goes").
+// the output and the cache that backward takes (Spec/gpu.md, "Where the time goes"); the
+// ...CacheOnDevice variant is the same forward+backward with CacheDownload.WhenRead, whose cache
+// stays on the device (as PyTorch's activations stay where it computed them).
 // Run (POCL_CACHE_DIR must be a writable folder):
 //   dotnet run -c Release --project Tests/Reference.Benchmarks -- --filter '*GpuRecurrentBenchmarks*'
 // Tests/Reference.Benchmarks/gpu_vs_pytorch.py runs these and the same workloads in PyTorch in one
@@ -28,7 +30,7 @@ public class GpuRecurrentBenchmarks
     public string Precision { get; set; } = "f32";
 
     private GpuDevice _device = null!;
-    private GpuRecurrentLayer _gpu = null!;
+    private GpuRecurrentLayer _gpu = null!, _gpuCacheOnDevice = null!;
     private RecurrentConfig _config = null!;
     private NamedTensors _parameters = null!;
     private Tensor _input = null!, _dOutput = null!;
@@ -39,6 +41,7 @@ public class GpuRecurrentBenchmarks
         var (kind, T, B, I, H) = RecurrentBenchmarks.Workloads[Workload];
         _device = GpuDevice.Open("opencl:0", GpuPrecisions.Parse(Precision));
         _gpu = new GpuRecurrentLayer(_device);
+        _gpuCacheOnDevice = new GpuRecurrentLayer(_device, CacheDownload.WhenRead);
         _config = new RecurrentConfig(kind, I, H);
         _parameters = RecurrentParameters.Initialize(_config, seed: 1);
         var rng = new SeededRandom(2);
@@ -57,6 +60,13 @@ public class GpuRecurrentBenchmarks
     {
         var forward = _gpu.Forward(_config, _parameters, _input);
         return _gpu.Backward(forward.Cache, _dOutput).dParameters;
+    }
+
+    [Benchmark]
+    public NamedTensors ForwardBackwardCacheOnDevice()
+    {
+        var forward = _gpuCacheOnDevice.Forward(_config, _parameters, _input);
+        return _gpuCacheOnDevice.Backward(forward.Cache, _dOutput).dParameters;
     }
 }
 

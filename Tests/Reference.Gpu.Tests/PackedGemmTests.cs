@@ -3,7 +3,8 @@
 // at sizes that are not multiples of the panel width); a B made ready once (PrepareB) serving several
 // products with different left operands, fewer rows than it was made for and accumulation, in every
 // layout the stack uses; the errors for a left operand with more rows than B was made for and for a
-// panels buffer that is too short; and a rerun bit-identical. GemmEqualsTheTripleLoop (KernelTests)
+// panels buffer that is too short; and a rerun bit-identical. A left operand with contiguous rows is read
+// in place, one made ready with PrepareA is packed: the two give the same bits, and the plain loop's sums. GemmEqualsTheTripleLoop (KernelTests)
 // checks the whole product, Gemm(version: Packed), at its ragged sizes.
 using NUnit.Framework;
 using Rnn.Reference.Gpu.Kernels;
@@ -120,5 +121,46 @@ public sealed class PackedGemmTests
         Gemm(dev, M, N, K, A, B, C1, 0, N, accumulate: false, GemmVersion.Packed);
         Gemm(dev, M, N, K, A, B, C2, 0, N, accumulate: false, GemmVersion.Packed);
         Assert.That(dev.Download(C2, 0, M * N), Is.EqualTo(dev.Download(C1, 0, M * N)));
+    }
+
+    [Test]
+    public void ALeftOperandReadInPlaceAndOnePackedGiveTheSameBits([Values] GpuPrecision precision, [Values(1, 7, 8, 21)] int M)
+    {
+        const int N = 37, K = 70, offA = 3;
+        var dev = Pocl.Device(precision);
+        using var scope = new BufferScope(dev);
+        var a = Random(offA + M * K, 51);
+        var b = Random(K * N, 52);
+        var A = MatrixView.RowMajor(scope.Upload(a), K, offA);                              // rows contiguous: read in place
+        var prepared = PrepareB(dev, scope, K, N, MatrixView.RowMajor(scope.Upload(b), N), maxM: M);
+        var inPlace = scope.Allocate(M * N);
+        var packed = scope.Allocate(M * N);
+        Gemm(dev, M, A, prepared, inPlace, 0, N, accumulate: false);
+        var packedA = PrepareA(dev, scope, M, K, A);
+        Assert.That(packedA.Panels, Is.Not.Null, "on PoCL's CPU device PrepareA packs");
+        Gemm(dev, packedA, prepared, packed, 0, N, accumulate: false);
+
+        var fromInPlace = dev.Download(inPlace, 0, M * N);
+        Assert.That(dev.Download(packed, 0, M * N), Is.EqualTo(fromInPlace), "the same products added in the same order");
+        double tol = (precision == GpuPrecision.Float64 ? 1e-13 : 2e-6) * K;
+        for (int m = 0; m < M; m++)
+            for (int n = 0; n < N; n++)
+            {
+                double sum = 0;
+                for (int k = 0; k < K; k++) sum += a[offA + m * K + k] * b[k * N + n];
+                if (!(Math.Abs(fromInPlace[m * N + n] - sum) <= tol * Math.Max(1, Math.Abs(sum))))
+                    Assert.Fail($"M = {M}: C[{m}, {n}] is {fromInPlace[m * N + n]:R}, the plain loop gives {sum:R}");
+            }
+    }
+
+    [Test]
+    public void OperandsPreparedForDifferentKAreRefused()
+    {
+        var dev = Pocl.Device(GpuPrecision.Float64);
+        using var scope = new BufferScope(dev);
+        var A = PrepareA(dev, scope, 3, 4, MatrixView.RowMajor(scope.Zeros(12), 4));
+        var B = PrepareB(dev, scope, 5, 2, MatrixView.RowMajor(scope.Zeros(10), 2), maxM: 3);
+        var e = Assert.Throws<ArgumentException>(() => Gemm(dev, A, B, scope.Zeros(6), 0, 2, accumulate: false))!;
+        Assert.That(e.Message, Does.StartWith("A was prepared with K = 4 but B with K = 5"));
     }
 }

@@ -120,8 +120,9 @@ public static class EvalCommand
             if (device is null) return CommandLine.Fail(stderr, ExitCodes.DeviceUnavailable, error!, UsageLine);
         }
         IReadOnlyList<CaseResult> results;
+        // each case's backward runs right after its forward, from the device copy: the cache is never read on the host
         using (device)
-            results = Evaluator.EvaluateAll(cases, compute, budget, device is null ? null : new GpuRecurrentLayer(device));
+            results = Evaluator.EvaluateAll(cases, compute, budget, device is null ? null : new GpuRecurrentLayer(device, CacheDownload.WhenRead));
         if (device is not null) stderr.WriteLine("rnn-grading: " + Printable.Escape(WhereEvaluated(cases, device)));
         int failed = results.Count(r => r.Error is not null);
         try
