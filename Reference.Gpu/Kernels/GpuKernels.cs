@@ -329,18 +329,16 @@ public static class GpuKernels
         device.Launch("gru_step_forward", PointwiseShape(device, s, run ?? device.PointwiseRun),
             [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, hasBias, s.DH, s.Col0, xProj, hh, bih, bhh, lengths, hs, gates, hhN, output]);
 
-    /// <summary>writeGh false: the step is its time (the forward direction) and dGx is also dGh, so dGh (any placeholder buffer) is not written.</summary>
     public static void RnnStepBackward(GpuDevice device, StepArgs s, bool relu,
-        GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer lengths, GpuBuffer dGx, GpuBuffer dGh, bool writeGh, GpuBuffer dhPrev, int? run = null) =>
+        GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer lengths, GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, int? run = null) =>
         device.Launch("rnn_step_backward", PointwiseShape(device, s, run ?? device.PointwiseRun),
-            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, relu, s.DH, s.Col0, dOut, dhNext, hs, lengths, dGx, dGh, writeGh, dhPrev]);
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, relu, s.DH, s.Col0, dOut, dhNext, hs, lengths, dGx, dGh, dhPrev]);
 
-    /// <summary>writeGh false: the step is its time (the forward direction) and dGx is also dGh, so dGh (any placeholder buffer) is not written.</summary>
     public static void LstmStepBackward(GpuDevice device, StepArgs s,
         GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer dcNext, GpuBuffer hs, GpuBuffer cs, GpuBuffer gates, GpuBuffer lengths,
-        GpuBuffer dGx, GpuBuffer dGh, bool writeGh, GpuBuffer dhPrev, GpuBuffer dcPrev, int? run = null) =>
+        GpuBuffer dGx, GpuBuffer dGh, GpuBuffer dhPrev, GpuBuffer dcPrev, int? run = null) =>
         device.Launch("lstm_step_backward", PointwiseShape(device, s, run ?? device.PointwiseRun),
-            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, dcNext, hs, cs, gates, lengths, dGx, dGh, writeGh, dhPrev, dcPrev]);
+            [s.B, s.H, run ?? device.PointwiseRun, s.Time, s.Step, s.DH, s.Col0, dOut, dhNext, dcNext, hs, cs, gates, lengths, dGx, dGh, dhPrev, dcPrev]);
 
     public static void GruStepBackward(GpuDevice device, StepArgs s,
         GpuBuffer dOut, GpuBuffer dhNext, GpuBuffer hs, GpuBuffer gates, GpuBuffer hhN, GpuBuffer lengths,

@@ -11,8 +11,6 @@
 //   dGx    [T, B, G*H]  written at time t: dL/d(x W_ih^T + b_ih), for dW_ih, dx and db_ih
 //   dGh    [T, B, G*H]  written at step s: dL/d(hPrev W_hh^T + b_hh), for dhPrev, dW_hh and db_hh
 //                       (the same values as dGx except the GRU's n block, which r multiplies)
-//   writeGh             RNN and LSTM: 0 in the forward direction, where step s is time t, so that dGx
-//                       is dGh too and the host passes a placeholder for dGh, which is not touched
 // Past an element's length the gradient reaching h and c passes straight to the previous state.
 // As in the forward kernels, every choice is a ?: between computed values and tanh is portable.h's
 // call-free form, so that a CPU device can vectorise the loop over a run; every load is unconditional.
@@ -21,7 +19,7 @@
 KERNEL void rnn_step_backward(int B, int H, int run, int t, int step, int relu, int DH, int col0,
                               GLOBAL const REAL* RESTRICT dOut, GLOBAL const REAL* RESTRICT dhNext,
                               GLOBAL const REAL* RESTRICT hs, GLOBAL const int* RESTRICT lengths,
-                              GLOBAL REAL* RESTRICT dGx, GLOBAL REAL* RESTRICT dGh, int writeGh, GLOBAL REAL* RESTRICT dhPrev)
+                              GLOBAL REAL* RESTRICT dGx, GLOBAL REAL* RESTRICT dGh, GLOBAL REAL* RESTRICT dhPrev)
 {
     // batch row b, hidden units j0 .. j1-1
     const StepUnits u = step_units(B, H, run);
@@ -37,7 +35,7 @@ KERNEL void rnn_step_backward(int B, int H, int run, int t, int step, int relu, 
         // forward: h = act(a); relu'(a) = 1 where h > 0 else 0, tanh'(a) = 1 - h^2
         const REAL da = dh * (relu ? (h <= R(0) ? R(0) : R(1)) : R(1) - h * h);   // a select, no branch
         dGx[t * B * H + k] = da;
-        if (writeGh) dGh[step * B * H + k] = da;
+        dGh[step * B * H + k] = da;
         dhPrev[k] = valid ? R(0) : dhNext[k];
     }
 }
@@ -47,8 +45,7 @@ KERNEL void lstm_step_backward(int B, int H, int run, int t, int step, int DH, i
                                GLOBAL const REAL* RESTRICT dOut, GLOBAL const REAL* RESTRICT dhNext, GLOBAL const REAL* RESTRICT dcNext,
                                GLOBAL const REAL* RESTRICT hs, GLOBAL const REAL* RESTRICT cs, GLOBAL const REAL* RESTRICT gates,
                                GLOBAL const int* RESTRICT lengths,
-                               GLOBAL REAL* RESTRICT dGx, GLOBAL REAL* RESTRICT dGh, int writeGh,
-                               GLOBAL REAL* RESTRICT dhPrev, GLOBAL REAL* RESTRICT dcPrev)
+                               GLOBAL REAL* RESTRICT dGx, GLOBAL REAL* RESTRICT dGh, GLOBAL REAL* RESTRICT dhPrev, GLOBAL REAL* RESTRICT dcPrev)
 {
     const int G = 4 * H;
     // batch row b, hidden units j0 .. j1-1
@@ -78,7 +75,7 @@ KERNEL void lstm_step_backward(int B, int H, int run, int t, int step, int DH, i
         const REAL dag = dG * (R(1) - g * g), dao = dO * og * (R(1) - og);
         const int xt = (t * B + b) * G;
         dGx[xt + j] = dai; dGx[xt + H + j] = daf; dGx[xt + 2 * H + j] = dag; dGx[xt + 3 * H + j] = dao;
-        if (writeGh) { dGh[gs + j] = dai; dGh[gs + H + j] = daf; dGh[gs + 2 * H + j] = dag; dGh[gs + 3 * H + j] = dao; }
+        dGh[gs + j] = dai; dGh[gs + H + j] = daf; dGh[gs + 2 * H + j] = dag; dGh[gs + 3 * H + j] = dao;
         dhPrev[k] = valid ? R(0) : dhNext[k];
     }
 }

@@ -10,7 +10,8 @@
 //   backward: per step in reverse, one fused pointwise kernel (dGates) and one gemm dhPrev += dG W_hh;
 //             then dW_hh = dG^T h and dW_ih = dG^T x as one gemm each over all steps, db_ih and db_hh
 //             as fixed-order column sums, and dx = dG W_ih as one gemm. (In an RNN or LSTM's forward
-//             direction dG of the input and of the recurrent product are one array, by time = by step.)
+//             direction the two dG arrays, by time and by step, hold the same values: dGᵀ is packed once
+//             for both weight gradients and db_hh is db_ih.)
 // Nothing is summed with atomics and every sum has a fixed order, so a rerun is bit-identical.
 // The cache stays on the device too: the layer keeps the device buffers of its latest Forward (each
 // layer's input, hs, cs, gates, hhN), and Backward given the cache that Forward returned uses them
@@ -243,9 +244,10 @@ public sealed class GpuRecurrentLayer(GpuDevice device, CacheDownload cacheDownl
                 var gates = resident?.Gates ?? (config.Kind is CellKind.Lstm or CellKind.Gru ? dir.Upload(dc.Gates) : unused);
                 var hhN = resident?.HhN ?? (config.Kind == CellKind.Gru ? dir.Upload(dc.HhN) : unused);
                 var dGx = dir.Allocate(T * B * GH);                                         // [T, B, G*H] by time
-                // RNN and LSTM forward direction: step s is time t and d(hPrev W_hhᵀ) = d(x W_ihᵀ), so dGx is dGh too
+                var dGh = dir.Allocate(T * B * GH);                                         // [T, B, G*H] by step
+                // RNN and LSTM forward direction: step s is time t and d(hPrev W_hhᵀ) = d(x W_ihᵀ), so dGx and dGh
+                // hold the same values and the products and sums after the loop take dGx for both
                 bool oneDG = d == 0 && config.Kind != CellKind.Gru;
-                var dGh = oneDG ? dGx : dir.Allocate(T * B * GH);                           // [T, B, G*H] by step
                 // dhNext starts as dh_n and is carried backwards (dhNext in min-char-rnn); two buffers swap roles
                 var dhNext = dHN is null ? dir.Zeros(BH) : dir.Upload(dHN.Data.AsSpan(ld * BH, BH));
                 var dhPrev = dir.Allocate(BH);
@@ -260,10 +262,10 @@ public sealed class GpuRecurrentLayer(GpuDevice device, CacheDownload cacheDownl
                     {
                         case CellKind.RnnTanh:
                         case CellKind.RnnRelu:
-                            GpuKernels.RnnStepBackward(dev, at, config.Kind == CellKind.RnnRelu, dLayerOut, dhNext, hs, lens, dGx, oneDG ? unused : dGh, !oneDG, dhPrev);
+                            GpuKernels.RnnStepBackward(dev, at, config.Kind == CellKind.RnnRelu, dLayerOut, dhNext, hs, lens, dGx, dGh, dhPrev);
                             break;
                         case CellKind.Lstm:
-                            GpuKernels.LstmStepBackward(dev, at, dLayerOut, dhNext, dcNext, hs, cs, gates, lens, dGx, oneDG ? unused : dGh, !oneDG, dhPrev, dcPrev);
+                            GpuKernels.LstmStepBackward(dev, at, dLayerOut, dhNext, dcNext, hs, cs, gates, lens, dGx, dGh, dhPrev, dcPrev);
                             break;
                         case CellKind.Gru:
                             GpuKernels.GruStepBackward(dev, at, dLayerOut, dhNext, hs, gates, hhN, lens, dGx, dGh, dhPrev);
@@ -280,8 +282,8 @@ public sealed class GpuRecurrentLayer(GpuDevice device, CacheDownload cacheDownl
                 // The weight gradients sum over k = (step, batch row): A = dGᵀ is read where dG is (a transposed
                 // view; on a CPU device packed into panels first, which reads dG's rows contiguously, once
                 // for both products when dGx is dGh)
-                var dGhT = GpuKernels.PrepareA(dev, dir, GH, T * B, MatrixView.Transposed(dGh, GH));      // [G*H, T*B]
-                var dGxT = oneDG ? dGhT : GpuKernels.PrepareA(dev, dir, GH, T * B, MatrixView.Transposed(dGx, GH));
+                var dGxT = GpuKernels.PrepareA(dev, dir, GH, T * B, MatrixView.Transposed(dGx, GH));      // [G*H, T*B]
+                var dGhT = oneDG ? dGxT : GpuKernels.PrepareA(dev, dir, GH, T * B, MatrixView.Transposed(dGh, GH));
                 // forward: hh = hPrev W_hhᵀ at every step   so   dW_hh[G*H, H] = dGᵀ[G*H, T*B] · hs[0 .. T-1][T*B, H]
                 var dWhh = dir.Allocate(GH * H);
                 var hsB = GpuKernels.PrepareB(dev, dir, T * B, H, MatrixView.RowMajor(hs, H), maxM: GH);

@@ -215,7 +215,7 @@ public sealed class KernelTests
     }
 
     [Test]
-    public void RnnStepBackwardEqualsTheLoop([Values] GpuPrecision precision, [Values(false, true)] bool relu, [Values(true, false)] bool writeGh)
+    public void RnnStepBackwardEqualsTheLoop([Values] GpuPrecision precision, [Values(false, true)] bool relu)
     {
         var dev = Pocl.Device(precision);
         using var s = new BufferScope(dev);
@@ -224,7 +224,7 @@ public sealed class KernelTests
         var dGx = Random(T * B * H, 44); var dGh = Random(T * B * H, 45);
         var dGxB = s.Upload(dGx); var dGhB = s.Upload(dGh); var dhPrevB = s.Allocate(B * H);
         RnnStepBackward(dev, new StepArgs(B, H, t, step, DH, col0), relu, s.Upload(dOut), s.Upload(dhNext), s.Upload(hs),
-            s.UploadInts(Lengths), dGxB, dGhB, writeGh, dhPrevB);
+            s.UploadInts(Lengths), dGxB, dGhB, dhPrevB);
         var dhPrev = new double[B * H];
         for (int b = 0; b < B; b++)
             for (int j = 0; j < H; j++)
@@ -235,7 +235,7 @@ public sealed class KernelTests
                 double h = hs[(step + 1) * B * H + k];
                 double da = dh * (relu ? Activations.ReluGrad(h) : Activations.TanhGradFromOutput(h));
                 dGx[t * B * H + k] = da;
-                if (writeGh) dGh[step * B * H + k] = da;   // else dGh keeps what it held
+                dGh[step * B * H + k] = da;
                 dhPrev[k] = valid ? 0 : dhNext[k];
             }
         Near("dGx", dGx, dev.Download(dGxB, 0, dGx.Length), precision);
@@ -244,7 +244,7 @@ public sealed class KernelTests
     }
 
     [Test]
-    public void LstmStepBackwardEqualsTheLoop([Values] GpuPrecision precision, [Values(true, false)] bool writeGh)
+    public void LstmStepBackwardEqualsTheLoop([Values] GpuPrecision precision)
     {
         var dev = Pocl.Device(precision);
         using var s = new BufferScope(dev);
@@ -255,7 +255,7 @@ public sealed class KernelTests
         var dGx = Random(T * B * G, 57); var dGh = Random(T * B * G, 58);
         var dGxB = s.Upload(dGx); var dGhB = s.Upload(dGh); var dhPrevB = s.Allocate(B * H); var dcPrevB = s.Allocate(B * H);
         LstmStepBackward(dev, new StepArgs(B, H, t, step, DH, col0), s.Upload(dOut), s.Upload(dhNext), s.Upload(dcNext), s.Upload(hs),
-            s.Upload(cs), s.Upload(gates), s.UploadInts(Lengths), dGxB, dGhB, writeGh, dhPrevB, dcPrevB);
+            s.Upload(cs), s.Upload(gates), s.UploadInts(Lengths), dGxB, dGhB, dhPrevB, dcPrevB);
         var dhPrev = new double[B * H];
         var dcPrev = new double[B * H];
         for (int b = 0; b < B; b++)
@@ -272,7 +272,7 @@ public sealed class KernelTests
                     dcTotal * g * i * (1 - i), dcTotal * cs[step * B * H + k] * f * (1 - f),
                     dcTotal * i * (1 - g * g), dh * tc * o * (1 - o),
                 ];
-                for (int q = 0; q < 4; q++) { dGx[xt + q * H + j] = da[q]; if (writeGh) dGh[gs + q * H + j] = da[q]; }   // else dGh keeps what it held
+                for (int q = 0; q < 4; q++) { dGx[xt + q * H + j] = da[q]; dGh[gs + q * H + j] = da[q]; }
                 dcPrev[k] = dcTotal * f + (valid ? 0 : dcNext[k]);
                 dhPrev[k] = valid ? 0 : dhNext[k];
             }

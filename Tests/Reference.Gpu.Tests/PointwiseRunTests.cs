@@ -149,12 +149,12 @@ public sealed class PointwiseRunTests
             case Kernel.RnnBackward:
                 written = [Rand(T * B * G, 1), Rand(T * B * G, 2), Rand(B * H, 3)];
                 RnnStepBackward(dev, at, relu: false, Rand(T * B * DH, 4), Rand(B * H, 5), Rand((T + 1) * B * H, 6), lens,
-                    written[0], written[1], writeGh: true, written[2], run);
+                    written[0], written[1], written[2], run);
                 break;
             case Kernel.LstmBackward:
                 written = [Rand(T * B * G, 1), Rand(T * B * G, 2), Rand(B * H, 3), Rand(B * H, 4)];
                 LstmStepBackward(dev, at, Rand(T * B * DH, 5), Rand(B * H, 6), Rand(B * H, 7), Rand((T + 1) * B * H, 8), Rand((T + 1) * B * H, 9),
-                    Gates(10), lens, written[0], written[1], writeGh: true, written[2], written[3], run);
+                    Gates(10), lens, written[0], written[1], written[2], written[3], run);
                 break;
             default:
                 written = [Rand(T * B * G, 1), Rand(T * B * G, 2), Rand(B * H, 3)];
