@@ -139,7 +139,7 @@ public class GpuGemmBenchmarks
     {
         var (M, N, K, aTransposed) = Shapes[Shape];
         var A = aTransposed ? MatrixView.Transposed(_a, M) : MatrixView.RowMajor(_a, K);
-        if (_prepared is not null) GpuKernels.Gemm(_device, M, A, _prepared, _c, 0, N, accumulate: false);   // packs A, then the product
+        if (_prepared is not null) GpuKernels.Gemm(_device, M, A, _prepared, _c, 0, N, accumulate: false);   // A read in place (rows contiguous) or packed, then the product
         else GpuKernels.Gemm(_device, M, N, K, A, MatrixView.RowMajor(_b, N), _c, 0, N, accumulate: false, Version);
         _device.Finish();
     }
