@@ -28,6 +28,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Rnn.Grading.Sandbox;
 
@@ -110,7 +111,7 @@ public static class StudentProcess
             var pumps = Task.WhenAll(
                 stdout.PumpAsync(process.StandardOutput.BaseStream),
                 stderr.PumpAsync(process.StandardError.BaseStream));
-            var tracker = new RunTracker(process, plan.Isolation.PidNamespace, workDir);
+            using var tracker = new RunTracker(process, plan.Isolation.PidNamespace, workDir);
             tracker.CaptureNamespace(TimeSpan.FromMilliseconds(200));
 
             bool timedOut = !process.WaitForExit(request.WallClockLimit);
@@ -540,13 +541,17 @@ public static class StudentProcess
     /// those in its session or process group (the launcher leads them when there is none), and
     /// any whose working folder is the work folder or below it.
     /// </summary>
-    private sealed class RunTracker(Process launcher, bool pidNamespace, string workDir)
+    private sealed class RunTracker(Process launcher, bool pidNamespace, string workDir) : IDisposable
     {
         private readonly int leader = launcher.Id;
         private readonly string? ownNamespace = ProcTable.Link(Environment.ProcessId, "ns/pid");
         private string? runNamespace;
+        // An open descriptor of the run's namespace, held until the run is swept: while it is open the
+        // kernel keeps the namespace, so its number ("pid:[4026532...]") cannot be given to the namespace
+        // of a run that starts after this one's has ended, whose processes would then look like this run's.
+        private SafeFileHandle? namespaceHold;
 
-        /// <summary>Notes the run's PID namespace as soon as unshare has made it (waits at most `wait`).</summary>
+        /// <summary>Notes the run's PID namespace as soon as unshare has made it (waits at most `wait`), and holds it open.</summary>
         public void CaptureNamespace(TimeSpan wait)
         {
             if (!pidNamespace) return;
@@ -554,11 +559,33 @@ public static class StudentProcess
             while (runNamespace is null && !launcher.HasExited)
             {
                 string? ns = ProcTable.Link(leader, "ns/pid_for_children");
-                if (ns is not null && ns != ownNamespace) runNamespace = ns;
+                if (ns is not null && ns != ownNamespace) runNamespace = Hold(ns);
                 else if (clock.Elapsed > wait) return;
                 else Thread.Sleep(5);
             }
         }
+
+        /// <summary>Opens the launcher's namespace for children and returns its name if it is still ns; else null (try again).</summary>
+        private string? Hold(string ns)
+        {
+            try
+            {
+                var handle = File.OpenHandle($"/proc/{leader}/ns/pid_for_children", FileMode.Open, FileAccess.Read);
+                if (ProcTable.Link(Environment.ProcessId, $"fd/{handle.DangerousGetHandle()}") == ns)
+                {
+                    namespaceHold = handle;
+                    return ns;
+                }
+                handle.Dispose();
+                return null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return launcher.HasExited ? null : ns;   // cannot be held: named as before
+            }
+        }
+
+        public void Dispose() => namespaceHold?.Dispose();
 
         /// <summary>SIGKILL to every process of the run and to the launcher.</summary>
         public void KillAll()
