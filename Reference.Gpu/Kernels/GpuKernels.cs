@@ -29,30 +29,7 @@ public enum GemmVersion { Tiled = 1, RowBlock = 2, Panel = 3, Packed = 4 }
 /// then used for any number of products with left operands of up to MaxM rows: with version 4, B packed
 /// into gemm_packed's panels (Panels); otherwise the view itself, which Gemm reads.
 /// </summary>
-public sealed class PreparedB
-{
-    private readonly BufferScope? _scope;
-    private GpuBuffer? _aPanels;
-
-    internal PreparedB(int k, int n, MatrixView view, int maxM, GpuBuffer? panels, BufferScope? scope)
-    {
-        K = k;
-        N = n;
-        View = view;
-        MaxM = maxM;
-        Panels = panels;
-        _scope = scope;
-    }
-
-    public int K { get; }
-    public int N { get; }
-    public MatrixView View { get; }
-    public int MaxM { get; }
-    public GpuBuffer? Panels { get; }
-
-    /// <summary>Version 4: room to pack a left operand of up to MaxM rows, from the scope B was prepared in, made the first time one is packed.</summary>
-    internal GpuBuffer APanels => _aPanels ??= _scope!.Allocate(GpuKernels.PanelsLength(MaxM, GpuKernels.PackedM, K));
-}
+public sealed record PreparedB(int K, int N, MatrixView View, int MaxM, GpuBuffer? Panels);
 
 /// <summary>
 /// The left operand A [M, K] of products C = A · B, made ready once (PrepareA) for several products with
@@ -143,7 +120,7 @@ public static class GpuKernels
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(K);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(N);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxM);
-        return device.PreferredGemm == GemmVersion.Packed ? PackB(device, scope, K, N, B, maxM) : new PreparedB(K, N, B, maxM, null, null);
+        return device.PreferredGemm == GemmVersion.Packed ? PackB(device, scope, K, N, B, maxM) : new PreparedB(K, N, B, maxM, null);
     }
 
     /// <summary>
@@ -155,7 +132,16 @@ public static class GpuKernels
     {
         ArgumentNullException.ThrowIfNull(B);
         if (B.Panels is null) Gemm(device, M, B.N, B.K, A, B.View, C, cOffset, ldc, accumulate);
-        else GemmPacked(device, M, A.ColStride == 1 ? InPlace(A) : PackA(device, M, B.K, A, B.APanels), B, C, cOffset, ldc, accumulate);
+        else if (A.ColStride == 1) GemmPacked(device, M, InPlace(A), B, C, cOffset, ldc, accumulate);
+        else
+        {
+            // A's panels for this product only: their memory goes back to the device's pool, and the next
+            // command that takes it runs after this product (the commands run in order)
+            using var scratch = new BufferScope(device);
+            var panels = scratch.Allocate(PanelsLength(M, PackedM, B.K));
+            Pack(device, M, B.K, A, PackedM, panels);
+            GemmPacked(device, M, Packed(panels, B.K), B, C, cOffset, ldc, accumulate);
+        }
     }
 
     /// <summary>
@@ -185,14 +171,14 @@ public static class GpuKernels
         else GemmPacked(device, A.M, Packed(A.Panels!, B.K), B, C, cOffset, ldc, accumulate);
     }
 
-    /// <summary>Version 4: B packed into panels of PackedNFor(precision) columns (gemm_pack), with room for the panels of an A of up to maxM rows (allocated when one is first packed).</summary>
+    /// <summary>Version 4: B packed into panels of PackedNFor(precision) columns (gemm_pack), for left operands of up to maxM rows.</summary>
     private static PreparedB PackB(GpuDevice device, BufferScope scope, int K, int N, MatrixView B, int maxM)
     {
         int nr = PackedNFor(device.Precision);
         var panels = scope.Allocate(PanelsLength(N, nr, K));
         // Bp is the packing of B^T: X(n, k) = B(k, n), so X's row stride is B's column stride
         Pack(device, N, K, new MatrixView(B.Buffer, B.Offset, B.ColStride, B.RowStride), nr, panels);
-        return new PreparedB(K, N, B, maxM, panels, scope);
+        return new PreparedB(K, N, B, maxM, panels);
     }
 
     /// <summary>How gemm_packed reads A: A(p * MR + i, k) = Buffer[Offset + p * Panel + i * Row + k * K] (gemm_packed.c).</summary>
@@ -203,13 +189,6 @@ public static class GpuKernels
 
     /// <summary>Panels of A (gemm_pack's layout) for products over K.</summary>
     private static PackedAView Packed(GpuBuffer panels, int K) => new(panels, 0, K * PackedM, 1, PackedM);
-
-    /// <summary>A [M, K] packed into panels (gemm_pack), and how gemm_packed reads them.</summary>
-    private static PackedAView PackA(GpuDevice device, int M, int K, MatrixView A, GpuBuffer panels)
-    {
-        Pack(device, M, K, A, PackedM, panels);
-        return Packed(panels, K);
-    }
 
     /// <summary>Version 4: C from A (packed or in place) and B's panels (gemm_packed).</summary>
     private static void GemmPacked(GpuDevice device, int M, PackedAView A, PreparedB B, GpuBuffer C, int cOffset, int ldc, bool accumulate)
