@@ -135,7 +135,7 @@ public sealed unsafe class CudaDevice : GpuDevice
     public static byte[] Compile(string source, string architecture, GpuPrecision precision)
     {
         CudaDevices.RequireNvrtc();
-        string[] options = [.. KernelSource.DefineOptions(precision), $"--gpu-architecture={architecture}"];
+        string[] options = [.. KernelSource.DefineOptions(precision, PackedTile.Wide(precision)), $"--gpu-architecture={architecture}"];
         nint program = 0;
         byte[] src = Encoding.UTF8.GetBytes(source + "\0"), name = "rnn_kernels.cu\0"u8.ToArray();
         fixed (byte* s = src)

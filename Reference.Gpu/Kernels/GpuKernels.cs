@@ -19,8 +19,8 @@ public readonly record struct MatrixView(GpuBuffer Buffer, int Offset, int RowSt
 /// for GPUs); 2, an 8 x 8 register block per work-item with no local memory or barrier, B row-major
 /// (gemm_rowblock.c); 3, a 6 x 32 register block per work-item with its loops unrolled and k in blocks
 /// of 128 a work-group goes through together, B row-major (gemm_panel.c); 4, A and B first packed into
-/// contiguous panels (A only when its rows are not contiguous), then an 8 x 32 (float) or 8 x 16 (double)
-/// tile of C per work-item in vector registers, any layout of A and B (gemm_packed.c, the shape for CPU devices such as PoCL's).
+/// contiguous panels (A only when its rows are not contiguous), then a tile of C per work-item in vector
+/// registers, sized for the device's (PackedTile), any layout of A and B (gemm_packed.c, the shape for CPU devices such as PoCL's).
 /// </summary>
 public enum GemmVersion { Tiled = 1, RowBlock = 2, Panel = 3, Packed = 4 }
 
@@ -132,15 +132,16 @@ public static class GpuKernels
     {
         ArgumentNullException.ThrowIfNull(B);
         if (B.Panels is null) Gemm(device, M, B.N, B.K, A, B.View, C, cOffset, ldc, accumulate);
-        else if (A.ColStride == 1) GemmPacked(device, M, InPlace(A), B, C, cOffset, ldc, accumulate);
+        else if (A.ColStride == 1) GemmPacked(device, M, InPlace(A, device.PackedTile.Rows), B, C, cOffset, ldc, accumulate);
         else
         {
             // A's panels for this product only: their memory goes back to the device's pool, and the next
             // command that takes it runs after this product (the commands run in order)
             using var scratch = new BufferScope(device);
-            var panels = scratch.Allocate(PanelsLength(M, PackedM, B.K));
-            Pack(device, M, B.K, A, PackedM, panels);
-            GemmPacked(device, M, Packed(panels, B.K), B, C, cOffset, ldc, accumulate);
+            int mr = device.PackedTile.Rows;
+            var panels = scratch.Allocate(PanelsLength(M, mr, B.K));
+            Pack(device, M, B.K, A, mr, panels);
+            GemmPacked(device, M, Packed(panels, mr, B.K), B, C, cOffset, ldc, accumulate);
         }
     }
 
@@ -155,8 +156,9 @@ public static class GpuKernels
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(K);
         if (device.PreferredGemm != GemmVersion.Packed) return new PreparedA(M, K, A, null);
-        var panels = scope.Allocate(PanelsLength(M, PackedM, K));
-        Pack(device, M, K, A, PackedM, panels);
+        int mr = device.PackedTile.Rows;
+        var panels = scope.Allocate(PanelsLength(M, mr, K));
+        Pack(device, M, K, A, mr, panels);
         return new PreparedA(M, K, A, panels);
     }
 
@@ -168,13 +170,13 @@ public static class GpuKernels
         if (A.K != B.K) throw new ArgumentException($"A was prepared with K = {A.K} but B with K = {B.K}", nameof(B));
         if ((A.Panels is null) != (B.Panels is null)) throw new ArgumentException("A and B were prepared on devices with different gemm versions", nameof(B));
         if (B.Panels is null) Gemm(device, A.M, B.N, B.K, A.View, B.View, C, cOffset, ldc, accumulate);
-        else GemmPacked(device, A.M, Packed(A.Panels!, B.K), B, C, cOffset, ldc, accumulate);
+        else GemmPacked(device, A.M, Packed(A.Panels!, device.PackedTile.Rows, B.K), B, C, cOffset, ldc, accumulate);
     }
 
-    /// <summary>Version 4: B packed into panels of PackedNFor(precision) columns (gemm_pack), for left operands of up to maxM rows.</summary>
+    /// <summary>Version 4: B packed into panels of the device's PackedTile.Columns columns (gemm_pack), for left operands of up to maxM rows.</summary>
     private static PreparedB PackB(GpuDevice device, BufferScope scope, int K, int N, MatrixView B, int maxM)
     {
-        int nr = PackedNFor(device.Precision);
+        int nr = device.PackedTile.Columns;
         var panels = scope.Allocate(PanelsLength(N, nr, K));
         // Bp is the packing of B^T: X(n, k) = B(k, n), so X's row stride is B's column stride
         Pack(device, N, K, new MatrixView(B.Buffer, B.Offset, B.ColStride, B.RowStride), nr, panels);
@@ -184,19 +186,19 @@ public static class GpuKernels
     /// <summary>How gemm_packed reads A: A(p * MR + i, k) = Buffer[Offset + p * Panel + i * Row + k * K] (gemm_packed.c).</summary>
     private readonly record struct PackedAView(GpuBuffer Buffer, int Offset, int Panel, int Row, int K);
 
-    /// <summary>A view read where it is: panels of MR rows, MR row strides apart.</summary>
-    private static PackedAView InPlace(MatrixView A) => new(A.Buffer, A.Offset, PackedM * A.RowStride, A.RowStride, A.ColStride);
+    /// <summary>A view read where it is: panels of mr rows, mr row strides apart.</summary>
+    private static PackedAView InPlace(MatrixView A, int mr) => new(A.Buffer, A.Offset, mr * A.RowStride, A.RowStride, A.ColStride);
 
-    /// <summary>Panels of A (gemm_pack's layout) for products over K.</summary>
-    private static PackedAView Packed(GpuBuffer panels, int K) => new(panels, 0, K * PackedM, 1, PackedM);
+    /// <summary>Panels of mr rows of A (gemm_pack's layout) for products over K.</summary>
+    private static PackedAView Packed(GpuBuffer panels, int mr, int K) => new(panels, 0, K * mr, 1, mr);
 
     /// <summary>Version 4: C from A (packed or in place) and B's panels (gemm_packed).</summary>
     private static void GemmPacked(GpuDevice device, int M, PackedAView A, PreparedB B, GpuBuffer C, int cOffset, int ldc, bool accumulate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(M);
         if (M > B.MaxM) throw new ArgumentOutOfRangeException(nameof(M), M, $"B was prepared for left operands of at most {B.MaxM} rows");
-        int nr = PackedNFor(device.Precision);
-        int tilesX = (B.N + nr - 1) / nr, tilesY = (M + PackedM - 1) / PackedM;
+        var tile = device.PackedTile;
+        int tilesX = (B.N + tile.Columns - 1) / tile.Columns, tilesY = (M + tile.Rows - 1) / tile.Rows;
         int wgX = Math.Min(PackedWgX, tilesX), wgY = Math.Min(PackedWgY, tilesY);
         device.Launch("gemm_packed", new LaunchShape((tilesX + wgX - 1) / wgX, (tilesY + wgY - 1) / wgY, wgX, wgY),
             [M, B.N, B.K, A.Buffer, A.Offset, A.Panel, A.Row, A.K, B.Panels!, C, cOffset, ldc, accumulate]);
@@ -224,12 +226,6 @@ public static class GpuKernels
 
     /// <summary>Elements of the panels of a [rows, cols] matrix in panels of `width` rows: rows rounded up to width, times cols.</summary>
     public static int PanelsLength(int rows, int width, int cols) => checked((rows + width - 1) / width * width * cols);
-
-    /// <summary>gemm_packed's tile of C per work-item: GEMM4_MR x GEMM4_NR of gemm_packed.c (NR = 2 * VW: 32 floats, 16 doubles).</summary>
-    public const int PackedM = 8;
-
-    /// <summary>Columns of gemm_packed's tile: 2 * VW of portable.h, 32 in float and 16 in double.</summary>
-    public static int PackedNFor(GpuPrecision precision) => precision == GpuPrecision.Float64 ? 16 : 32;
 
     /// <summary>Work-groups of gemm_packed: up to PackedWgX tiles along a row of C by PackedWgY down a column.</summary>
     public const int PackedWgX = 2, PackedWgY = 16;

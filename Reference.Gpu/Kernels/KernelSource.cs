@@ -27,19 +27,24 @@ public static class KernelSource
     /// <summary>The whole program text: portable.h, then every kernel file.</summary>
     public static string Text { get; } = string.Join("\n", new[] { "portable.h" }.Concat(Files).Select(Read));
 
-    /// <summary>-D definitions (name, value) for a precision: REAL and the GEMM tile sizes.</summary>
-    public static IReadOnlyList<(string Name, string Value)> Defines(GpuPrecision precision) =>
+    /// <summary>-D definitions (name, value) for a precision and gemm_packed's tile: REAL, the GEMM tile sizes and the packed tile.</summary>
+    public static IReadOnlyList<(string Name, string Value)> Defines(GpuPrecision precision, PackedTile packed) =>
     [
         ("REAL", precision.CType()),
         ("REAL_IS_DOUBLE", precision == GpuPrecision.Float64 ? "1" : "0"),
-        ("GEMM_TM", GemmTm.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("GEMM_TN", GemmTn.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("GEMM_TK", GemmTk.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("GEMM_WG", GemmWg.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("GEMM_TM", Invariant(GemmTm)),
+        ("GEMM_TN", Invariant(GemmTn)),
+        ("GEMM_TK", Invariant(GemmTk)),
+        ("GEMM_WG", Invariant(GemmWg)),
+        ("GEMM4_MR", Invariant(packed.Rows)),
+        ("VW", Invariant(packed.Lanes)),
     ];
 
     /// <summary>The defines as compiler options: -DREAL=double -DGEMM_TM=64 ...</summary>
-    public static string[] DefineOptions(GpuPrecision precision) => Defines(precision).Select(d => $"-D{d.Name}={d.Value}").ToArray();
+    public static string[] DefineOptions(GpuPrecision precision, PackedTile packed) =>
+        Defines(precision, packed).Select(d => $"-D{d.Name}={d.Value}").ToArray();
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>One embedded file's text (portable.h or a kernel file).</summary>
     public static string Read(string file)

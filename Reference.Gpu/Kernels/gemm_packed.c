@@ -18,7 +18,9 @@
 // (xRs < xCs, e.g. A = dG^T) panelsFast = 1, global (panels, ceil(cols / PACK_RUN)), each work-item a
 // run of PACK_RUN columns of one panel; else panelsFast = 0, global (cols, panels), one column each.
 #define PACK_RUN 16
-#define GEMM4_MR 8
+#ifndef GEMM4_MR
+  #define GEMM4_MR 8
+#endif
 #define GEMM4_NR (2 * VW)
 
 KERNEL void gemm_pack(int rows, int cols, GLOBAL const REAL* RESTRICT X, int xOff, int xRs, int xCs,
@@ -65,10 +67,11 @@ KERNEL void gemm_pack(int rows, int cols, GLOBAL const REAL* RESTRICT X, int xOf
 //   A in place, a view (rs, cs):   aPanel = MR * rs, aRow = rs,        aK = cs
 // (row-major hPrev or dG: aK = 1, each of the MR rows read along k; dG^T: aRow = 1, MR neighbours per k).
 // Rows past M read row M-1 (every load stays inside A) and are not stored.
-// One work-item per GEMM4_MR x GEMM4_NR tile of C (8 x 32 in float, 8 x 16 in double), held in
-// 2 * GEMM4_MR vector registers (REALV, portable.h); per k it loads two vectors of its B panel and
-// GEMM4_MR scalars of A, and does 2 * GEMM4_MR vector multiply-adds: the register tile of a CPU BLAS
-// micro-kernel (16 of AVX-512's 32 registers).
+// One work-item per GEMM4_MR x GEMM4_NR tile of C, held in 2 * GEMM4_MR vector registers (REALV,
+// portable.h); per k it loads two vectors of its B panel and GEMM4_MR scalars of A, and does
+// 2 * GEMM4_MR vector multiply-adds: the register tile of a CPU BLAS micro-kernel. The host chooses the
+// tile for the device's registers (Kernels/PackedTile.cs): 8 x 32 floats / 8 x 16 doubles in 16 of
+// AVX-512's 32 registers, 6 x 16 floats / 6 x 8 doubles in 12 of AVX2's 16.
 // Each output is summed over k in increasing order by one work-item, so a rerun is bit-identical, and
 // A packed or in place gives the same bits (the same products added in the same order).
 // Launch: global (ceil(N / GEMM4_NR), ceil(M / GEMM4_MR)) in work-groups of up to GpuKernels.PackedWgX x

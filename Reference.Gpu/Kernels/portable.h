@@ -128,28 +128,27 @@ DEVICE_FN int min_int(int a, int b) { return a < b ? a : b; }
 DEVICE_FN REAL relu_r(REAL x) { return x <= R(0) ? R(0) : x; }
 
 // ---- short vectors of REAL, for the micro-kernel of the packed gemm (gemm_packed.c) ----
-// VW lanes of REAL: 16 floats or 8 doubles, one 512-bit register of a CPU with AVX-512 (two 256-bit
-// ones with AVX2). OpenCL C has vector types (float16, double8) with elementwise arithmetic, which
-// the compiler maps onto the machine's vector registers and FMAs; CUDA C++ has none with arithmetic,
-// so there REALV is a struct of VW values and the operations are unrolled loops over its lanes.
+// VW lanes of REAL, one vector register of the device: the host passes -DVW (Kernels/PackedTile.cs), 16
+// floats or 8 doubles where registers are 512 bits wide (AVX-512), 8 floats or 4 doubles where they are
+// 256 (AVX2). OpenCL C has vector types (float16, double4, ...) with elementwise arithmetic, which the
+// compiler maps onto the machine's vector registers and FMAs; CUDA C++ has none with arithmetic, so
+// there REALV is a struct of VW values and the operations are unrolled loops over its lanes.
 //   REALV            the type;          VZERO()           every lane 0
 //   VLOAD(p)         lanes p[0 .. VW-1] (p aligned to one REAL only);   VSTORE(v, p)   the reverse
 //   VMAD(a, b, c)    a * b + c lane by lane, with a scalar a (one rounding where the device fuses it, as acc += a * b)
-#if REAL_IS_DOUBLE
-  #define VW 8
-#else
-  #define VW 16
-#endif
-#ifdef __OPENCL_VERSION__
+#ifndef VW
   #if REAL_IS_DOUBLE
-    #define REALV double8
-    #define VLOAD(p) vload8(0, (p))
-    #define VSTORE(v, p) vstore8((v), 0, (p))
+    #define VW 8
   #else
-    #define REALV float16
-    #define VLOAD(p) vload16(0, (p))
-    #define VSTORE(v, p) vstore16((v), 0, (p))
+    #define VW 16
   #endif
+#endif
+#define PASTE_(a, b) a##b
+#define PASTE(a, b) PASTE_(a, b)
+#ifdef __OPENCL_VERSION__
+  #define REALV PASTE(REAL, VW)
+  #define VLOAD(p) PASTE(vload, VW)(0, (p))
+  #define VSTORE(v, p) PASTE(vstore, VW)((v), 0, (p))
   #define VZERO() ((REALV)(R(0)))
   #define VMAD(a, b, c) ((REALV)(a) * (b) + (c))
 #else

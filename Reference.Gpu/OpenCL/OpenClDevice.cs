@@ -25,10 +25,13 @@ public sealed unsafe class OpenClDevice : GpuDevice
 
     public override int PointwiseRun => Info.IsCpu ? 16 : 1;
 
-    private OpenClDevice(OpenClDeviceInfo info, GpuPrecision precision, ClContextHandle context, ClQueueHandle queue, ClProgramHandle program, bool profile)
+    public override PackedTile PackedTile { get; }
+
+    private OpenClDevice(OpenClDeviceInfo info, GpuPrecision precision, PackedTile packedTile, ClContextHandle context, ClQueueHandle queue, ClProgramHandle program, bool profile)
         : base(precision, new DeviceSpec(GpuApi.OpenCL, info.Index), $"{info.Name} ({info.Platform})")
     {
         Info = info;
+        PackedTile = packedTile;
         _context = context;
         _queue = queue;
         _program = program;
@@ -37,17 +40,23 @@ public sealed unsafe class OpenClDevice : GpuDevice
 
     /// <summary>
     /// Opens opencl:index and builds the kernels; throws GpuUnavailableException / GpuBuildException.
-    /// With profile, the queue records every command's device time (ReadProfile).
+    /// With profile, the queue records every command's device time (ReadProfile). packedTile, when given,
+    /// replaces the gemm_packed tile chosen for the device's registers (OpenClDeviceInfo.PackedTile): the
+    /// same products and bits, at another speed (tests build both tiles on one device).
     /// </summary>
-    public static OpenClDevice Open(int index, GpuPrecision precision, bool profile = false)
+    public static OpenClDevice Open(int index, GpuPrecision precision, bool profile = false, PackedTile? packedTile = null)
     {
+        if (packedTile is { } t && (t.Rows is < 1 or > 16 || t.Lanes is not (2 or 4 or 8 or 16)))
+            throw new ArgumentOutOfRangeException(nameof(packedTile), t,
+                "a packed tile has 1 to 16 rows and 2, 4, 8 or 16 lanes (an OpenCL vector type)");
         var info = OpenClDevices.Find(index, precision);
+        var tile = packedTile ?? info.PackedTile(precision);
         var (context, queue) = CreateContext(info, profile);
         ClProgramHandle? program = null;
         try
         {
-            program = Build(context, info, KernelSource.Text, precision);
-            var device = new OpenClDevice(info, precision, context, queue, program, profile);
+            program = Build(context, info, KernelSource.Text, precision, tile);
+            var device = new OpenClDevice(info, precision, tile, context, queue, program, profile);
             foreach (var name in KernelSource.EntryPoints) device._kernels[name] = device.CreateKernel(name);
             return device;
         }
@@ -67,7 +76,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
         var (context, queue) = CreateContext(info, profile: false);
         using (context)
         using (queue)
-        using (Build(context, info, source, precision)) { }
+        using (Build(context, info, source, precision, info.PackedTile(precision))) { }
     }
 
     private static (ClContextHandle, ClQueueHandle) CreateContext(OpenClDeviceInfo info, bool profile)
@@ -83,7 +92,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
         return (context, queue);
     }
 
-    private static ClProgramHandle Build(ClContextHandle context, OpenClDeviceInfo info, string source, GpuPrecision precision)
+    private static ClProgramHandle Build(ClContextHandle context, OpenClDeviceInfo info, string source, GpuPrecision precision, PackedTile tile)
     {
         byte[] text = Encoding.UTF8.GetBytes(source);
         int err = 0;
@@ -96,7 +105,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
         }
         OpenClNative.Check(err, "clCreateProgramWithSource");
         var program = new ClProgramHandle(handle);
-        string options = string.Join(' ', KernelSource.DefineOptions(precision)) + " -cl-std=CL1.2";
+        string options = string.Join(' ', KernelSource.DefineOptions(precision, tile)) + " -cl-std=CL1.2";
         byte[] optionBytes = Encoding.UTF8.GetBytes(options + "\0");
         nint deviceId = info.DeviceId;
         int status;

@@ -1,19 +1,27 @@
 // Finding OpenCL devices: every platform the ICD loader knows, and every device of each, numbered
 // across platforms in the loader's order (opencl:0 is the first device of the first platform).
 using System.Text;
+using Rnn.Reference.Gpu.Kernels;
 
 namespace Rnn.Reference.Gpu.OpenCL;
 
 /// <summary>What the driver reports about one OpenCL device.</summary>
 public sealed record OpenClDeviceInfo(
     int Index, string Platform, string PlatformVersion, string Name, string Vendor, string Version, string DriverVersion,
-    string Extensions, ulong DoubleFpConfig, int ComputeUnits, long GlobalMemoryBytes, long LocalMemoryBytes, long MaxWorkGroupSize, ulong DeviceType)
+    string Extensions, ulong DoubleFpConfig, int ComputeUnits, long GlobalMemoryBytes, long LocalMemoryBytes, long MaxWorkGroupSize, ulong DeviceType,
+    int NativeFloatVectorWidth)
 {
     /// <summary>fp64 is usable when the device reports a double-precision configuration (cl_khr_fp64).</summary>
     public bool SupportsFp64 => DoubleFpConfig != 0;
 
     /// <summary>A CPU device (CL_DEVICE_TYPE_CPU), such as PoCL's: the stack's products use gemm_rowblock there.</summary>
     public bool IsCpu => (DeviceType & OpenClNative.CL_DEVICE_TYPE_CPU) != 0;
+
+    /// <summary>
+    /// gemm_packed's register tile on this device, from its vector registers (CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT:
+    /// 16 floats with AVX-512, 8 with AVX2).
+    /// </summary>
+    public PackedTile PackedTile(GpuPrecision precision) => Kernels.PackedTile.For(NativeFloatVectorWidth, precision);
 
     internal nint PlatformId { get; init; }
     internal nint DeviceId { get; init; }
@@ -64,7 +72,8 @@ public static unsafe class OpenClDevices
                     (long)DeviceValue<ulong>(id, OpenClNative.CL_DEVICE_GLOBAL_MEM_SIZE),
                     (long)DeviceValue<ulong>(id, OpenClNative.CL_DEVICE_LOCAL_MEM_SIZE),
                     (long)DeviceValue<nuint>(id, OpenClNative.CL_DEVICE_MAX_WORK_GROUP_SIZE),
-                    DeviceValue<ulong>(id, OpenClNative.CL_DEVICE_TYPE))
+                    DeviceValue<ulong>(id, OpenClNative.CL_DEVICE_TYPE),
+                    (int)DeviceValue<uint>(id, OpenClNative.CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT))
                 { PlatformId = platform, DeviceId = id });
         }
         return devices;

@@ -50,7 +50,7 @@ public sealed partial class PtxCompileTests
             string[] args =
             [
                 "-x", "cuda", "--cuda-device-only", "-nocudainc", "-nocudalib", $"--cuda-gpu-arch={Architecture}", "-O2", "-S",
-                "-include", Path.Combine(dir, "shim.h"), .. KernelSource.DefineOptions(precision),
+                "-include", Path.Combine(dir, "shim.h"), .. KernelSource.DefineOptions(precision, PackedTile.Wide(precision)),
                 "-o", ptx, Path.Combine(dir, "kernels.cu"),
             ];
             var (code, _, err) = ExternalTools.Run(clang, args, TimeSpan.FromMinutes(2), dir);

@@ -3,6 +3,8 @@
 // device a test is skipped with the reason; in CI (CI=true) it fails instead.
 using NUnit.Framework;
 using Rnn.Grading.Tests.Support;
+using Rnn.Reference.Gpu.Kernels;
+using Rnn.Reference.Gpu.OpenCL;
 using Rnn.Reference.Gpu.Recurrent;
 
 namespace Rnn.Reference.Gpu.Tests.Support;
@@ -34,10 +36,35 @@ public static class Pocl
 
     public static GpuRecurrentLayer Layer(GpuPrecision precision) => new(Device(precision));
 
+    private static readonly Dictionary<GpuPrecision, Lazy<GpuDevice>> OtherTileDevices = new()
+    {
+        [GpuPrecision.Float64] = new(() => OpenOtherTile(GpuPrecision.Float64)),
+        [GpuPrecision.Float32] = new(() => OpenOtherTile(GpuPrecision.Float32)),
+    };
+
+    private static GpuDevice OpenOtherTile(GpuPrecision precision)
+    {
+        var chosen = Device(precision).PackedTile;
+        var other = chosen == PackedTile.Wide(precision) ? PackedTile.Narrow(precision) : PackedTile.Wide(precision);
+        return OpenClDevice.Open(0, precision, packedTile: other);
+    }
+
+    /// <summary>
+    /// opencl:0 built with the other of gemm_packed's two tiles than the one chosen for this CPU (Kernels/PackedTile.cs),
+    /// so that both tiles are tested on one machine; skips (or fails in CI) as Device does.
+    /// </summary>
+    public static GpuDevice OtherTileDevice(GpuPrecision precision)
+    {
+        Device(precision);
+        return OtherTileDevices[precision].Value;
+    }
+
     /// <summary>Frees the devices at the end of the run.</summary>
     public static void DisposeAll()
     {
         foreach (var lazy in Devices.Values)
             if (lazy.IsValueCreated) lazy.Value.Device?.Dispose();
+        foreach (var lazy in OtherTileDevices.Values)
+            if (lazy.IsValueCreated) lazy.Value.Dispose();
     }
 }
