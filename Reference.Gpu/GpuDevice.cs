@@ -70,6 +70,9 @@ public abstract class GpuDevice : IDisposable
     /// <summary>The gemm version the stack's products use on this device (Kernels/GpuKernels.cs): version 4 takes any layout; with another, a B that is not row-major takes version 1.</summary>
     public virtual GemmVersion PreferredGemm => GemmVersion.Tiled;
 
+    /// <summary>gemm_packed's register tile, the one the device's kernels were built with (Kernels/PackedTile.cs).</summary>
+    public virtual PackedTile PackedTile => PackedTile.Wide(Precision);
+
     /// <summary>
     /// Hidden units per work-item of the fused pointwise kernels (Kernels/recurrent_*.c): 1 on a GPU (one
     /// thread per element); on a CPU device a run of neighbouring ones, whose loop the compiler vectorises.
@@ -148,10 +151,9 @@ public abstract class GpuDevice : IDisposable
             Write(buffer, offset * 8L, MemoryMarshal.AsBytes(values));
         else
         {
-            // every element is read into it, and from it into values: nothing to clear first
-            var singles = GC.AllocateUninitializedArray<float>(values.Length);
-            for (int i = 0; i < values.Length; i++) singles[i] = (float)values[i];
-            Write(buffer, offset * 4L, MemoryMarshal.AsBytes(singles.AsSpan()));
+            var singles = Staging(values.Length);
+            FloatConversion.Narrow(values, singles);
+            Write(buffer, offset * 4L, MemoryMarshal.AsBytes(singles));
         }
     }
 
@@ -163,11 +165,23 @@ public abstract class GpuDevice : IDisposable
             Read(buffer, offset * 8L, MemoryMarshal.AsBytes(values));
         else
         {
-            // every element is read into it, and from it into values: nothing to clear first
-            var singles = GC.AllocateUninitializedArray<float>(values.Length);
-            Read(buffer, offset * 4L, MemoryMarshal.AsBytes(singles.AsSpan()));
-            for (int i = 0; i < values.Length; i++) values[i] = singles[i];
+            var singles = Staging(values.Length);
+            Read(buffer, offset * 4L, MemoryMarshal.AsBytes(singles));
+            FloatConversion.Widen(singles, values);
         }
+    }
+
+    private float[] _staging = [];
+
+    /// <summary>
+    /// The floats a float32 transfer goes through (Write and Read are blocking, so one array serves every
+    /// transfer): kept and grown to the largest transfer so far, so that a transfer does not allocate and
+    /// first-touch fresh host memory each time. Every element is written before it is read.
+    /// </summary>
+    private Span<float> Staging(int length)
+    {
+        if (_staging.Length < length) _staging = GC.AllocateUninitializedArray<float>(length);
+        return _staging.AsSpan(0, length);
     }
 
     /// <summary>The first `length` elements of the buffer as doubles.</summary>

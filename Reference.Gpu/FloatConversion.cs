@@ -1,0 +1,50 @@
+// The host side of a float32 device: values go up as float and come back as double. The loops
+// below are the fast path of the plain casts `to[i] = (float)from[i]` and `to[i] = from[i]`: four
+// doubles at a time with the CPU's vector instructions, the same rounding as the scalar cast (round to
+// nearest even, NaN stays NaN), and the widening is exact. Tests/Reference.Gpu.Tests/FloatConversionTests.cs
+// checks both against the casts, bit for bit.
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Rnn.Reference.Gpu;
+
+public static class FloatConversion
+{
+    /// <summary>to[i] = (float)from[i] for every i; the spans have the same length.</summary>
+    public static void Narrow(ReadOnlySpan<double> from, Span<float> to)
+    {
+        if (from.Length != to.Length) throw new ArgumentException($"from holds {from.Length} values but to {to.Length}", nameof(to));
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double f = ref MemoryMarshal.GetReference(from);
+            ref float t = ref MemoryMarshal.GetReference(to);
+            for (; i + 8 <= from.Length; i += 8)
+            {
+                var lower = Vector256.LoadUnsafe(ref f, (nuint)i);            // from[i .. i+3]
+                var upper = Vector256.LoadUnsafe(ref f, (nuint)(i + 4));      // from[i+4 .. i+7]
+                Vector256.Narrow(lower, upper).StoreUnsafe(ref t, (nuint)i);  // to[i .. i+7]
+            }
+        }
+        for (; i < from.Length; i++) to[i] = (float)from[i];
+    }
+
+    /// <summary>to[i] = from[i] (float widened to double, exactly) for every i; the spans have the same length.</summary>
+    public static void Widen(ReadOnlySpan<float> from, Span<double> to)
+    {
+        if (from.Length != to.Length) throw new ArgumentException($"from holds {from.Length} values but to {to.Length}", nameof(to));
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float f = ref MemoryMarshal.GetReference(from);
+            ref double t = ref MemoryMarshal.GetReference(to);
+            for (; i + 8 <= from.Length; i += 8)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref f, (nuint)i));   // from[i .. i+7]
+                lower.StoreUnsafe(ref t, (nuint)i);
+                upper.StoreUnsafe(ref t, (nuint)(i + 4));
+            }
+        }
+        for (; i < from.Length; i++) to[i] = from[i];
+    }
+}
