@@ -2,7 +2,9 @@
 // below are the fast path of the plain casts `to[i] = (float)from[i]` and `to[i] = from[i]`: four
 // doubles at a time with the CPU's vector instructions, the same rounding as the scalar cast (round to
 // nearest even, NaN stays NaN), and the widening is exact. Tests/Reference.Gpu.Tests/FloatConversionTests.cs
-// checks both against the casts, bit for bit.
+// checks both against the casts, bit for bit. They are compiled optimised from their first call
+// (AggressiveOptimization): a transfer of millions of values must not run in the JIT's first tier.
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -11,6 +13,7 @@ namespace Rnn.Reference.Gpu;
 public static class FloatConversion
 {
     /// <summary>to[i] = (float)from[i] for every i; the spans have the same length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: no slow first tier for these loops
     public static void Narrow(ReadOnlySpan<double> from, Span<float> to)
     {
         if (from.Length != to.Length) throw new ArgumentException($"from holds {from.Length} values but to {to.Length}", nameof(to));
@@ -30,6 +33,7 @@ public static class FloatConversion
     }
 
     /// <summary>to[i] = from[i] (float widened to double, exactly) for every i; the spans have the same length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen(ReadOnlySpan<float> from, Span<double> to)
     {
         if (from.Length != to.Length) throw new ArgumentException($"from holds {from.Length} values but to {to.Length}", nameof(to));

@@ -235,7 +235,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
         nint evt = 0;
         OpenClNative.Check(OpenClNative.clEnqueueNDRangeKernel(_queue.DangerousGetHandle(), k, shape.GroupsY == 1 && shape.LocalY == 1 ? 1u : 2u,
             null, global, local, 0, null, EventSlot(&evt)), $"clEnqueueNDRangeKernel({kernel})");
-        Record(Environment.GetEnvironmentVariable("RNN_PROFILE_SHAPES") is null ? kernel : $"{kernel} {global[0]}x{global[1]} {args[0].Value},{args[1].Value}", evt);
+        Record(kernel, evt);
     }
 
     public override void Finish()
