@@ -14,7 +14,7 @@ public sealed record OpenClDeviceInfo(
     /// <summary>fp64 is usable when the device reports a double-precision configuration (cl_khr_fp64).</summary>
     public bool SupportsFp64 => DoubleFpConfig != 0;
 
-    /// <summary>A CPU device (CL_DEVICE_TYPE_CPU), such as PoCL's: the stack's products use gemm_rowblock there.</summary>
+    /// <summary>A CPU device (CL_DEVICE_TYPE_CPU), such as PoCL's: the stack's products use gemm version 4 (gemm_packed) there.</summary>
     public bool IsCpu => (DeviceType & OpenClNative.CL_DEVICE_TYPE_CPU) != 0;
 
     /// <summary>
