@@ -71,7 +71,7 @@ public abstract class GpuDevice : IDisposable
     public virtual GemmVersion PreferredGemm => GemmVersion.Tiled;
 
     /// <summary>gemm_packed's register tile, the one the device's kernels were built with (Kernels/PackedTile.cs).</summary>
-    public virtual PackedTile PackedTile => PackedTile.Wide(Precision);
+    public abstract PackedTile PackedTile { get; }
 
     /// <summary>
     /// Hidden units per work-item of the fused pointwise kernels (Kernels/recurrent_*.c): 1 on a GPU (one

@@ -135,7 +135,7 @@ public sealed unsafe class CudaDevice : GpuDevice
     public static byte[] Compile(string source, string architecture, GpuPrecision precision)
     {
         CudaDevices.RequireNvrtc();
-        string[] options = [.. KernelSource.DefineOptions(precision, PackedTile.Wide(precision)), $"--gpu-architecture={architecture}"];
+        string[] options = [.. KernelSource.DefineOptions(precision, TileFor(precision)), $"--gpu-architecture={architecture}"];
         nint program = 0;
         byte[] src = Encoding.UTF8.GetBytes(source + "\0"), name = "rnn_kernels.cu\0"u8.ToArray();
         fixed (byte* s = src)
@@ -200,6 +200,14 @@ public sealed unsafe class CudaDevice : GpuDevice
     }
 
     public override long PooledBytes => _pool.HeldBytes;
+
+    /// <summary>
+    /// The tile the kernels are compiled with (Compile) and the host launches gemm_packed with: the wide one. A
+    /// CUDA device's products use the tiled gemm (version 1); version 4 runs there only when asked for.
+    /// </summary>
+    public override PackedTile PackedTile => TileFor(Precision);
+
+    private static PackedTile TileFor(GpuPrecision precision) => PackedTile.Wide(precision);
 
     private void MakeCurrent() => CudaNative.Check(CudaNative.cuCtxSetCurrent(_context), "cuCtxSetCurrent");
 

@@ -17,7 +17,7 @@ public readonly record struct PackedTile(int Rows, int Lanes)
     /// <summary>GEMM4_NR: two vector registers of the tile's rows.</summary>
     public int Columns => 2 * Lanes;
 
-    /// <summary>The tile for 512-bit vector registers (AVX-512), and the default where a device reports none (CUDA, which does not use version 4 by default).</summary>
+    /// <summary>The tile for 512-bit vector registers (AVX-512), and a CUDA device's (CudaDevice.PackedTile).</summary>
     public static PackedTile Wide(GpuPrecision precision) => new(8, precision == GpuPrecision.Float64 ? 8 : 16);
 
     /// <summary>The tile for 256-bit vector registers (AVX2).</summary>

@@ -223,8 +223,9 @@ public sealed class GpuRecurrentLayer(GpuDevice device, CacheDownload cacheDownl
         var dC0 = config.HasCellState ? new double[L * D * BH] : null;
         // dLayerOut: gradient reaching the current layer's output sequence, [T, B, D*H]
         var dLayerOut = dOutput is null ? scope.Zeros(T * B * DH)
-            : config.BatchFirst && !cache.Unbatched ? scope.Upload(RecurrentShapes.ToTimeMajor(dOutput.Data, T, B, DH, batchFirst: true))
-            : scope.Upload(dOutput.Data);                                                   // already [T, B, D*H]: no copy
+            : scope.Upload(config.BatchFirst && !cache.Unbatched
+                ? RecurrentShapes.ToTimeMajor(dOutput.Data, T, B, DH, batchFirst: true)
+                : dOutput.Data);                                                            // already [T, B, D*H]: no copy
         for (int l = L - 1; l >= 0; l--)
         {
             int In = config.LayerInputSize(l);
