@@ -4,6 +4,9 @@
 // nearest even, NaN stays NaN), and the widening is exact. Tests/Reference.Gpu.Tests/FloatConversionTests.cs
 // checks both against the casts, bit for bit. They are compiled optimised from their first call
 // (AggressiveOptimization): a transfer of millions of values must not run in the JIT's first tier.
+// WidenOnAllCores is Widen over one contiguous part per core, for the large downloads of a device
+// that is idle meanwhile (a CPU device's cache download): each element is converted alone, so the
+// bits are Widen's whatever the split.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -50,5 +53,35 @@ public static class FloatConversion
             }
         }
         for (; i < from.Length; i++) to[i] = from[i];
+    }
+
+    /// <summary>Downloads at least this long are widened on all cores (WidenOnAllCores); shorter ones take longer to hand out than to convert.</summary>
+    public const int AllCoresMinimum = 1 << 19;
+
+    /// <summary>
+    /// Widen(from, to), split into Environment.ProcessorCount contiguous parts converted at once when
+    /// there are at least AllCoresMinimum values (else Widen on this thread). The same bits as Widen.
+    /// </summary>
+    public static unsafe void WidenOnAllCores(ReadOnlySpan<float> from, Span<double> to)
+    {
+        if (from.Length != to.Length) throw new ArgumentException($"from holds {from.Length} values but to {to.Length}", nameof(to));
+        int parts = Math.Min(Environment.ProcessorCount, from.Length / (AllCoresMinimum / 2));
+        if (parts < 2)
+        {
+            Widen(from, to);
+            return;
+        }
+        int length = from.Length;
+        // the spans stay pinned (fixed) until Parallel.For returns; each part rebuilds its slice of them
+        fixed (float* f = from)
+        fixed (double* t = to)
+        {
+            nint fromAt = (nint)f, toAt = (nint)t;
+            Parallel.For(0, parts, part =>
+            {
+                int start = (int)((long)length * part / parts), end = (int)((long)length * (part + 1) / parts);
+                Widen(new ReadOnlySpan<float>((float*)fromAt + start, end - start), new Span<double>((double*)toAt + start, end - start));
+            });
+        }
     }
 }

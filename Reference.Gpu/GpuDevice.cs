@@ -163,12 +163,20 @@ public abstract class GpuDevice : IDisposable
         CheckRange(buffer, offset, values.Length, BufferElement.Real);
         if (Precision == GpuPrecision.Float64)
             Read(buffer, offset * 8L, MemoryMarshal.AsBytes(values));
-        else
-        {
-            var singles = Staging(values.Length);
-            Read(buffer, offset * 4L, MemoryMarshal.AsBytes(singles));
-            FloatConversion.Widen(singles, values);
-        }
+        else if (!values.IsEmpty)
+            ReadWidened(buffer, offset * 4L, values);
+    }
+
+    /// <summary>
+    /// A float32 device's download: the floats from byteOffset on, widened into values (not empty). Here
+    /// through the staging array; a device whose memory the host can read where it is reads it there
+    /// (OpenClDevice on a CPU device).
+    /// </summary>
+    protected virtual void ReadWidened(GpuBuffer buffer, long byteOffset, Span<double> values)
+    {
+        var singles = Staging(values.Length);
+        Read(buffer, byteOffset, MemoryMarshal.AsBytes(singles));
+        FloatConversion.WidenOnAllCores(singles, values);
     }
 
     private float[] _staging = [];

@@ -208,6 +208,36 @@ public sealed unsafe class OpenClDevice : GpuDevice
         CollectFinished();   // a blocking read on an in-order queue: every earlier command has finished
     }
 
+    /// <summary>
+    /// On a CPU device the buffer is host memory: mapped for reading (no copy into a staging array) and
+    /// widened from where it is, on all cores (the device is idle meanwhile: the map waits for every
+    /// queued command). Any other device reads through the staging array (GpuDevice).
+    /// </summary>
+    protected override void ReadWidened(GpuBuffer buffer, long byteOffset, Span<double> values)
+    {
+        if (!Info.IsCpu)
+        {
+            base.ReadWidened(buffer, byteOffset, values);
+            return;
+        }
+        nint queue = _queue.DangerousGetHandle(), mem = MemOf(buffer);
+        nint evt = 0;
+        int err = 0;
+        void* mapped = OpenClNative.clEnqueueMapBuffer(queue, mem, 1, OpenClNative.CL_MAP_READ, (nuint)byteOffset,
+            (nuint)values.Length * sizeof(float), 0, null, EventSlot(&evt), &err);
+        OpenClNative.Check(err, "clEnqueueMapBuffer");
+        Record("(download)", evt);
+        CollectFinished();   // a blocking map on an in-order queue: every earlier command has finished
+        try
+        {
+            FloatConversion.WidenOnAllCores(new ReadOnlySpan<float>(mapped, values.Length), values);
+        }
+        finally
+        {
+            OpenClNative.Check(OpenClNative.clEnqueueUnmapMemObject(queue, mem, mapped, 0, null, null), "clEnqueueUnmapMemObject");
+        }
+    }
+
     public override void Launch(string kernel, LaunchShape shape, ReadOnlySpan<KernelArg> args)
     {
         if (!_kernels.TryGetValue(kernel, out var handle))

@@ -22,6 +22,7 @@ internal static unsafe partial class OpenClNative
         CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT = 0x103A;
     public const uint CL_PROGRAM_BUILD_LOG = 0x1183;
     public const ulong CL_MEM_READ_WRITE = 1;
+    public const ulong CL_MAP_READ = 1;
     public const ulong CL_QUEUE_PROFILING_ENABLE = 1 << 1;
     public const uint CL_PROFILING_COMMAND_START = 0x1282, CL_PROFILING_COMMAND_END = 0x1283;
 
@@ -43,6 +44,9 @@ internal static unsafe partial class OpenClNative
         void* ptr, uint numEvents, nint* waitList, nint* evt);
     [LibraryImport(Lib)] public static partial int clEnqueueReadBuffer(nint queue, nint buffer, uint blocking, nuint offset, nuint size,
         void* ptr, uint numEvents, nint* waitList, nint* evt);
+    [LibraryImport(Lib)] public static partial void* clEnqueueMapBuffer(nint queue, nint buffer, uint blocking, ulong flags, nuint offset, nuint size,
+        uint numEvents, nint* waitList, nint* evt, int* err);
+    [LibraryImport(Lib)] public static partial int clEnqueueUnmapMemObject(nint queue, nint buffer, void* mapped, uint numEvents, nint* waitList, nint* evt);
     [LibraryImport(Lib)] public static partial int clEnqueueFillBuffer(nint queue, nint buffer, void* pattern, nuint patternSize, nuint offset,
         nuint size, uint numEvents, nint* waitList, nint* evt);
     [LibraryImport(Lib)] public static partial int clFinish(nint queue);

@@ -6,7 +6,7 @@
 // (CacheDownload.WhenRead); the profiled calls are those.
 // Writes JSON: {workload/precision: {forward, forward_backward, forward_backward_on_device,
 // profiled_forward_backward, kernels: {name: {launches, seconds}}}} (seconds per call). Warm-up: each
-// configuration runs 3 times first.
+// configuration runs Warmup (40) times first, so that what is timed is the JIT's optimised code.
 //   --gpu-profile OUT.json [--workloads a,b,...] [--precisions f32,f64] [--repeats N]
 using System.Diagnostics;
 using System.Text.Json;
@@ -59,14 +59,14 @@ public static class GpuProfileHarness
                 using (var device = GpuDevice.Open("opencl:0", precision, profile: true))
                 {
                     var gpu = new GpuRecurrentLayer(device, CacheDownload.WhenRead);
-                    for (int i = 0; i < 3 + repeats; i++)
+                    for (int i = 0; i < Warmup + repeats; i++)
                     {
                         device.ReadProfile(reset: true);
                         var sw = Stopwatch.StartNew();
                         gpu.Backward(gpu.Forward(config, parameters, input).Cache, dOutput);
                         sw.Stop();
                         var totals = device.ReadProfile(reset: true);
-                        if (i < 3) continue;
+                        if (i < Warmup) continue;
                         profiledWall.Add(sw.Elapsed.TotalSeconds);
                         foreach (var k in totals)
                         {
@@ -102,10 +102,13 @@ public static class GpuProfileHarness
         return i > 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    /// <summary>Runs the call 3 times untimed, then times `repeats` calls; the median in seconds.</summary>
+    /// <summary>Calls before any is timed: .NET's tiered JIT replaces a method's first, unoptimised code after about 30 calls.</summary>
+    private const int Warmup = 40;
+
+    /// <summary>Runs the call Warmup times untimed, then times `repeats` calls; the median in seconds.</summary>
     private static double Median(int repeats, Action call)
     {
-        for (int i = 0; i < 3; i++) call();
+        for (int i = 0; i < Warmup; i++) call();
         var times = new List<double>();
         for (int i = 0; i < repeats; i++)
         {

@@ -1,7 +1,8 @@
 // FloatConversion, the vectorised host side of a float32 device, against the plain casts it stands
 // for, bit for bit: every length from 0 to 40 (the vector loop and the scalar tail in every split),
 // values that round up, down and to even, ones past float's range, subnormals, signed zeros,
-// infinities and NaN.
+// infinities and NaN; WidenOnAllCores likewise at lengths below, at and past the length it splits
+// from, and odd ones (parts of unequal length).
 using NUnit.Framework;
 using Rnn.Reference.Tensors;
 
@@ -45,11 +46,26 @@ public sealed class FloatConversionTests
     }
 
     [Test]
+    public void WidenOnAllCoresIsTheCastToDouble(
+        [Values(0, 1, 37, FloatConversion.AllCoresMinimum - 1, FloatConversion.AllCoresMinimum, FloatConversion.AllCoresMinimum + 1,
+            2 * FloatConversion.AllCoresMinimum + 7, 3 * FloatConversion.AllCoresMinimum + 5)] int length)
+    {
+        var from = Values(length, (ulong)length + 90).Select(v => (float)v).ToArray();
+        var to = new double[length];
+        FloatConversion.WidenOnAllCores(from, to);
+        for (int i = 0; i < length; i++)
+            if (BitConverter.DoubleToInt64Bits(to[i]) != BitConverter.DoubleToInt64Bits(from[i]))
+                Assert.Fail($"element {i} of {length}: {from[i]:R} widened to {to[i]:R}");
+    }
+
+    [Test]
     public void SpansOfDifferentLengthsAreRefused()
     {
         var e = Assert.Throws<ArgumentException>(() => FloatConversion.Narrow(new double[5], new float[4]))!;
         Assert.That(e.Message, Does.StartWith("from holds 5 values but to 4"));
         e = Assert.Throws<ArgumentException>(() => FloatConversion.Widen(new float[3], new double[8]))!;
+        Assert.That(e.Message, Does.StartWith("from holds 3 values but to 8"));
+        e = Assert.Throws<ArgumentException>(() => FloatConversion.WidenOnAllCores(new float[3], new double[8]))!;
         Assert.That(e.Message, Does.StartWith("from holds 3 values but to 8"));
     }
 }
