@@ -19,7 +19,7 @@
 // run of PACK_RUN columns of one panel; else panelsFast = 0, global (cols, panels), one column each.
 #define PACK_RUN 16
 #ifndef GEMM4_MR
-  #define GEMM4_MR 8
+#error "compile with -DGEMM4_MR=rows of the packed tile (Kernels/PackedTile.cs, KernelSource.Defines)"
 #endif
 #define GEMM4_NR (2 * VW)
 

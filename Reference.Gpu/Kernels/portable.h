@@ -137,11 +137,7 @@ DEVICE_FN REAL relu_r(REAL x) { return x <= R(0) ? R(0) : x; }
 //   VLOAD(p)         lanes p[0 .. VW-1] (p aligned to one REAL only);   VSTORE(v, p)   the reverse
 //   VMAD(a, b, c)    a * b + c lane by lane, with a scalar a (one rounding where the device fuses it, as acc += a * b)
 #ifndef VW
-  #if REAL_IS_DOUBLE
-    #define VW 8
-  #else
-    #define VW 16
-  #endif
+#error "compile with -DVW=lanes of REAL per vector register (Kernels/PackedTile.cs, KernelSource.Defines)"
 #endif
 #define PASTE_(a, b) a##b
 #define PASTE(a, b) PASTE_(a, b)
